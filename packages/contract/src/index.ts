@@ -1,0 +1,5 @@
+export * from './quantities.js';
+export * from './schemas/index.js';
+export * from './topics.js';
+export * from './validate.js';
+export * from './fixtures.js';

@@ -1,0 +1,35 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Id, Timestamp, Version } from './common.js';
+
+const MeterHealth = Type.Object(
+  {
+    id: Id('meter id'),
+    reads_ok: Type.Integer({ minimum: 0 }),
+    read_errors: Type.Integer({ minimum: 0 }),
+    last_ok_ts: Type.Optional(Timestamp),
+    last_error: Type.Optional(Type.String({ maxLength: 512 })),
+  },
+  { additionalProperties: false },
+);
+
+export const HealthSchema = Type.Object(
+  {
+    v: Version,
+    site: Id('site id'),
+    ts: Timestamp,
+    uptime_s: Type.Number({ minimum: 0 }),
+    rss_bytes: Type.Integer({ minimum: 0 }),
+    cpu_temp_c: Type.Optional(Type.Number()),
+    queue: Type.Object(
+      {
+        depth: Type.Integer({ minimum: 0 }),
+        oldest_age_ms: Type.Optional(Type.Integer({ minimum: 0 })),
+        dropped: Type.Integer({ minimum: 0 }),
+      },
+      { additionalProperties: false },
+    ),
+    meters: Type.Array(MeterHealth),
+  },
+  { $id: 'wattbus/v1/health', title: 'Health', additionalProperties: false },
+);
+export type Health = Static<typeof HealthSchema>;

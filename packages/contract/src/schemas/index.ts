@@ -1,0 +1,24 @@
+export * from './alert.js';
+export * from './common.js';
+export * from './dead-letter.js';
+export * from './health.js';
+export * from './info.js';
+export * from './reading.js';
+export * from './status.js';
+import { AlertSchema } from './alert.js';
+import { DeadLetterSchema } from './dead-letter.js';
+import { HealthSchema } from './health.js';
+import { InfoSchema } from './info.js';
+import { ReadingSchema } from './reading.js';
+import { StatusSchema } from './status.js';
+
+/** Every message schema of contract v1, by name. */
+export const SCHEMAS = {
+  reading: ReadingSchema,
+  status: StatusSchema,
+  info: InfoSchema,
+  health: HealthSchema,
+  alert: AlertSchema,
+  deadLetter: DeadLetterSchema,
+} as const;
+export type SchemaName = keyof typeof SCHEMAS;

@@ -1,0 +1,95 @@
+import { ID_PATTERN } from './schemas/common.js';
+
+export const TOPIC_ROOT = 'wattbus/v1';
+const ID = new RegExp(ID_PATTERN);
+
+/** First levels after `wattbus/v1` that are not sites, so a site may not be named like them. */
+export const RESERVED_SITE_IDS = ['alerts', 'dlq'] as const;
+/** Last levels of site topics; a meter or rule named like them would make topics ambiguous. */
+const SITE_SUFFIXES = ['reading', 'status', 'info', 'health'] as const;
+
+export class TopicError extends Error {
+  constructor(
+    message: string,
+    readonly topic: string,
+  ) {
+    super(message);
+    this.name = 'TopicError';
+  }
+}
+
+export type TopicKind = 'reading' | 'status' | 'info' | 'health' | 'alert' | 'dlq';
+
+export type ParsedTopic =
+  | { kind: 'reading'; site: string; meter: string }
+  | { kind: 'status' | 'info' | 'health'; site: string }
+  | { kind: 'alert'; site: string; rule: string }
+  | { kind: 'dlq'; consumer: string };
+
+function checkId(what: string, id: string, topic?: string): string {
+  if (!ID.test(id)) {
+    const shown = id === '' ? 'empty' : JSON.stringify(id);
+    throw new TopicError(`bad ${what} id ${shown}: expected ${ID_PATTERN}`, topic ?? id);
+  }
+  return id;
+}
+
+function checkSite(site: string, topic?: string): string {
+  checkId('site', site, topic);
+  if ((RESERVED_SITE_IDS as readonly string[]).includes(site)) {
+    throw new TopicError(`site id "${site}" is reserved`, topic ?? site);
+  }
+  return site;
+}
+
+function checkNotSuffix(what: string, id: string, topic?: string): string {
+  checkId(what, id, topic);
+  if ((SITE_SUFFIXES as readonly string[]).includes(id)) {
+    throw new TopicError(`${what} id "${id}" is reserved`, topic ?? id);
+  }
+  return id;
+}
+
+export const topics = {
+  reading: (site: string, meter: string) =>
+    `${TOPIC_ROOT}/${checkSite(site)}/${checkNotSuffix('meter', meter)}/reading`,
+  status: (site: string) => `${TOPIC_ROOT}/${checkSite(site)}/status`,
+  info: (site: string) => `${TOPIC_ROOT}/${checkSite(site)}/info`,
+  health: (site: string) => `${TOPIC_ROOT}/${checkSite(site)}/health`,
+  alert: (site: string, rule: string) => `${TOPIC_ROOT}/alerts/${checkSite(site)}/${checkNotSuffix('rule', rule)}`,
+  dlq: (consumer: string) => `${TOPIC_ROOT}/dlq/${checkId('consumer', consumer)}`,
+};
+
+/** Subscription filters for consumers. */
+export const filters = {
+  readings: `${TOPIC_ROOT}/+/+/reading`,
+  statuses: `${TOPIC_ROOT}/+/status`,
+  infos: `${TOPIC_ROOT}/+/info`,
+  healths: `${TOPIC_ROOT}/+/health`,
+  alerts: `${TOPIC_ROOT}/alerts/+/+`,
+  all: `${TOPIC_ROOT}/#`,
+  /** MQTT 5 shared subscription: N workers in `group` split the stream (Mosquitto, EMQX; not Aedes). */
+  shared: (group: string, filter: string) => `$share/${checkId('share group', group)}/${filter}`,
+};
+
+/** Parses a concrete (wildcard-free) wattbus topic, or throws TopicError saying what is wrong. */
+export function parseTopic(topic: string): ParsedTopic {
+  if (topic.includes('+') || topic.includes('#')) throw new TopicError('wildcards are not allowed', topic);
+  const levels = topic.split('/');
+  if (levels.some((l) => l === '')) throw new TopicError('empty topic level', topic);
+  if (levels[0] !== 'wattbus') throw new TopicError('not a wattbus topic', topic);
+  if (levels[1] !== 'v1') throw new TopicError(`unsupported contract version "${levels[1]}"`, topic);
+  const rest = levels.slice(2);
+  const [a, b, c] = rest as [string, string | undefined, string | undefined];
+  if (a === 'alerts' && rest.length === 3) {
+    return { kind: 'alert', site: checkSite(b as string, topic), rule: checkId('rule', c as string, topic) };
+  }
+  if (a === 'dlq' && rest.length === 2) return { kind: 'dlq', consumer: checkId('consumer', b as string, topic) };
+  if (rest.length === 3 && c === 'reading') {
+    return { kind: 'reading', site: checkSite(a, topic), meter: checkId('meter', b as string, topic) };
+  }
+  if (rest.length === 2 && (b === 'status' || b === 'info' || b === 'health')) {
+    return { kind: b, site: checkSite(a, topic) };
+  }
+  throw new TopicError('unknown wattbus topic layout', topic);
+}

@@ -1,0 +1,62 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { ValueName } from '@wattbus/contract';
+
+/** What a driver measured on one channel at one instant, in the meter's own sign convention. */
+export interface ChannelSample {
+  channel: string;
+  /** Time of measurement, ms since epoch (UTC). */
+  ts: number;
+  values: Partial<Record<ValueName, number>>;
+  labels?: Record<string, string>;
+}
+
+/** A channel the driver can produce, with the quantities it reports. */
+export interface DriverChannel {
+  id: string;
+  values: readonly ValueName[];
+}
+
+/**
+ * One meter (or one device exposing several channels). Constructors do no I/O: `open` connects,
+ * `read` measures once, `close` releases. Errors thrown from `read` are per-meter: the agent records
+ * them and tries again on the next cycle.
+ */
+export interface MeterDriver {
+  readonly channels: readonly DriverChannel[];
+  /** Shortest poll interval this meter supports. */
+  readonly minIntervalMs: number;
+  open(): Promise<void>;
+  read(now: number): Promise<ChannelSample[]>;
+  close(): Promise<void>;
+}
+
+export interface DriverContext {
+  /** The meter id from the agent config, used in error messages. */
+  meterId: string;
+}
+
+/** A driver kind: its config schema (validated by the agent at start) and a factory. */
+export interface DriverDefinition<S extends TSchema = TSchema> {
+  name: string;
+  description: string;
+  configSchema: S;
+  /** `config` has been validated against `configSchema` (defaults applied) by the caller. */
+  create(config: Static<S>, ctx: DriverContext): MeterDriver;
+}
+
+/** Declares a driver with its config type inferred from the schema, for the untyped registry. */
+export function defineDriver<S extends TSchema>(definition: DriverDefinition<S>): DriverDefinition {
+  return definition as unknown as DriverDefinition;
+}
+
+/** A failed read, naming the meter. */
+export class MeterReadError extends Error {
+  constructor(
+    readonly meterId: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`meter ${meterId}: ${message}`, options);
+    this.name = 'MeterReadError';
+  }
+}

@@ -1,0 +1,3 @@
+export * from './driver.js';
+export * from './registry.js';
+export * from './simulated/index.js';
