@@ -1,7 +1,11 @@
 import { exampleReading, isReading, validateReading } from '../src/index.js';
 
 // Reading validations per second on one core (the event loop is single-threaded). Target ≥ 200,000/s.
-const readings = Array.from({ length: 1000 }, (_, i) => ({ ...exampleReading(), seq: i, ts: 1763800000000 + i }));
+const readings = Array.from({ length: 1000 }, (_, i) => ({
+  ...exampleReading(),
+  seq: i,
+  ts: 1763800000000 + i,
+}));
 const bad = { ...exampleReading(), values: { power_w: 'x' } };
 
 function measure(label: string, fn: (i: number) => unknown, seconds = 2): number {
@@ -27,5 +31,11 @@ const withParse = measure('JSON.parse + validateReading (valid)', (i) =>
 );
 const target = 200_000;
 console.log(
-  JSON.stringify({ bench: 'contract.validateReading', per_second: Math.round(parsedValid), with_parse_per_second: Math.round(withParse), target, pass: parsedValid >= target }),
+  JSON.stringify({
+    bench: 'contract.validateReading',
+    per_second: Math.round(parsedValid),
+    with_parse_per_second: Math.round(withParse),
+    target,
+    pass: parsedValid >= target,
+  }),
 );

@@ -68,6 +68,6 @@ export function parseValueName(name: string): { quantity: QuantityName; phase?: 
   return undefined;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A regular expression matching exactly the registry's value names; used by the Reading schema. */
-export const VALUE_NAME_PATTERN = `^(${[...BASE_NAMES.keys()].map(escape).join('|')})(_(${PHASES.map(escape).join('|')}))?$`;
+export const VALUE_NAME_PATTERN = `^(${[...BASE_NAMES.keys()].map(escapeRegExp).join('|')})(_(${PHASES.map(escapeRegExp).join('|')}))?$`;

@@ -30,7 +30,11 @@ describe('topic builders', () => {
 
 describe('parseTopic', () => {
   it('round-trips every kind', () => {
-    expect(parseTopic('wattbus/v1/house-12/main/reading')).toEqual({ kind: 'reading', site: 'house-12', meter: 'main' });
+    expect(parseTopic('wattbus/v1/house-12/main/reading')).toEqual({
+      kind: 'reading',
+      site: 'house-12',
+      meter: 'main',
+    });
     expect(parseTopic('wattbus/v1/house-12/status')).toEqual({ kind: 'status', site: 'house-12' });
     expect(parseTopic('wattbus/v1/house-12/info')).toEqual({ kind: 'info', site: 'house-12' });
     expect(parseTopic('wattbus/v1/house-12/health')).toEqual({ kind: 'health', site: 'house-12' });

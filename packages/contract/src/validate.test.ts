@@ -32,9 +32,7 @@ describe('validateReading', () => {
   });
 
   it('rejects seconds where milliseconds are expected', () => {
-    expect(errorsOf({ ...exampleReading(), ts: 1763800000 })).toEqual([
-      'ts: must be >= 946684800000 (got 1763800000)',
-    ]);
+    expect(errorsOf({ ...exampleReading(), ts: 1763800000 })).toEqual(['ts: must be >= 946684800000 (got 1763800000)']);
   });
 
   it('folds an enum into one line', () => {

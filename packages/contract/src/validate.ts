@@ -1,7 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import * as compiled from './generated/validators.generated.js';
-import type { SchemaName } from './schemas/index.js';
-import type { Alert, DeadLetter, Health, Info, Reading, Status } from './schemas/index.js';
+import type { Alert, DeadLetter, Health, Info, Reading, SchemaName, Status } from './schemas/index.js';
 
 interface CompiledValidator {
   (data: unknown): boolean;
@@ -67,7 +66,9 @@ export function describeErrors(errors: readonly ErrorObject[], data: unknown): s
       case 'anyOf':
         break; // the branch errors before it already say what each alternative expected
       default:
-        lines.push(`${pathOf(e.instancePath)}: ${e.message ?? e.keyword}${got === undefined ? '' : ` (got ${show(got)})`}`);
+        lines.push(
+          `${pathOf(e.instancePath)}: ${e.message ?? e.keyword}${got === undefined ? '' : ` (got ${show(got)})`}`,
+        );
     }
   }
   return collapseUnionBranches(lines);

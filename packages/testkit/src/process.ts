@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { onProcessExit } from './cleanup.js';
 import { waitFor } from './wait-for.js';
 
@@ -133,8 +134,10 @@ export async function startProcess(
     kill9: async () => {
       await stopChild(proc, 'SIGKILL', 10_000);
     },
-    waitForOutput: async (pattern, timeoutMs = 15_000) =>
-      waitFor(() => out.match(pattern), { timeoutMs, what: `${pattern} in output of ${label}` }),
+    waitForOutput: async (pattern, timeoutMs = 15_000) => {
+      const re = new RegExp(pattern.source, pattern.flags.replace('g', ''));
+      return waitFor(() => out.match(re), { timeoutMs, what: `${pattern} in output of ${label}` });
+    },
   };
 
   const spawned = new Promise<void>((resolve, reject) => {
@@ -147,26 +150,26 @@ export async function startProcess(
   await spawned;
   if (!readyWhen) return handle;
 
-  let exitedEarly = false;
-  const earlyExit = exited.then(() => {
-    exitedEarly = true;
-  });
+  const isReady = () => out.search(readyWhen) !== -1;
+  let gaveUp = false;
+  // On exit, let the pipes deliver the last lines before judging readiness / quoting the output.
+  const exitedAndFlushed = exited.then(() => Promise.race([closed, sleep(500)]));
   try {
     await Promise.race([
-      waitFor(() => exitedEarly || out.search(readyWhen) !== -1, {
+      waitFor(() => gaveUp || isReady(), {
         timeoutMs: readyTimeoutMs,
         intervalMs: 20,
         what: `${readyWhen} in output of ${label}`,
       }),
-      earlyExit,
+      exitedAndFlushed,
     ]);
   } catch (err) {
     await handle.kill9();
     throw new Error(`${(err as Error).message}\n--- output of ${label} ---\n${out}`, { cause: err });
+  } finally {
+    gaveUp = true;
   }
-  if (exitedEarly || proc.exitCode !== null || proc.signalCode !== null) {
-    // let the pipes deliver the last lines before quoting the output
-    await Promise.race([closed, new Promise((r) => setTimeout(r, 500))]);
+  if (!isReady()) {
     throw new Error(
       `${label} exited (${describeExit(proc)}) before becoming ready (${readyWhen})\n--- output ---\n${out}`,
     );

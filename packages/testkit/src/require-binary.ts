@@ -15,6 +15,11 @@ const EXTRA_DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/bin', '/sbin', '/bin'];
 
 const cache = new Map<string, string>();
 
+export interface RequireBinaryOptions {
+  /** Search only these directories instead of PATH + the standard ones (mainly for tests). */
+  searchDirs?: readonly string[];
+}
+
 function isExecutableFile(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
@@ -29,8 +34,9 @@ function isExecutableFile(path: string): boolean {
  * Throws an Error naming the apt package and install command when it is missing:
  * integration tests must fail (never skip) when a system dependency is absent.
  */
-export function requireBinary(name: string): string {
-  const cached = cache.get(name);
+export function requireBinary(name: string, options: RequireBinaryOptions = {}): string {
+  const custom = options.searchDirs !== undefined;
+  const cached = custom ? undefined : cache.get(name);
   if (cached !== undefined) return cached;
 
   if (isAbsolute(name)) {
@@ -39,11 +45,11 @@ export function requireBinary(name: string): string {
   }
 
   const pathDirs = (process.env.PATH ?? '').split(delimiter).filter((d) => d !== '');
-  const searched = [...new Set([...pathDirs, ...EXTRA_DIRS])];
+  const searched = options.searchDirs ?? [...new Set([...pathDirs, ...EXTRA_DIRS])];
   for (const dir of searched) {
     const candidate = join(dir, name);
     if (isExecutableFile(candidate)) {
-      cache.set(name, candidate);
+      if (!custom) cache.set(name, candidate);
       return candidate;
     }
   }
@@ -54,7 +60,7 @@ export function requireBinary(name: string): string {
       ? 'No apt package is known for it; install it and make sure it is on PATH.'
       : `It is provided by the apt package "${pkg}". Install it with: sudo apt-get install -y ${pkg}`;
   throw new Error(
-    `required binary "${name}" not found (searched PATH and ${EXTRA_DIRS.join(', ')}). ${hint} ` +
+    `required binary "${name}" not found (searched ${custom ? searched.join(', ') : `PATH and ${EXTRA_DIRS.join(', ')}`}). ${hint} ` +
       '(integration tests fail rather than skip when a system dependency is missing)',
   );
 }

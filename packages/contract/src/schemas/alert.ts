@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { Id, Timestamp, Version } from './common.js';
 
 /** One open problem of a rule at a site, e.g. one silent channel. */

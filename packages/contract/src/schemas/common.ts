@@ -4,7 +4,10 @@ import { Type } from '@sinclair/typebox';
 export const ID_PATTERN = '^[a-z0-9][a-z0-9_-]{0,63}$';
 
 export const Id = (description: string) =>
-  Type.String({ pattern: ID_PATTERN, description: `${description} (lowercase a-z, 0-9, _ and -, 1-64 chars)` });
+  Type.String({
+    pattern: ID_PATTERN,
+    description: `${description} (lowercase a-z, 0-9, _ and -, 1-64 chars)`,
+  });
 
 /** Milliseconds since the epoch (UTC). Bounded to 2000..2100 so seconds-vs-milliseconds mistakes are caught. */
 export const Timestamp = Type.Integer({

@@ -5,6 +5,7 @@ export * from './health.js';
 export * from './info.js';
 export * from './reading.js';
 export * from './status.js';
+
 import { AlertSchema } from './alert.js';
 import { DeadLetterSchema } from './dead-letter.js';
 import { HealthSchema } from './health.js';

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { ChannelPhase, Id, Role, Timestamp, Version } from './common.js';
 
 const InfoChannel = Type.Object(
@@ -10,7 +10,10 @@ const InfoMeter = Type.Object(
   {
     id: Id('meter id'),
     driver: Type.String({ maxLength: 64 }),
-    interval_ms: Type.Integer({ minimum: 100, description: 'poll interval; the alerter derives "missing" from it' }),
+    interval_ms: Type.Integer({
+      minimum: 100,
+      description: 'poll interval; the alerter derives "missing" from it',
+    }),
     channels: Type.Array(InfoChannel, { minItems: 1 }),
   },
   { additionalProperties: false },
@@ -24,7 +27,10 @@ export const InfoSchema = Type.Object(
     name: Type.Optional(Type.String({ maxLength: 128 })),
     location: Type.Optional(
       Type.Object(
-        { lat: Type.Number({ minimum: -90, maximum: 90 }), lon: Type.Number({ minimum: -180, maximum: 180 }) },
+        {
+          lat: Type.Number({ minimum: -90, maximum: 90 }),
+          lon: Type.Number({ minimum: -180, maximum: 180 }),
+        },
         { additionalProperties: false },
       ),
     ),

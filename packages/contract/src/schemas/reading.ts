@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { VALUE_NAME_PATTERN } from '../quantities.js';
 import { Id, Labels, Role, Timestamp, Version } from './common.js';
 

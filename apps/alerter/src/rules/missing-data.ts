@@ -1,0 +1,82 @@
+import type { Info, Reading, Status } from '@wattbus/contract';
+import type { AlertRule, OpenSubject } from './rule.js';
+
+export interface MissingDataOptions {
+  /** A channel is missing after this many of its intervals without a reading. */
+  afterIntervals: number;
+  /** Interval assumed for meters whose site `info` has not been seen. */
+  defaultIntervalMs: number;
+}
+
+interface ChannelWatch {
+  lastSeen: number;
+  intervalMs: number;
+}
+
+function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+
+/** No reading on a channel for N × its interval, or the site's agent went offline (LWT). */
+export class MissingDataRule implements AlertRule {
+  readonly id = 'missing-data';
+  readonly severity = 'warning' as const;
+  private readonly channels = new Map<string, Map<string, ChannelWatch>>();
+  private readonly intervals = new Map<string, number>();
+  private readonly offline = new Map<string, number>();
+
+  constructor(private readonly options: MissingDataOptions) {}
+
+  private watch(site: string, subject: string, now: number, intervalMs: number): ChannelWatch {
+    const siteChannels = getOrCreate(this.channels, site, () => new Map<string, ChannelWatch>());
+    const w = getOrCreate(siteChannels, subject, () => ({ lastSeen: now, intervalMs }));
+    w.intervalMs = intervalMs;
+    return w;
+  }
+
+  onReading(r: Reading, now: number): void {
+    const interval = this.intervals.get(`${r.site}/${r.meter}`) ?? this.options.defaultIntervalMs;
+    this.watch(r.site, `${r.meter}/${r.channel}`, now, interval).lastSeen = now;
+  }
+
+  onInfo(info: Info, now: number): void {
+    for (const meter of info.meters) {
+      this.intervals.set(`${info.site}/${meter.id}`, meter.interval_ms);
+      for (const c of meter.channels) this.watch(info.site, `${meter.id}/${c.id}`, now, meter.interval_ms);
+    }
+  }
+
+  onStatus(site: string, status: Status, now: number): void {
+    if (status.state === 'offline') {
+      if (!this.offline.has(site)) this.offline.set(site, Math.min(status.ts, now));
+    } else {
+      this.offline.delete(site);
+    }
+  }
+
+  evaluate(now: number): Map<string, Map<string, OpenSubject>> {
+    const open = new Map<string, Map<string, OpenSubject>>();
+    const add = (site: string, subject: string, s: OpenSubject) =>
+      getOrCreate(open, site, () => new Map<string, OpenSubject>()).set(subject, s);
+    for (const [site, since] of this.offline) add(site, 'site', { since, message: 'agent offline' });
+    for (const [site, channels] of this.channels) {
+      for (const [subject, w] of channels) {
+        const silentFor = now - w.lastSeen;
+        if (silentFor >= this.options.afterIntervals * w.intervalMs) {
+          add(site, subject, {
+            since: w.lastSeen,
+            message: `no reading for over ${this.options.afterIntervals} × ${seconds(w.intervalMs)}`,
+          });
+        }
+      }
+    }
+    return open;
+  }
+}

@@ -1,0 +1,76 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { ChannelPhase, ID_PATTERN, Role } from '@wattbus/contract';
+import { MqttConnectionSchema } from '@wattbus/mqtt';
+
+const Id = (description: string) => Type.String({ pattern: ID_PATTERN, description });
+
+const ChannelSchema = Type.Object(
+  {
+    id: Id('a channel the driver reports, e.g. grid, consumption, production'),
+    role: Role,
+    phase: Type.Optional(ChannelPhase),
+    sign: Type.Number({
+      default: 1,
+      description: "factor mapping the meter's sign convention onto the contract's (consumption +, production −)",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+const MeterSchema = Type.Object(
+  {
+    id: Id('meter id, unique within the site'),
+    driver: Type.String({ description: 'driver name, e.g. simulated' }),
+    interval_ms: Type.Integer({
+      minimum: 100,
+      default: 10_000,
+      description: 'poll interval (1000 = every second)',
+    }),
+    config: Type.Record(Type.String(), Type.Unknown(), {
+      default: {},
+      description: "the driver's own settings, validated against its schema",
+    }),
+    channels: Type.Optional(
+      Type.Array(ChannelSchema, {
+        minItems: 1,
+        description: 'channels to publish; default: every channel of the driver, role from the channel id',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const AgentConfigSchema = Type.Object(
+  {
+    site: Type.Object(
+      {
+        id: Id('site id: one household'),
+        name: Type.Optional(Type.String({ maxLength: 128 })),
+        location: Type.Optional(
+          Type.Object(
+            {
+              lat: Type.Number({ minimum: -90, maximum: 90 }),
+              lon: Type.Number({ minimum: -180, maximum: 180 }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        timezone: Type.Optional(Type.String({ description: 'IANA time zone, e.g. Europe/Brussels' })),
+        tags: Type.Optional(
+          Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,31}$' }), Type.String({ maxLength: 128 }), {
+            description: 'city, postcode, street…',
+          }),
+        ),
+      },
+      { additionalProperties: false },
+    ),
+    mqtt: MqttConnectionSchema,
+    state_dir: Type.String({ default: '/var/lib/wattbus-agent', description: 'where seq counters are kept' }),
+    health_interval_s: Type.Integer({ minimum: 1, default: 60 }),
+    meters: Type.Array(MeterSchema, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type AgentConfig = Static<typeof AgentConfigSchema>;
+export type MeterConfig = AgentConfig['meters'][number];
+export type ChannelConfig = Static<typeof ChannelSchema>;

@@ -1,0 +1,121 @@
+import type { Reading } from '@wattbus/contract';
+import { type MeterDriver, MeterReadError } from '@wattbus/meters';
+import type { ChannelConfig, MeterConfig } from './config.js';
+import { toReading } from './reading-builder.js';
+
+export interface MeterHealthState {
+  reads_ok: number;
+  read_errors: number;
+  last_ok_ts?: number;
+  last_error?: string;
+}
+
+export interface PollerHooks {
+  reading(reading: Reading): void;
+  error(meter: string, error: Error): void;
+  nextSeq(meter: string, channel: string): number;
+}
+
+/**
+ * Polls one meter on its own timer, aligned to multiples of its interval (like Telegraf's round_interval),
+ * so one slow or failing meter never delays another. A read still running when the next tick comes makes
+ * that tick skip rather than pile up.
+ */
+export class MeterPoller {
+  readonly health: MeterHealthState = { reads_ok: 0, read_errors: 0 };
+  private timer: NodeJS.Timeout | undefined;
+  private busy: Promise<void> | undefined;
+  private stopped = false;
+  private opened = false;
+  private readonly channels: Map<string, ChannelConfig>;
+
+  constructor(
+    private readonly site: string,
+    private readonly meter: MeterConfig,
+    private readonly driver: MeterDriver,
+    private readonly hooks: PollerHooks,
+  ) {
+    this.channels = new Map(channelsFor(meter, driver).map((c) => [c.id, c]));
+  }
+
+  get id(): string {
+    return this.meter.id;
+  }
+
+  get publishedChannels(): ChannelConfig[] {
+    return [...this.channels.values()];
+  }
+
+  /** Starts the timer; the driver is opened by the first poll, and again after a failed open. */
+  start(): void {
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    const interval = this.meter.interval_ms;
+    const delay = interval - (Date.now() % interval);
+    this.timer = setTimeout(() => {
+      this.schedule();
+      if (this.busy) return;
+      this.busy = this.pollOnce(Date.now()).then(
+        () => {},
+        () => {},
+      );
+      this.busy.finally(() => (this.busy = undefined));
+    }, delay);
+  }
+
+  /** Reads once and hands every reading to the hooks; returns how many readings were made. */
+  async pollOnce(now: number): Promise<number> {
+    let samples: Awaited<ReturnType<MeterDriver['read']>>;
+    try {
+      if (!this.opened) {
+        await this.driver.open();
+        this.opened = true;
+      }
+      samples = await this.driver.read(now);
+    } catch (err) {
+      const error =
+        err instanceof MeterReadError ? err : new MeterReadError(this.meter.id, (err as Error).message, { cause: err });
+      this.health.read_errors++;
+      this.health.last_error = error.message;
+      this.hooks.error(this.meter.id, error);
+      return 0;
+    }
+    this.health.reads_ok++;
+    this.health.last_ok_ts = now;
+    let count = 0;
+    for (const sample of samples) {
+      const channel = this.channels.get(sample.channel);
+      if (!channel) continue;
+      const reading = toReading(this.site, this.meter.id, channel, sample, () =>
+        this.hooks.nextSeq(this.meter.id, channel.id),
+      );
+      if (reading) {
+        this.hooks.reading(reading);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.busy;
+    if (this.opened) await this.driver.close();
+  }
+}
+
+const ROLES = new Set(['grid', 'consumption', 'production']);
+
+/** The configured channels, or every driver channel with a role guessed from its id. */
+export function channelsFor(meter: MeterConfig, driver: MeterDriver): ChannelConfig[] {
+  if (meter.channels) return meter.channels;
+  return driver.channels.map((c) => ({
+    id: c.id,
+    role: (ROLES.has(c.id) ? c.id : 'other') as ChannelConfig['role'],
+    sign: 1,
+  }));
+}

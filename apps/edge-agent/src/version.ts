@@ -1,0 +1,6 @@
+import { readFileSync } from 'node:fs';
+
+/** The agent's version as published in its status messages. */
+export const AGENT_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;

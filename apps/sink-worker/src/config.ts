@@ -1,0 +1,61 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { MqttConnectionSchema } from '@wattbus/mqtt';
+import { sinks } from '@wattbus/sinks';
+
+const SinksSchema = Type.Object(
+  Object.fromEntries(Object.values(sinks).map((d) => [d.name, Type.Optional(d.configSchema)])),
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description: `one or more of: ${Object.keys(sinks).join(', ')}`,
+  },
+);
+
+export const SinkWorkerConfigSchema = Type.Object(
+  {
+    mqtt: MqttConnectionSchema,
+    consumer: Type.Object(
+      {
+        id: Type.String({
+          pattern: '^[a-z0-9][a-z0-9_-]{0,63}$',
+          default: 'sink-worker',
+          description: 'MQTT client id of the persistent session, and the DLQ topic name',
+        }),
+        share_group: Type.Optional(
+          Type.String({
+            pattern: '^[a-z0-9][a-z0-9_-]{0,63}$',
+            description: 'subscribe through $share/<group>/ so N workers split the stream (MQTT 5 brokers)',
+          }),
+        ),
+        max_in_flight: Type.Integer({
+          minimum: 1,
+          default: 20_000,
+          description: 'readings held unacked at most; past it the worker stops reading (bounds memory)',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    batch: Type.Object(
+      {
+        max_size: Type.Integer({ minimum: 1, default: 5000 }),
+        max_delay_ms: Type.Integer({ minimum: 1, default: 250 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    retry: Type.Object(
+      {
+        min_ms: Type.Integer({ minimum: 10, default: 500 }),
+        max_ms: Type.Integer({ minimum: 100, default: 30_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    max_payload_bytes: Type.Integer({
+      minimum: 256,
+      default: 65_536,
+      description: 'larger messages are dead-lettered',
+    }),
+    sinks: SinksSchema,
+  },
+  { additionalProperties: false },
+);
+export type SinkWorkerConfig = Static<typeof SinkWorkerConfigSchema>;

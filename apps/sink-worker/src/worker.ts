@@ -1,0 +1,130 @@
+import { decodeReading, filters, topics } from '@wattbus/contract';
+import { connectMqtt, type HeldMessage, publishDeadLetter, receiveWithManualAcks } from '@wattbus/mqtt';
+import { type Sink, sinks as sinkRegistry } from '@wattbus/sinks';
+import type { MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { BatchWriter } from './batch-writer.js';
+import type { SinkWorkerConfig } from './config.js';
+
+export interface SinkWorkerStats {
+  received: number;
+  written: number;
+  deadLettered: number;
+  retries: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** subscribe → validate → batch → write to every sink → PUBACK; bad messages → DLQ (then PUBACK). */
+export class SinkWorker {
+  readonly stats: SinkWorkerStats = { received: 0, written: 0, deadLettered: 0, retries: 0 };
+  private client: MqttClient | undefined;
+  private writer: BatchWriter | undefined;
+  private readonly sinks: Sink[];
+  private stopping = false;
+
+  constructor(
+    private readonly config: SinkWorkerConfig,
+    private readonly log: Logger,
+  ) {
+    this.sinks = Object.entries(config.sinks)
+      .filter(([, sinkConfig]) => sinkConfig !== undefined)
+      .map(([name, sinkConfig]) =>
+        (sinkRegistry[name] as NonNullable<(typeof sinkRegistry)[string]>).create(sinkConfig),
+      );
+  }
+
+  async start(): Promise<void> {
+    await this.openSinks();
+    const { config, log } = this;
+    this.writer = new BatchWriter(
+      this.sinks,
+      {
+        maxBatch: config.batch.max_size,
+        maxDelayMs: config.batch.max_delay_ms,
+        retryMinMs: config.retry.min_ms,
+        retryMaxMs: config.retry.max_ms,
+      },
+      {
+        written: (count, elapsedMs) => {
+          this.stats.written += count;
+          log.debug({ count, elapsedMs: Math.round(elapsedMs) }, 'batch written');
+        },
+        retrying: (error, sink, attempt, delayMs) => {
+          this.stats.retries++;
+          log.warn({ sink, attempt, delayMs, err: error.message }, 'sink write failed; retrying, acks held');
+        },
+        rejected: (readings, error) => {
+          log.error({ sink: error.sink, count: readings.length, err: error.message }, 'sink refused batch');
+          for (const r of readings) {
+            const payload = Buffer.from(JSON.stringify(r));
+            this.deadLetter(topics.reading(r.site, r.meter), payload, error.message, () => {});
+          }
+        },
+      },
+    );
+    const client = connectMqtt(config.mqtt, {
+      clientId: config.consumer.id,
+      clean: false,
+      onEvent: (event) => {
+        if (event.type === 'error') log.error(event, 'mqtt error');
+        else log.info(event, `mqtt ${event.type}`);
+      },
+    });
+    this.client = client;
+    receiveWithManualAcks(client, (m) => this.onMessage(m), { maxInFlight: config.consumer.max_in_flight });
+    const filter = config.consumer.share_group
+      ? filters.shared(config.consumer.share_group, filters.readings)
+      : filters.readings;
+    client.on('connect', (connack) => {
+      if (connack.sessionPresent) return;
+      client.subscribe(filter, { qos: 1 }, (err) => {
+        if (err) log.error({ err: err.message, filter }, 'subscribe failed');
+        else log.info({ filter }, 'subscribed');
+      });
+    });
+    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+  }
+
+  private async openSinks(): Promise<void> {
+    for (const sink of this.sinks) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await sink.open();
+          break;
+        } catch (err) {
+          if (this.stopping) throw err;
+          this.log.warn({ sink: sink.name, attempt, err: (err as Error).message }, 'cannot open sink; retrying');
+          await sleep(Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)));
+        }
+      }
+    }
+  }
+
+  private onMessage(m: HeldMessage): void {
+    if (this.stopping) return; // left unacked: the broker redelivers it to the next session
+    this.stats.received++;
+    const decoded = decodeReading(m.topic, m.payload, this.config.max_payload_bytes);
+    if (decoded.ok) (this.writer as BatchWriter).add(decoded.value, m.ack);
+    else this.deadLetter(m.topic, m.payload, decoded.reason, m.ack);
+  }
+
+  /** Publishes the dead letter (QoS1) and acks the original only once the broker has the dead letter. */
+  private deadLetter(topic: string, payload: Buffer, reason: string, ack: () => void): void {
+    this.stats.deadLettered++;
+    this.log.warn({ topic, reason: reason.slice(0, 300), bytes: payload.byteLength }, 'dead-lettered');
+    publishDeadLetter(this.client as MqttClient, this.config.consumer.id, topic, payload, reason).then(ack, (err) =>
+      this.log.error({ err: (err as Error).message, topic }, 'dead letter not published; message stays unacked'),
+    );
+  }
+
+  /** Stops reading, writes what is batched (within `timeoutMs`), sends its acks, disconnects. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.stopping = true;
+    const flushed = this.writer?.close() ?? Promise.resolve();
+    const timedOut = await Promise.race([flushed.then(() => false), sleep(timeoutMs).then(() => true)]);
+    if (timedOut) this.log.warn('stores still failing at shutdown; unacked messages stay with the broker');
+    await this.client?.endAsync();
+    await Promise.allSettled(this.sinks.map((s) => s.close()));
+  }
+}

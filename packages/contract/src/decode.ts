@@ -1,0 +1,46 @@
+import type { Reading } from './schemas/index.js';
+import { parseTopic, TopicError } from './topics.js';
+import { validateReading } from './validate.js';
+
+export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/**
+ * Everything a consumer checks before trusting a reading message: the topic layout and ids, JSON syntax,
+ * the contract version, the schema, and that the payload's site and meter are the topic's.
+ */
+export function decodeReading(topic: string, payload: Uint8Array, maxBytes = 64 * 1024): Decoded<Reading> {
+  let where: { site: string; meter: string };
+  try {
+    const parsed = parseTopic(topic);
+    if (parsed.kind !== 'reading') return { ok: false, reason: `not a reading topic (${parsed.kind})` };
+    where = parsed;
+  } catch (err) {
+    if (err instanceof TopicError) return { ok: false, reason: `bad topic: ${err.message}` };
+    throw err;
+  }
+  if (payload.byteLength > maxBytes) {
+    return { ok: false, reason: `payload too large: ${payload.byteLength} bytes (limit ${maxBytes})` };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+  } catch (err) {
+    return { ok: false, reason: `not JSON: ${(err as Error).message}` };
+  }
+  const v = (data as { v?: unknown } | null)?.v;
+  if (v !== 1)
+    return {
+      ok: false,
+      reason: `unsupported contract version ${JSON.stringify(v) ?? 'missing'} (expected 1)`,
+    };
+  const result = validateReading(data);
+  if (!result.ok) return { ok: false, reason: `schema: ${result.errors.join('; ')}` };
+  const r = result.value;
+  if (r.site !== where.site || r.meter !== where.meter) {
+    return {
+      ok: false,
+      reason: `topic/payload mismatch: topic says ${where.site}/${where.meter}, payload says ${r.site}/${r.meter}`,
+    };
+  }
+  return { ok: true, value: r };
+}

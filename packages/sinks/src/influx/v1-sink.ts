@@ -1,0 +1,73 @@
+import type { Reading } from '@wattbus/contract';
+import { type Sink, SinkError } from '../sink.js';
+import type { InfluxV1Config } from './config.js';
+import { toLines } from './line-protocol.js';
+
+const NAME = 'influx';
+
+/** InfluxDB through the `/write` line-protocol endpoint: 1.x natively, 2.x/3.x through their v1 compatibility API. */
+export class InfluxV1Sink implements Sink {
+  readonly name = NAME;
+  constructor(private readonly config: InfluxV1Config) {}
+
+  private headers(): Record<string, string> {
+    const { token, username, password } = this.config;
+    if (token) return { authorization: `Token ${token}` };
+    if (username !== undefined) {
+      return { authorization: `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` };
+    }
+    return {};
+  }
+
+  private endpoint(path: string, params: Record<string, string>): string {
+    const url = new URL(path, this.config.url.endsWith('/') ? this.config.url : `${this.config.url}/`);
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    return url.toString();
+  }
+
+  private async request(url: string, body: string, contentType: string): Promise<Response> {
+    try {
+      return await fetch(url, {
+        method: 'POST',
+        headers: { ...this.headers(), 'content-type': contentType },
+        body,
+        signal: AbortSignal.timeout(this.config.timeout_ms),
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause;
+      throw new SinkError(NAME, `cannot reach ${this.config.url}: ${cause?.code ?? (err as Error).message}`, false, {
+        cause: err,
+      });
+    }
+  }
+
+  async open(): Promise<void> {
+    if (!this.config.create_database || this.config.token) return;
+    const q = `CREATE DATABASE "${this.config.database.replace(/["\\]/g, '\\$&')}"`;
+    const res = await this.request(
+      this.endpoint('query', {}),
+      new URLSearchParams({ q }).toString(),
+      'application/x-www-form-urlencoded',
+    );
+    if (!res.ok) throw await this.failure(res, 'CREATE DATABASE');
+  }
+
+  async write(batch: readonly Reading[]): Promise<void> {
+    if (batch.length === 0) return;
+    const params: Record<string, string> = { db: this.config.database, precision: 'ms' };
+    if (this.config.retention_policy) params.rp = this.config.retention_policy;
+    const res = await this.request(this.endpoint('write', params), toLines(batch), 'text/plain; charset=utf-8');
+    if (res.status !== 204 && !res.ok) throw await this.failure(res, `write of ${batch.length} points`);
+    await res.body?.cancel();
+  }
+
+  private async failure(res: Response, what: string): Promise<SinkError> {
+    const text = (await res.text().catch(() => '')).slice(0, 500);
+    // Only 400 says the data itself is refused, so retrying cannot help. Auth (401/403) and a missing database
+    // (404) are operator mistakes: keep retrying, holding the acks, until someone fixes them.
+    const permanent = res.status === 400;
+    return new SinkError(NAME, `${what} failed: HTTP ${res.status} ${text.trim()}`, permanent);
+  }
+
+  async close(): Promise<void> {}
+}

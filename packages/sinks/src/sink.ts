@@ -1,0 +1,41 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Reading } from '@wattbus/contract';
+
+/**
+ * A store for readings. `write` resolves only once the store has the whole batch durably, and must be
+ * idempotent: a reading is keyed by (site, meter, channel, ts) and writing it again changes nothing.
+ */
+export interface Sink {
+  readonly name: string;
+  open(): Promise<void>;
+  write(batch: readonly Reading[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SinkDefinition<S extends TSchema = TSchema> {
+  name: string;
+  description: string;
+  configSchema: S;
+  /** No I/O here: `open` connects. */
+  create(config: Static<S>): Sink;
+}
+
+export function defineSink<S extends TSchema>(definition: SinkDefinition<S>): SinkDefinition {
+  return definition as unknown as SinkDefinition;
+}
+
+/**
+ * A write failure. `permanent` failures (the store refuses the data itself) are not retried: the batch goes
+ * to the dead-letter topic. Others (store down, timeouts, 5xx) are retried with backoff.
+ */
+export class SinkError extends Error {
+  constructor(
+    readonly sink: string,
+    message: string,
+    readonly permanent: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(`sink ${sink}: ${message}`, options);
+    this.name = 'SinkError';
+  }
+}

@@ -1,0 +1,21 @@
+export { onProcessExit } from './cleanup.js';
+export { freePort } from './free-port.js';
+export {
+  type InfluxdHandle,
+  type InfluxResult,
+  type InfluxSeries,
+  type QueryOptions,
+  startInfluxd,
+} from './influxd.js';
+export { type MosquittoHandle, type StartMosquittoOptions, startMosquitto } from './mosquitto.js';
+export {
+  type ProcessHandle,
+  runningProcessCount,
+  type StartProcessOptions,
+  startProcess,
+  stopAllProcesses,
+} from './process.js';
+export { makePtyPair, type PtyPair } from './pty.js';
+export { APT_PACKAGES, type RequireBinaryOptions, requireBinary } from './require-binary.js';
+export { type TempDir, tempDir } from './temp-dir.js';
+export { type Truthy, type WaitForOptions, waitFor } from './wait-for.js';
