@@ -41,7 +41,11 @@ export class EdgeAgent {
         meterId: meter.id,
       });
       return new MeterPoller(site, meter, driver, {
-        reading: (r) => this.publishReading(r),
+        readings: (list) => {
+          // The seq counters reach the disk before any reading that used them leaves the process.
+          (this.seq as SeqStore).save();
+          for (const r of list) this.publishReading(r);
+        },
         error: (meterId, err) => {
           this.stats.readErrors++;
           log.warn({ meter: meterId, site, err: err.message }, 'meter read failed');
@@ -70,7 +74,6 @@ export class EdgeAgent {
     });
 
     for (const poller of this.pollers) poller.start();
-    this.timers.push(setInterval(() => this.seq?.save(), 1000));
     this.timers.push(setInterval(() => this.publishHealth(), config.health_interval_s * 1000));
     log.info({ site, meters: this.pollers.length }, 'agent started');
   }

@@ -11,7 +11,8 @@ export interface MeterHealthState {
 }
 
 export interface PollerHooks {
-  reading(reading: Reading): void;
+  /** The readings of one poll, in channel order. */
+  readings(readings: Reading[]): void;
   error(meter: string, error: Error): void;
   nextSeq(meter: string, channel: string): number;
 }
@@ -27,6 +28,8 @@ export class MeterPoller {
   private busy: Promise<void> | undefined;
   private stopped = false;
   private opened = false;
+  private lastTick = 0;
+  private lastReadTs = 0;
   private readonly channels: Map<string, ChannelConfig>;
 
   constructor(
@@ -54,16 +57,24 @@ export class MeterPoller {
   private schedule(): void {
     if (this.stopped) return;
     const interval = this.meter.interval_ms;
-    const delay = interval - (Date.now() % interval);
+    // The next multiple of the interval after the last tick: a timer that fires a little early or late
+    // never makes two ticks in one interval.
+    const now = Date.now();
+    let target = Math.ceil((now + 1) / interval) * interval;
+    if (target - this.lastTick < interval) target = this.lastTick + interval;
+    this.lastTick = target;
     this.timer = setTimeout(() => {
       this.schedule();
       if (this.busy) return;
-      this.busy = this.pollOnce(Date.now()).then(
+      // Readings of a channel are identified by their ts: keep it strictly increasing, whatever the clock does.
+      const ts = Math.max(Date.now(), this.lastReadTs + 1);
+      this.lastReadTs = ts;
+      this.busy = this.pollOnce(ts).then(
         () => {},
         () => {},
       );
       this.busy.finally(() => (this.busy = undefined));
-    }, delay);
+    }, target - now);
   }
 
   /** Reads once and hands every reading to the hooks; returns how many readings were made. */
@@ -85,19 +96,17 @@ export class MeterPoller {
     }
     this.health.reads_ok++;
     this.health.last_ok_ts = now;
-    let count = 0;
+    const readings: Reading[] = [];
     for (const sample of samples) {
       const channel = this.channels.get(sample.channel);
       if (!channel) continue;
       const reading = toReading(this.site, this.meter.id, channel, sample, () =>
         this.hooks.nextSeq(this.meter.id, channel.id),
       );
-      if (reading) {
-        this.hooks.reading(reading);
-        count++;
-      }
+      if (reading) readings.push(reading);
     }
-    return count;
+    if (readings.length > 0) this.hooks.readings(readings);
+    return readings.length;
   }
 
   async stop(): Promise<void> {

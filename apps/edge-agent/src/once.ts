@@ -17,7 +17,9 @@ export async function readOnce(
     config.meters.map(async (meter) => {
       const driver = (drivers[meter.driver] as DriverDefinition).create(meter.config, { meterId: meter.id });
       const poller = new MeterPoller(config.site.id, meter, driver, {
-        reading: emit,
+        readings: (list) => {
+          for (const r of list) emit(r);
+        },
         error: (id, err) => failures.push({ meter: id, error: err.message }),
         nextSeq: () => 0,
       });

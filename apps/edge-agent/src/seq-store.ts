@@ -1,9 +1,9 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The last `seq` used per (meter, channel), kept in a small JSON file replaced atomically (write + rename),
- * so `seq` keeps increasing across restarts.
+ * The last `seq` used per (meter, channel), kept in a small JSON file replaced atomically (write, fsync,
+ * rename) before the readings using them are published, so `seq` keeps increasing across restarts and crashes.
  */
 export class SeqStore {
   private readonly file: string;
@@ -36,7 +36,13 @@ export class SeqStore {
   save(): void {
     if (!this.dirty) return;
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.last));
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, JSON.stringify(this.last));
+      fsyncSync(fd); // survive a power cut: the rename must not point at unwritten data
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, this.file);
     this.dirty = false;
   }

@@ -1,5 +1,7 @@
+export { type AedesHandle, startAedes } from './aedes.js';
 export { onProcessExit } from './cleanup.js';
 export { freePort } from './free-port.js';
+export { readStoredReadings, type StoredReading } from './influx-readings.js';
 export {
   type InfluxdHandle,
   type InfluxResult,
@@ -19,3 +21,4 @@ export { makePtyPair, type PtyPair } from './pty.js';
 export { APT_PACKAGES, type RequireBinaryOptions, requireBinary } from './require-binary.js';
 export { type TempDir, tempDir } from './temp-dir.js';
 export { type Truthy, type WaitForOptions, waitFor } from './wait-for.js';
+export { REPO_ROOT, type StartAppOptions, startApp, type WattbusApp } from './wattbus-app.js';

@@ -3,9 +3,10 @@ import type { Reading } from '@wattbus/contract';
 /** The InfluxDB measurement every reading is written to. */
 export const MEASUREMENT = 'reading';
 
-// https://docs.influxdata.com/influxdb/v1/write_protocols/line_protocol_reference/#special-characters
-const escapeMeasurement = (s: string) => s.replace(/[\\, \n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
-const escapeKey = (s: string) => s.replace(/[\\,= \n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+// Line protocol escapes commas, equals signs and spaces in tag keys, tag values and field keys with a
+// backslash; a backslash before any other character stays literal. Line protocol cannot carry a newline,
+// so newlines become spaces, and a trailing backslash (which would escape the separator after it) is dropped.
+const escapeKey = (s: string) => s.replace(/\r?\n/g, ' ').replace(/\\+$/, '').replace(/[,= ]/g, '\\$&');
 
 /**
  * One reading as one line of InfluxDB line protocol, timestamp in ms (write with `precision=ms`).
@@ -26,7 +27,7 @@ export function toLine(reading: Reading, extraTags: Readonly<Record<string, stri
     channel: reading.channel,
     role: reading.role,
   };
-  let line = escapeMeasurement(MEASUREMENT);
+  let line = MEASUREMENT;
   for (const key of Object.keys(tags).sort()) {
     const value = tags[key];
     if (value) line += `,${escapeKey(key)}=${escapeKey(value)}`;
