@@ -51,6 +51,7 @@ export class Alerter {
     await client.subscribeAsync([filters.alerts, filters.infos, filters.statuses, filters.readings], {
       qos: 1,
     });
+    log.info('subscribed');
     this.timer = setInterval(() => this.evaluate(), this.config.evaluate_every_ms);
   }
 
@@ -91,7 +92,9 @@ export class Alerter {
       for (const rule of this.rules) rule.onStatus?.(parsed.site, r.value, now);
     } else if (parsed.kind === 'alert' && this.restoring) {
       const r = validateAlert(data);
-      if (r.ok) this.book.restore(r.value);
+      if (!r.ok) return `schema: ${r.errors.join('; ')}`;
+      this.book.restore(r.value);
+      for (const rule of this.rules) if (rule.id === r.value.rule) rule.onRestore?.(r.value, now);
     }
     return undefined;
   }

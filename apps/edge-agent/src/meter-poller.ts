@@ -58,10 +58,11 @@ export class MeterPoller {
     if (this.stopped) return;
     const interval = this.meter.interval_ms;
     // The next multiple of the interval after the last tick: a timer that fires a little early or late
-    // never makes two ticks in one interval.
+    // never makes two ticks in one interval. If the clock stepped back (lastTick more than an interval
+    // ahead of now), waiting for lastTick + interval would stop polling for as long as the step: follow the clock.
     const now = Date.now();
     let target = Math.ceil((now + 1) / interval) * interval;
-    if (target - this.lastTick < interval) target = this.lastTick + interval;
+    if (target - this.lastTick < interval && this.lastTick - now <= interval) target = this.lastTick + interval;
     this.lastTick = target;
     this.timer = setTimeout(() => {
       this.schedule();

@@ -1,8 +1,16 @@
 import { type DeadLetter, exampleReading, validateDeadLetter } from '@wattbus/contract';
-import { type InfluxdHandle, readStoredReadings, startApp, startInfluxd, tempDir, waitFor } from '@wattbus/testkit';
+import {
+  TEST_BROKERS as BROKERS,
+  type InfluxdHandle,
+  readStoredReadings,
+  startApp,
+  startInfluxd,
+  type TestBroker,
+  tempDir,
+  waitFor,
+} from '@wattbus/testkit';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROKERS, type TestBroker } from './brokers.js';
 
 const reading = (over: Record<string, unknown>) => JSON.stringify({ ...exampleReading(), ...over });
 const TOPIC = 'wattbus/v1/house-12/main/reading';

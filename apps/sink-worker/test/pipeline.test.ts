@@ -1,8 +1,16 @@
 import type { Reading } from '@wattbus/contract';
-import { type InfluxdHandle, readStoredReadings, startApp, startInfluxd, tempDir, waitFor } from '@wattbus/testkit';
+import {
+  TEST_BROKERS as BROKERS,
+  type InfluxdHandle,
+  readStoredReadings,
+  startApp,
+  startInfluxd,
+  type TestBroker,
+  tempDir,
+  waitFor,
+} from '@wattbus/testkit';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROKERS, type TestBroker } from './brokers.js';
 
 const key = (r: { site: string; meter: string; channel: string; ts: number }) =>
   `${r.site}/${r.meter}/${r.channel}@${r.ts}`;

@@ -10,7 +10,7 @@ const READY: Record<WattbusApp, RegExp> = {
   broker: /broker listening/,
   'edge-agent': /agent started/,
   'sink-worker': /"msg":"subscribed"/,
-  alerter: /mqtt connect/,
+  alerter: /"msg":"subscribed"/,
   demo: /wattbus demo/,
 };
 

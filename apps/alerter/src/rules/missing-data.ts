@@ -1,4 +1,4 @@
-import type { Info, Reading, Status } from '@wattbus/contract';
+import type { Alert, Info, Reading, Status } from '@wattbus/contract';
 import type { AlertRule, OpenSubject } from './rule.js';
 
 export interface MissingDataOptions {
@@ -11,6 +11,8 @@ export interface MissingDataOptions {
 interface ChannelWatch {
   lastSeen: number;
   intervalMs: number;
+  /** A reading arrived (since this process started), so `lastSeen` is known first-hand. */
+  heard: boolean;
 }
 
 function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
@@ -22,7 +24,8 @@ function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
   return value;
 }
 
-const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+/** `200 ms`, `1.5 s`, `60 s`: sub-second intervals must not read as `0 s`. */
+const duration = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`);
 
 /** No reading on a channel for N × its interval, or the site's agent went offline (LWT). */
 export class MissingDataRule implements AlertRule {
@@ -36,20 +39,38 @@ export class MissingDataRule implements AlertRule {
 
   private watch(site: string, subject: string, now: number, intervalMs: number): ChannelWatch {
     const siteChannels = getOrCreate(this.channels, site, () => new Map<string, ChannelWatch>());
-    const w = getOrCreate(siteChannels, subject, () => ({ lastSeen: now, intervalMs }));
+    const w = getOrCreate(siteChannels, subject, () => ({ lastSeen: now, intervalMs, heard: false }));
     w.intervalMs = intervalMs;
     return w;
   }
 
+  private intervalOf(site: string, meter: string): number {
+    return this.intervals.get(`${site}/${meter}`) ?? this.options.defaultIntervalMs;
+  }
+
   onReading(r: Reading, now: number): void {
-    const interval = this.intervals.get(`${r.site}/${r.meter}`) ?? this.options.defaultIntervalMs;
-    this.watch(r.site, `${r.meter}/${r.channel}`, now, interval).lastSeen = now;
+    const w = this.watch(r.site, `${r.meter}/${r.channel}`, now, this.intervalOf(r.site, r.meter));
+    w.lastSeen = now;
+    w.heard = true;
   }
 
   onInfo(info: Info, now: number): void {
     for (const meter of info.meters) {
       this.intervals.set(`${info.site}/${meter.id}`, meter.interval_ms);
       for (const c of meter.channels) this.watch(info.site, `${meter.id}/${c.id}`, now, meter.interval_ms);
+    }
+  }
+
+  /**
+   * A channel that was missing before a restart has been silent since its `since`, not since its info was
+   * seen again. Subject `site` is left to the retained status, which says whether the agent is still offline.
+   */
+  onRestore(alert: Alert, now: number): void {
+    for (const { subject, since } of alert.open) {
+      const [meter, channel, ...rest] = subject.split('/');
+      if (!meter || !channel || rest.length > 0) continue;
+      const w = this.watch(alert.site, subject, now, this.intervalOf(alert.site, meter));
+      if (!w.heard) w.lastSeen = Math.min(w.lastSeen, since);
     }
   }
 
@@ -72,7 +93,7 @@ export class MissingDataRule implements AlertRule {
         if (silentFor >= this.options.afterIntervals * w.intervalMs) {
           add(site, subject, {
             since: w.lastSeen,
-            message: `no reading for over ${this.options.afterIntervals} × ${seconds(w.intervalMs)}`,
+            message: `no reading for over ${this.options.afterIntervals} × ${duration(w.intervalMs)}`,
           });
         }
       }

@@ -17,6 +17,11 @@ export interface AlertRule {
   onReading?(reading: Reading, now: number): void;
   onStatus?(site: string, status: Status, now: number): void;
   onInfo?(info: Info, now: number): void;
+  /**
+   * A retained alert of this rule, taken back after a restart. The rule takes back the state it needs to
+   * keep reporting those subjects open, so the engine does not resolve them and raise them again later.
+   */
+  onRestore?(alert: Alert, now: number): void;
   /** Open subjects per site at `now`. Sites with nothing open may be left out. */
   evaluate(now: number): Map<string, Map<string, OpenSubject>>;
 }

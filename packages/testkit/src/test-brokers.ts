@@ -1,12 +1,14 @@
-import { freePort, startApp, startMosquitto } from '@wattbus/testkit';
+import { freePort } from './free-port.js';
+import { startMosquitto } from './mosquitto.js';
+import { startApp } from './wattbus-app.js';
 
 export interface TestBroker {
   url: string;
   stop(): Promise<unknown>;
 }
 
-/** The two brokers every pipeline test runs against: our Aedes app and the real mosquitto binary. */
-export const BROKERS: Record<'aedes' | 'mosquitto', () => Promise<TestBroker>> = {
+/** The brokers every wattbus component must work with: our Aedes app (a real process) and real mosquitto. */
+export const TEST_BROKERS: Record<'aedes' | 'mosquitto', () => Promise<TestBroker>> = {
   aedes: async () => {
     const port = await freePort();
     const broker = await startApp('broker', {
@@ -20,3 +22,6 @@ export const BROKERS: Record<'aedes' | 'mosquitto', () => Promise<TestBroker>> =
     return { url: m.url, stop: () => m.stop() };
   },
 };
+
+/** For `describe.each(TEST_BROKER_NAMES)`. */
+export const TEST_BROKER_NAMES = Object.keys(TEST_BROKERS) as Array<keyof typeof TEST_BROKERS>;

@@ -1,0 +1,194 @@
+import { type Reading, topics, validateHealth, validateInfo, validateReading, validateStatus } from '@wattbus/contract';
+import { startApp, type TempDir, tempDir, waitFor } from '@wattbus/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_VERSION } from '../src/version.js';
+import { BROKERS, observe, type Received, type TestBroker } from './brokers.js';
+
+const agentConfig = (site: string, url: string, stateDir: string, extra: object = {}) => ({
+  site: { id: site, name: `Site ${site}`, location: { lat: 50.85, lon: 4.35 }, tags: { city: 'Brussels' } },
+  mqtt: { url, keepalive_s: 5, reconnect_min_ms: 100, reconnect_max_ms: 1000 },
+  state_dir: stateDir,
+  health_interval_s: 1,
+  meters: [
+    { id: 'main', driver: 'simulated', interval_ms: 100, config: { seed: 11, pv_kwp: 4 } },
+    { id: 'heat-pump', driver: 'simulated', interval_ms: 200, config: { seed: 12 } },
+  ],
+  ...extra,
+});
+
+/** The retained message a client subscribing now gets on `topic`. */
+async function retained(url: string, topic: string): Promise<Received> {
+  const { messages, client } = await observe(url, topic);
+  try {
+    return await waitFor(() => messages.find((m) => m.retain), {
+      what: `retained message on ${topic}`,
+      timeoutMs: 5000,
+    });
+  } finally {
+    await client.endAsync();
+  }
+}
+
+/** Waits until a fresh subscriber gets a retained status in `state` on `site`, and returns it. */
+async function retainedStatus(url: string, site: string, state: 'online' | 'offline') {
+  return waitFor(
+    async () => {
+      const m = await retained(url, topics.status(site));
+      return (m.payload as { state: string }).state === state ? m : undefined;
+    },
+    { what: `retained status ${state} of ${site}`, timeoutMs: 10_000 },
+  );
+}
+
+describe.each(Object.keys(BROKERS) as Array<keyof typeof BROKERS>)('edge-agent with %s', (name) => {
+  let broker: TestBroker;
+  let tmp: TempDir;
+
+  beforeAll(async () => {
+    [broker, tmp] = await Promise.all([BROKERS[name](), tempDir(`wattbus-agent-${name}-`)]);
+  });
+  afterAll(async () => {
+    await Promise.all([broker?.stop(), tmp?.cleanup()]);
+  });
+
+  it('publishes retained online status and info, valid health, and a retained offline on SIGTERM', async () => {
+    const site = `${name}-term`;
+    const live = await observe(broker.url, `wattbus/v1/${site}/#`);
+    const agent = await startApp('edge-agent', agentConfig(site, broker.url, `${tmp.path}/${site}`));
+
+    const online = await retainedStatus(broker.url, site, 'online');
+    expect(validateStatus(online.payload).ok).toBe(true);
+    expect(online.payload).toMatchObject({ v: 1, state: 'online', agent: AGENT_VERSION });
+
+    const info = await retained(broker.url, topics.info(site));
+    const checked = validateInfo(info.payload);
+    expect(checked.ok ? [] : checked.errors).toEqual([]);
+    expect(info.payload).toMatchObject({
+      v: 1,
+      site,
+      name: `Site ${site}`,
+      location: { lat: 50.85, lon: 4.35 },
+      tags: { city: 'Brussels' },
+      meters: [
+        {
+          id: 'main',
+          driver: 'simulated',
+          interval_ms: 100,
+          channels: [
+            { id: 'consumption', role: 'consumption' },
+            { id: 'production', role: 'production' },
+            { id: 'grid', role: 'grid' },
+          ],
+        },
+        {
+          id: 'heat-pump',
+          driver: 'simulated',
+          interval_ms: 200,
+          channels: [
+            { id: 'consumption', role: 'consumption' },
+            { id: 'grid', role: 'grid' },
+          ],
+        },
+      ],
+    });
+
+    const health = await waitFor(() => live.messages.find((m) => m.topic === topics.health(site)), {
+      what: 'a health message',
+    });
+    expect(health.retain).toBe(false);
+    const h = validateHealth(health.payload);
+    expect(h.ok ? [] : h.errors).toEqual([]);
+    expect((health.payload as { meters: Array<{ id: string }> }).meters.map((m) => m.id)).toEqual([
+      'main',
+      'heat-pump',
+    ]);
+
+    await waitFor(() => live.messages.filter((m) => m.topic.endsWith('/reading')).length >= 10, {
+      what: '10 readings',
+    });
+    for (const m of live.messages.filter((x) => x.topic.endsWith('/reading'))) {
+      expect(validateReading(m.payload).ok).toBe(true);
+      const r = m.payload as Reading;
+      expect(m.topic).toBe(topics.reading(site, r.meter));
+      expect(m.retain).toBe(false);
+    }
+
+    expect(await agent.stop('SIGTERM')).toBe(0);
+    const offline = await retained(broker.url, topics.status(site));
+    expect(offline.payload).toMatchObject({ v: 1, state: 'offline', agent: AGENT_VERSION });
+    expect(validateStatus(offline.payload).ok).toBe(true);
+    // the live subscriber saw online, then offline, and nothing after
+    const states = live.messages
+      .filter((m) => m.topic === topics.status(site))
+      .map((m) => (m.payload as { state: string }).state);
+    expect(states.at(-1)).toBe('offline');
+    expect(states.indexOf('online')).toBeLessThan(states.lastIndexOf('offline'));
+    await live.client.endAsync();
+  });
+
+  it('has the broker publish the retained offline LWT when the agent is SIGKILLed', async () => {
+    const site = `${name}-kill`;
+    const agent = await startApp('edge-agent', agentConfig(site, broker.url, `${tmp.path}/${site}`));
+    await retainedStatus(broker.url, site, 'online');
+
+    const live = await observe(broker.url, topics.status(site));
+    await waitFor(() => live.messages.length >= 1, { what: 'retained online on subscribe' });
+    await agent.kill9();
+
+    const will = await waitFor(() => live.messages.find((m) => (m.payload as { state: string }).state === 'offline'), {
+      what: 'the LWT',
+      timeoutMs: 15_000,
+    });
+    expect(validateStatus(will.payload).ok).toBe(true);
+    expect(will.payload).toMatchObject({ v: 1, state: 'offline', agent: AGENT_VERSION });
+    await live.client.endAsync();
+
+    const after = await retained(broker.url, topics.status(site));
+    expect(after.payload).toMatchObject({ v: 1, state: 'offline', agent: AGENT_VERSION });
+  });
+
+  it('continues seq above every seq published before a SIGKILL, across a restart with the same state_dir', async () => {
+    const site = `${name}-seq`;
+    const stateDir = `${tmp.path}/${site}`;
+    const live = await observe(broker.url, `wattbus/v1/${site}/+/reading`);
+    const readings = () => live.messages.map((m) => m.payload as Reading);
+
+    const first = await startApp('edge-agent', agentConfig(site, broker.url, stateDir));
+    await waitFor(() => readings().filter((r) => r.meter === 'main' && r.channel === 'grid').length >= 12, {
+      what: '12 main/grid readings',
+    });
+    await first.kill9();
+    const before = readings().length;
+
+    const second = await startApp('edge-agent', agentConfig(site, broker.url, stateDir));
+    await waitFor(() => readings().length >= before + 20, { what: '20 readings after the restart' });
+    expect(await second.stop('SIGTERM')).toBe(0);
+    await live.client.endAsync();
+
+    const all = readings();
+    for (const r of all) expect(validateReading(r).ok).toBe(true);
+    const byChannel = (list: Reading[]) => {
+      const map = new Map<string, number[]>();
+      for (const r of list) map.set(`${r.meter}/${r.channel}`, [...(map.get(`${r.meter}/${r.channel}`) ?? []), r.seq]);
+      return map;
+    };
+    const run1 = byChannel(all.slice(0, before));
+    const run2 = byChannel(all.slice(before));
+    const channels = ['heat-pump/consumption', 'heat-pump/grid', 'main/consumption', 'main/grid', 'main/production'];
+    expect([...run1.keys()].sort()).toEqual(channels);
+    expect([...run2.keys()].sort()).toEqual(channels);
+    for (const channel of channels) {
+      const a = run1.get(channel) ?? [];
+      const b = run2.get(channel) ?? [];
+      // each run numbers a channel 1 apart, in publish order; run 1 started from 1
+      expect(a[0], channel).toBe(1);
+      expect(a, channel).toEqual(a.map((_, i) => i + 1));
+      expect(b, channel).toEqual(b.map((_, i) => (b[0] ?? 0) + i));
+      // no seq that was published is reused after the crash
+      expect(b[0], `${channel}: first seq after restart vs last before`).toBeGreaterThan(a.at(-1) ?? 0);
+    }
+    // and (site, meter, channel, seq) stays unique over both runs, and so does ts
+    expect(new Set(all.map((r) => `${r.meter}/${r.channel}/${r.seq}`)).size).toBe(all.length);
+    expect(new Set(all.map((r) => `${r.meter}/${r.channel}/${r.ts}`)).size).toBe(all.length);
+  });
+});
