@@ -29,7 +29,6 @@ function syntaxIssue(error: YAMLError, text: string): ConfigIssue {
   return { path: '', message: `${what}${hint}\n${excerpt}`, line, column: col };
 }
 
-// biome-ignore lint/suspicious/noTemplateCurlyInString: literal ${...} syntax shown to the user.
 const FLOW_HINT = ' (inside [ ] or { }, quote values that use ${...}: ["${VAR}"])';
 
 function describe(error: YAMLError): string {
