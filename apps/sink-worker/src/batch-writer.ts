@@ -12,91 +12,124 @@ export interface BatchWriterOptions {
 }
 
 export interface BatchWriterEvents {
-  written?(count: number, elapsedMs: number): void;
+  written?(sink: string, count: number, elapsedMs: number): void;
   retrying?(error: Error, sink: string, attempt: number, delayMs: number): void;
   /** The store refused the data itself; these readings must go to the dead-letter topic. */
   rejected?(readings: readonly Reading[], error: SinkError): void;
 }
 
-interface Pending {
+/** A reading waiting for the sinks that have not written it yet. */
+interface Tracked {
   reading: Reading;
+  remaining: number;
   done: () => void;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Batches readings by size or age and writes each batch to every sink in parallel. `done` of a reading is
- * called only when every sink has its batch (or refused it permanently, after `rejected`), which is when
- * the worker may PUBACK it. Transient failures are retried forever with backoff, for the failed sinks only,
- * while new readings keep filling the next batch.
+ * One sink's queue: batches by size or age, one write at a time, retried forever with backoff on
+ * transient errors. Each sink has its own lane, so a store that is down delays only its own writes.
  */
-export class BatchWriter {
-  private pending: Pending[] = [];
+class SinkLane {
+  private pending: Tracked[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
-  private closed = false;
 
   constructor(
-    private readonly sinks: readonly Sink[],
+    private readonly sink: Sink,
     private readonly options: BatchWriterOptions,
-    private readonly events: BatchWriterEvents = {},
+    private readonly events: BatchWriterEvents,
+    private readonly completed: (item: Tracked) => void,
   ) {}
 
-  add(reading: Reading, done: () => void): void {
-    if (this.closed) throw new Error('BatchWriter is closed');
-    this.pending.push({ reading, done });
-    if (this.pending.length >= this.options.maxBatch) this.kick();
-    else this.timer ??= setTimeout(() => this.kick(), this.options.maxDelayMs);
-  }
-
-  /** Readings accepted but not yet written. */
   get backlog(): number {
     return this.pending.length;
+  }
+
+  add(item: Tracked): void {
+    this.pending.push(item);
+    if (this.pending.length >= this.options.maxBatch) this.kick();
+    else this.timer ??= setTimeout(() => this.kick(), this.options.maxDelayMs);
   }
 
   private kick(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.writing || this.pending.length === 0) return;
-    this.writing = this.drain().finally(() => {
+    this.writing = this.writeNext().finally(() => {
       this.writing = undefined;
-      // Anything that arrived while writing and is already due goes out now; the rest waits for its timer.
-      if (this.pending.length >= this.options.maxBatch || (this.pending.length > 0 && this.closed)) this.kick();
+      // What arrived during the write goes out now if a batch is full, else when its timer fires.
+      if (this.pending.length >= this.options.maxBatch) this.kick();
       else if (this.pending.length > 0) this.timer ??= setTimeout(() => this.kick(), this.options.maxDelayMs);
     });
   }
 
-  private async drain(): Promise<void> {
+  private async writeNext(): Promise<void> {
     const batch = this.pending.splice(0, this.options.maxBatch);
-    const readings = batch.map((p) => p.reading);
+    const readings = batch.map((t) => t.reading);
     const started = performance.now();
-    let remaining = [...this.sinks];
-    for (let attempt = 0; remaining.length > 0; attempt++) {
-      const results = await Promise.allSettled(remaining.map((s) => s.write(readings)));
-      const failed: Array<[Sink, Error]> = [];
-      for (const [i, result] of results.entries()) {
-        if (result.status === 'fulfilled') continue;
-        const error = result.reason instanceof Error ? result.reason : new Error(String(result.reason));
-        if (error instanceof SinkError && error.permanent) this.events.rejected?.(readings, error);
-        else failed.push([remaining[i] as Sink, error]);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.sink.write(readings);
+        this.events.written?.(this.sink.name, batch.length, performance.now() - started);
+        break;
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        if (error instanceof SinkError && error.permanent) {
+          this.events.rejected?.(readings, error);
+          break;
+        }
+        const delayMs = backoffDelay(attempt, this.options.retryMinMs, this.options.retryMaxMs);
+        this.events.retrying?.(error, this.sink.name, attempt + 1, delayMs);
+        await sleep(delayMs);
       }
-      remaining = failed.map(([sink]) => sink);
-      if (remaining.length === 0) break;
-      const delayMs = backoffDelay(attempt, this.options.retryMinMs, this.options.retryMaxMs);
-      for (const [sink, error] of failed) this.events.retrying?.(error, sink.name, attempt + 1, delayMs);
-      await sleep(delayMs);
     }
-    this.events.written?.(batch.length, performance.now() - started);
-    for (const p of batch) p.done();
+    for (const item of batch) this.completed(item);
   }
 
-  /** Writes everything accepted so far. */
+  /** Writes everything queued so far. */
   async flush(): Promise<void> {
     while (this.pending.length > 0 || this.writing) {
-      if (!this.writing) this.kick();
+      if (!this.writing) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        this.writing = this.writeNext().finally(() => (this.writing = undefined));
+      }
       await this.writing;
     }
+  }
+}
+
+/**
+ * Fans each reading out to every sink's lane; `done` of a reading is called once every sink has written it
+ * (or refused it permanently, after `rejected`). That is when the worker may PUBACK it. Sinks are written
+ * in parallel and independently: a store that is down holds the acks but not the other stores.
+ */
+export class BatchWriter {
+  private readonly lanes: SinkLane[];
+  private closed = false;
+
+  constructor(sinks: readonly Sink[], options: BatchWriterOptions, events: BatchWriterEvents = {}) {
+    const completed = (item: Tracked) => {
+      if (--item.remaining === 0) item.done();
+    };
+    this.lanes = sinks.map((sink) => new SinkLane(sink, options, events, completed));
+  }
+
+  add(reading: Reading, done: () => void): void {
+    if (this.closed) throw new Error('BatchWriter is closed');
+    const item: Tracked = { reading, remaining: this.lanes.length, done };
+    for (const lane of this.lanes) lane.add(item);
+  }
+
+  /** Readings queued in the slowest sink's lane. */
+  get backlog(): number {
+    return Math.max(0, ...this.lanes.map((l) => l.backlog));
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.lanes.map((l) => l.flush()));
   }
 
   async close(): Promise<void> {

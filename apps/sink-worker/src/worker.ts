@@ -1,10 +1,11 @@
 import { decodeReading, filters, topics } from '@wattbus/contract';
 import { connectMqtt, type HeldMessage, publishDeadLetter, receiveWithManualAcks } from '@wattbus/mqtt';
-import { type Sink, sinks as sinkRegistry } from '@wattbus/sinks';
+import { type Sink, type SinkDefinition, sinks as sinkRegistry } from '@wattbus/sinks';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { BatchWriter } from './batch-writer.js';
 import type { SinkWorkerConfig } from './config.js';
+import { LazyOpenSink } from './lazy-open.js';
 
 export interface SinkWorkerStats {
   received: number;
@@ -29,9 +30,7 @@ export class SinkWorker {
   ) {
     this.sinks = Object.entries(config.sinks)
       .filter(([, sinkConfig]) => sinkConfig !== undefined)
-      .map(([name, sinkConfig]) =>
-        (sinkRegistry[name] as NonNullable<(typeof sinkRegistry)[string]>).create(sinkConfig),
-      );
+      .map(([name, sinkConfig]) => new LazyOpenSink((sinkRegistry[name] as SinkDefinition).create(sinkConfig)));
   }
 
   async start(): Promise<void> {
@@ -46,9 +45,9 @@ export class SinkWorker {
         retryMaxMs: config.retry.max_ms,
       },
       {
-        written: (count, elapsedMs) => {
+        written: (sink, count, elapsedMs) => {
           this.stats.written += count;
-          log.debug({ count, elapsedMs: Math.round(elapsedMs) }, 'batch written');
+          log.debug({ sink, count, elapsedMs: Math.round(elapsedMs) }, 'batch written');
         },
         retrying: (error, sink, attempt, delayMs) => {
           this.stats.retries++;
@@ -86,19 +85,17 @@ export class SinkWorker {
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
   }
 
+  /** Opens every sink once, for early warnings; a sink that fails is opened again by its first write. */
   private async openSinks(): Promise<void> {
-    for (const sink of this.sinks) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await sink.open();
-          break;
-        } catch (err) {
-          if (this.stopping) throw err;
-          this.log.warn({ sink: sink.name, attempt, err: (err as Error).message }, 'cannot open sink; retrying');
-          await sleep(Math.min(30_000, 500 * 2 ** Math.min(attempt, 6)));
-        }
-      }
-    }
+    await Promise.all(
+      this.sinks.map((sink) =>
+        sink
+          .open()
+          .catch((err: Error) =>
+            this.log.warn({ sink: sink.name, err: err.message }, 'cannot open sink yet; will retry on write'),
+          ),
+      ),
+    );
   }
 
   private onMessage(m: HeldMessage): void {

@@ -1,0 +1,30 @@
+import type { Reading } from '@wattbus/contract';
+import type { Sink } from '@wattbus/sinks';
+
+/**
+ * A sink that opens itself on first write and again after a failed open. The worker can then subscribe
+ * while a store is still down: the batch writer's retries (acks held) cover the open as well as the write,
+ * and one unreachable store never keeps the others from being written.
+ */
+export class LazyOpenSink implements Sink {
+  private opened = false;
+  constructor(private readonly inner: Sink) {}
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  async open(): Promise<void> {
+    await this.inner.open();
+    this.opened = true;
+  }
+
+  async write(batch: readonly Reading[]): Promise<void> {
+    if (!this.opened) await this.open();
+    await this.inner.write(batch);
+  }
+
+  async close(): Promise<void> {
+    if (this.opened) await this.inner.close();
+  }
+}
