@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { type Reading, topics } from '@wattbus/contract';
 import type { DriverDefinition } from '@wattbus/meters';
 import { connectMqtt } from '@wattbus/mqtt';
@@ -5,25 +6,31 @@ import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { AgentConfig } from './config.js';
 import { MeterPoller } from './meter-poller.js';
-import { SeqStore } from './seq-store.js';
+import { DiskQueue } from './queue/disk-queue.js';
+import { QueuePublisher } from './queue/publisher.js';
 import { healthMessage, infoMessage, statusMessage } from './site-messages.js';
 
 export interface AgentStats {
-  published: number;
-  acked: number;
+  queued: number;
+  /** Readings that could not be written to the queue (e.g. disk full). */
+  lost: number;
   readErrors: number;
 }
 
 /**
- * The edge agent: polls every meter on its own timer and publishes contract Readings (QoS1), a retained
- * `status` (also the LWT), a retained `info` and periodic `health`.
+ * The edge agent: polls every meter on its own timer, puts each reading in the disk queue (fsynced, with
+ * the seq counters it used) and publishes from there (QoS1); a reading leaves the queue on the broker's
+ * PUBACK. Also a retained `status` (also the LWT), a retained `info` and periodic `health`.
  */
 export class EdgeAgent {
-  readonly stats: AgentStats = { published: 0, acked: 0, readErrors: 0 };
+  readonly stats: AgentStats = { queued: 0, lost: 0, readErrors: 0 };
   private client: MqttClient | undefined;
   private pollers: MeterPoller[] = [];
-  private seq: SeqStore | undefined;
+  private queue: DiskQueue | undefined;
+  private publisher: QueuePublisher | undefined;
   private timers: NodeJS.Timeout[] = [];
+  /** Enqueues run one after another, so queue order is poll order. */
+  private enqueueChain: Promise<void> = Promise.resolve();
   private readonly startedAt = Date.now();
 
   constructor(
@@ -35,22 +42,20 @@ export class EdgeAgent {
   async start(): Promise<void> {
     const { config, log } = this;
     const site = config.site.id;
-    this.seq = new SeqStore(config.state_dir);
+    const queue = await DiskQueue.open(join(config.state_dir, 'queue'), {
+      maxMessages: config.queue.max_readings,
+      maxAgeMs: config.queue.max_age_h * 3_600_000,
+    });
+    this.queue = queue;
     this.pollers = config.meters.map((meter) => {
-      const driver = (this.drivers[meter.driver] as DriverDefinition).create(meter.config, {
-        meterId: meter.id,
-      });
+      const driver = (this.drivers[meter.driver] as DriverDefinition).create(meter.config, { meterId: meter.id });
       return new MeterPoller(site, meter, driver, {
-        readings: (list) => {
-          // The seq counters reach the disk before any reading that used them leaves the process.
-          (this.seq as SeqStore).save();
-          for (const r of list) this.publishReading(r);
-        },
+        readings: (list) => this.enqueue(list),
         error: (meterId, err) => {
           this.stats.readErrors++;
           log.warn({ meter: meterId, site, err: err.message }, 'meter read failed');
         },
-        nextSeq: (meterId, channel) => (this.seq as SeqStore).next(meterId, channel),
+        nextSeq: (meterId, channel) => queue.nextSeq(meterId, channel),
       });
     });
 
@@ -63,8 +68,8 @@ export class EdgeAgent {
         retain: true,
       },
       onEvent: (event) => {
-        if (event.type === 'error') log.error({ site, ...event }, 'mqtt error');
-        else log.info({ site, ...event }, `mqtt ${event.type}`);
+        if (event.type === 'error') log.error({ site, ...event }, 'mqtt error; readings stay queued');
+        else log.info({ site, ...event, queued: queue.depth }, `mqtt ${event.type}`);
       },
     });
     this.client = client;
@@ -72,62 +77,87 @@ export class EdgeAgent {
       this.publishRetained(topics.status(site), statusMessage('online'));
       this.publishRetained(topics.info(site), infoMessage(config, this.pollers));
     });
+    this.publisher = new QueuePublisher(queue, client, { window: config.queue.publish_window });
+    if (queue.depth > 0) log.info({ site, queued: queue.depth }, 'queue reopened with readings to send');
 
     for (const poller of this.pollers) poller.start();
-    this.timers.push(setInterval(() => this.publishHealth(), config.health_interval_s * 1000));
+    this.timers.push(setInterval(() => void this.publishHealth(), config.health_interval_s * 1000));
+    this.timers.push(setInterval(() => void this.expire(), 60_000));
     log.info({ site, meters: this.pollers.length }, 'agent started');
   }
 
-  private publishReading(reading: Reading): void {
-    this.stats.published++;
-    (this.client as MqttClient).publish(
-      topics.reading(reading.site, reading.meter),
-      JSON.stringify(reading),
-      { qos: 1 },
-      (err) => {
-        if (!err) this.stats.acked++;
-      },
-    );
+  private enqueue(readings: Reading[]): void {
+    const messages = readings.map((r) => ({ topic: topics.reading(r.site, r.meter), payload: JSON.stringify(r) }));
+    this.enqueueChain = this.enqueueChain.then(async () => {
+      const queue = this.queue as DiskQueue;
+      const droppedBefore = queue.dropped;
+      try {
+        const queued = await queue.enqueue(messages);
+        this.stats.queued += queued.length;
+        this.publisher?.offer(queued);
+      } catch (err) {
+        this.stats.lost += messages.length;
+        this.log.error(
+          { site: this.config.site.id, err: (err as Error).message, lost: messages.length },
+          'queue write failed',
+        );
+      }
+      if (queue.dropped > droppedBefore) {
+        this.log.warn(
+          { dropped: queue.dropped - droppedBefore, total: queue.dropped },
+          'queue full: oldest readings dropped',
+        );
+      }
+    });
+  }
+
+  private async expire(): Promise<void> {
+    const expired = await this.queue?.dropExpired();
+    if (expired?.length) this.log.warn({ dropped: expired.length }, 'queued readings expired (max_age_h)');
   }
 
   private publishRetained(topic: string, message: object): void {
     (this.client as MqttClient).publish(topic, JSON.stringify(message), { qos: 1, retain: true });
   }
 
-  /** Readings handed to MQTT and not yet acknowledged by the broker. */
-  queueDepth(): number {
-    return this.stats.published - this.stats.acked;
-  }
-
-  private publishHealth(): void {
+  private async publishHealth(): Promise<void> {
+    const queue = this.queue as DiskQueue;
+    const oldest = await queue.oldestAgeMs();
     const message = healthMessage(
       this.config.site.id,
       this.startedAt,
-      { depth: this.queueDepth(), dropped: 0 },
+      {
+        depth: queue.depth,
+        dropped: queue.dropped + this.stats.lost,
+        ...(oldest !== undefined && { oldest_age_ms: oldest }),
+      },
       this.pollers,
     );
     this.client?.publish(topics.health(this.config.site.id), JSON.stringify(message), { qos: 0 });
   }
 
-  /** Stops polling, publishes `offline`, waits (up to `timeoutMs`) for the broker to ack what is queued. */
-  async stop(timeoutMs = 10_000): Promise<void> {
+  /**
+   * Stops polling, publishes `offline`, gives in-flight publishes `graceMs` to be acknowledged, disconnects
+   * and closes the queue. Whatever is not acknowledged stays queued for the next start.
+   */
+  async stop(graceMs = 2_000): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     await Promise.allSettled(this.pollers.map((p) => p.stop()));
-    this.seq?.save();
+    await this.enqueueChain;
     const client = this.client;
-    if (!client) return;
-    if (client.connected) {
+    if (client?.connected) {
       await client
         .publishAsync(topics.status(this.config.site.id), JSON.stringify(statusMessage('offline')), {
           qos: 1,
           retain: true,
         })
         .catch(() => {});
+      const deadline = Date.now() + graceMs;
+      while ((this.publisher?.pending ?? 0) > 0 && client.connected && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
     }
-    const deadline = Date.now() + timeoutMs;
-    while (this.queueDepth() > 0 && client.connected && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await client.endAsync(Date.now() >= deadline);
+    await client?.endAsync(true);
+    await this.queue?.close();
   }
 }

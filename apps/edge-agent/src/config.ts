@@ -65,7 +65,28 @@ export const AgentConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
     mqtt: MqttConnectionSchema,
-    state_dir: Type.String({ default: '/var/lib/wattbus-agent', description: 'where seq counters are kept' }),
+    state_dir: Type.String({
+      default: '/var/lib/wattbus-agent',
+      description: 'where the disk queue and the seq counters live (keep it on persistent storage)',
+    }),
+    queue: Type.Object(
+      {
+        max_readings: Type.Integer({
+          minimum: 100,
+          default: 1_000_000,
+          description:
+            'readings kept while the broker is unreachable; past it the oldest are dropped (counted in health)',
+        }),
+        max_age_h: Type.Number({ exclusiveMinimum: 0, default: 720, description: 'older queued readings are dropped' }),
+        publish_window: Type.Integer({
+          minimum: 1,
+          maximum: 65_535,
+          default: 500,
+          description: 'QoS1 publishes awaiting PUBACK at once (drain speed after an outage)',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     health_interval_s: Type.Integer({ minimum: 1, default: 60 }),
     meters: Type.Array(MeterSchema, { minItems: 1 }),
   },

@@ -17,6 +17,7 @@ export function agentConfig(
       reconnect_max_ms: 30_000,
     },
     state_dir: '/nonexistent',
+    queue: { max_readings: 1_000_000, max_age_h: 720, publish_window: 500 },
     health_interval_s: 60,
     meters: meters.map((m) => ({ driver: 'simulated', interval_ms: 1000, config: {}, ...m })),
   };

@@ -1,27 +1,48 @@
 import { freePort } from './free-port.js';
 import { startMosquitto } from './mosquitto.js';
+import type { ProcessHandle } from './process.js';
 import { startApp } from './wattbus-app.js';
 
 export interface TestBroker {
   url: string;
+  /** Stops the broker (cleanly: a persistent broker saves its sessions) and keeps its port and data. */
+  down(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  up(): Promise<void>;
   stop(): Promise<unknown>;
 }
 
+async function aedesApp(): Promise<TestBroker> {
+  const port = await freePort();
+  const config = { listeners: { tcp: { host: '127.0.0.1', port } }, auth: { allow_anonymous: true } };
+  let proc: ProcessHandle | undefined = await startApp('broker', config);
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    down: async () => {
+      await proc?.stop();
+      proc = undefined;
+    },
+    up: async () => {
+      proc = await startApp('broker', config);
+    },
+    stop: async () => proc?.stop(),
+  };
+}
+
+async function mosquitto(): Promise<TestBroker> {
+  const m = await startMosquitto();
+  return {
+    url: m.url,
+    down: async () => {
+      await m.process().stop('SIGTERM'); // mosquitto writes its persistence file on a clean stop
+    },
+    up: () => m.restart(),
+    stop: () => m.stop(),
+  };
+}
+
 /** The brokers every wattbus component must work with: our Aedes app (a real process) and real mosquitto. */
-export const TEST_BROKERS: Record<'aedes' | 'mosquitto', () => Promise<TestBroker>> = {
-  aedes: async () => {
-    const port = await freePort();
-    const broker = await startApp('broker', {
-      listeners: { tcp: { host: '127.0.0.1', port } },
-      auth: { allow_anonymous: true },
-    });
-    return { url: `mqtt://127.0.0.1:${port}`, stop: () => broker.stop() };
-  },
-  mosquitto: async () => {
-    const m = await startMosquitto();
-    return { url: m.url, stop: () => m.stop() };
-  },
-};
+export const TEST_BROKERS: Record<'aedes' | 'mosquitto', () => Promise<TestBroker>> = { aedes: aedesApp, mosquitto };
 
 /** For `describe.each(TEST_BROKER_NAMES)`. */
 export const TEST_BROKER_NAMES = Object.keys(TEST_BROKERS) as Array<keyof typeof TEST_BROKERS>;

@@ -1,0 +1,77 @@
+import { type TempDir, tempDir } from '@wattbus/testkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DiskQueue } from './disk-queue.js';
+
+const LIMITS = { maxMessages: 1000, maxAgeMs: 3_600_000 };
+const msgs = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ topic: 't', payload: `m${from + i}` }));
+
+describe('DiskQueue', () => {
+  let dir: TempDir;
+  beforeEach(async () => {
+    dir = await tempDir('wattbus-queue-');
+  });
+  afterEach(async () => {
+    await dir.cleanup();
+  });
+
+  it('keeps messages and seq counters across a reopen, in order', async () => {
+    const q = await DiskQueue.open(dir.path, LIMITS);
+    expect([q.nextSeq('main', 'grid'), q.nextSeq('main', 'grid'), q.nextSeq('main', 'pv')]).toEqual([1, 2, 1]);
+    await q.enqueue(msgs(3), 1000);
+    await q.close();
+
+    const again = await DiskQueue.open(dir.path, LIMITS);
+    expect(again.depth).toBe(3);
+    expect((await again.read(undefined, 10)).map((m) => [m.payload, m.at])).toEqual([
+      ['m0', 1000],
+      ['m1', 1000],
+      ['m2', 1000],
+    ]);
+    expect(again.nextSeq('main', 'grid')).toBe(3);
+    expect(again.nextSeq('main', 'pv')).toBe(2);
+    // new keys continue after the old ones
+    const [next] = await again.enqueue(msgs(1, 3));
+    expect((next?.key ?? '') > ((await again.read(undefined, 3))[2]?.key ?? '')).toBe(true);
+    await again.close();
+  });
+
+  it('forgets a message only once it was sent and acknowledged', async () => {
+    const q = await DiskQueue.open(dir.path, LIMITS);
+    const [a, b] = await q.enqueue(msgs(2));
+    q.ack((a as { key: string }).key); // not marked sent: ignored
+    expect(q.depth).toBe(2);
+    q.markSent((a as { key: string }).key);
+    q.ack((a as { key: string }).key);
+    q.ack((a as { key: string }).key); // twice: counted once
+    expect(q.depth).toBe(1);
+    await q.close();
+    const again = await DiskQueue.open(dir.path, LIMITS);
+    expect((await again.read(undefined, 10)).map((m) => m.key)).toEqual([(b as { key: string }).key]);
+    await again.close();
+  });
+
+  it('drops the oldest unsent messages past the limit, counts them, and keeps the count across a reopen', async () => {
+    const q = await DiskQueue.open(dir.path, { ...LIMITS, maxMessages: 5 });
+    const first = await q.enqueue(msgs(3));
+    q.markSent((first[0] as { key: string }).key); // in flight: never dropped
+    await q.enqueue(msgs(4, 3));
+    expect(q.depth).toBe(5);
+    expect(q.dropped).toBe(2);
+    expect((await q.read(undefined, 10)).map((m) => m.payload)).toEqual(['m0', 'm3', 'm4', 'm5', 'm6']);
+    await q.close();
+    const again = await DiskQueue.open(dir.path, LIMITS);
+    expect(again.dropped).toBe(2);
+    await again.close();
+  });
+
+  it('drops messages older than the age limit', async () => {
+    const q = await DiskQueue.open(dir.path, { ...LIMITS, maxAgeMs: 1000 });
+    await q.enqueue(msgs(2), 10_000);
+    await q.enqueue(msgs(1, 2), 20_000);
+    expect(await q.dropExpired(20_500)).toHaveLength(2);
+    expect(q.depth).toBe(1);
+    expect(q.dropped).toBe(2);
+    expect(await q.oldestAgeMs(20_500)).toBe(500);
+    await q.close();
+  });
+});

@@ -1,0 +1,193 @@
+import { ClassicLevel } from 'classic-level';
+
+/** A message waiting for the broker's PUBACK. */
+export interface QueuedMessage {
+  key: string;
+  topic: string;
+  payload: string;
+  /** When it entered the queue (ms). */
+  at: number;
+}
+
+export interface QueueLimits {
+  /** Most messages kept; past it the oldest are dropped. */
+  maxMessages: number;
+  /** Messages older than this are dropped. */
+  maxAgeMs: number;
+}
+
+export class QueueError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'QueueError';
+  }
+}
+
+const Q = 'q:'; // q:<16-digit counter> → {t, p, at}
+const Q_END = 'q;';
+const SEQ = 's:'; // s:<meter>/<channel> → last seq used
+const DROPPED = 'm:dropped';
+const keyOf = (n: number) => `${Q}${String(n).padStart(16, '0')}`;
+
+/**
+ * The agent's store-and-forward queue on LevelDB (classic-level). A reading is in the queue, fsynced,
+ * before anything publishes it, together with the `seq` counters it used (one atomic batch), and it leaves
+ * only once the broker has acknowledged it. Bounded by count and age: the oldest are dropped, counted and
+ * reported in health.
+ */
+export class DiskQueue {
+  private next = 0;
+  private count = 0;
+  private droppedTotal = 0;
+  private readonly seqs = new Map<string, number>();
+  private pendingDeletes: string[] = [];
+  /** Handed to the publisher and not yet acknowledged: never dropped, counted once. */
+  private readonly sent = new Set<string>();
+  private deleteTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly db: ClassicLevel<string, string>,
+    private readonly limits: QueueLimits,
+  ) {}
+
+  static async open(dir: string, limits: QueueLimits): Promise<DiskQueue> {
+    const db = new ClassicLevel<string, string>(dir, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+    try {
+      await db.open();
+    } catch (err) {
+      throw new QueueError(`cannot open the queue in ${dir}: ${(err as Error).message}`, { cause: err });
+    }
+    const queue = new DiskQueue(db, limits);
+    await queue.load();
+    return queue;
+  }
+
+  private async load(): Promise<void> {
+    for await (const [key, value] of this.db.iterator({ gte: SEQ, lt: 's;' })) {
+      this.seqs.set(key.slice(SEQ.length), Number(value));
+    }
+    this.droppedTotal = Number((await this.db.get(DROPPED)) ?? 0);
+    for await (const key of this.db.keys({ gte: Q, lt: Q_END })) {
+      this.count++;
+      this.next = Number(key.slice(Q.length)) + 1;
+    }
+  }
+
+  /** Messages in the queue (sent or not, until acknowledged). */
+  get depth(): number {
+    return this.count;
+  }
+
+  get dropped(): number {
+    return this.droppedTotal;
+  }
+
+  /** The next seq of (meter, channel); it is persisted by the `enqueue` that carries the reading. */
+  nextSeq(meter: string, channel: string): number {
+    const key = `${meter}/${channel}`;
+    const seq = (this.seqs.get(key) ?? 0) + 1;
+    this.seqs.set(key, seq);
+    return seq;
+  }
+
+  /** Durably stores the messages and the current seq counters, in one fsynced batch. */
+  async enqueue(
+    messages: ReadonlyArray<{ topic: string; payload: string }>,
+    now = Date.now(),
+  ): Promise<QueuedMessage[]> {
+    const queued = messages.map((m) => ({ key: keyOf(this.next++), topic: m.topic, payload: m.payload, at: now }));
+    const ops = [
+      ...queued.map((q) => ({
+        type: 'put' as const,
+        key: q.key,
+        value: JSON.stringify({ t: q.topic, p: q.payload, at: q.at }),
+      })),
+      ...[...this.seqs].map(([k, v]) => ({ type: 'put' as const, key: `${SEQ}${k}`, value: String(v) })),
+    ];
+    try {
+      await this.db.batch(ops, { sync: true });
+    } catch (err) {
+      throw new QueueError(`cannot write ${messages.length} readings to the queue: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    this.count += queued.length;
+    if (this.count > this.limits.maxMessages) await this.dropOldest(this.count - this.limits.maxMessages);
+    return queued;
+  }
+
+  /** Up to `limit` messages in queue order after `afterKey` (exclusive). */
+  async read(afterKey: string | undefined, limit: number): Promise<QueuedMessage[]> {
+    const out: QueuedMessage[] = [];
+    for await (const [key, value] of this.db.iterator({ gt: afterKey ?? Q, lt: Q_END, limit })) {
+      const { t, p, at } = JSON.parse(value) as { t: string; p: string; at: number };
+      out.push({ key, topic: t, payload: p, at });
+    }
+    return out;
+  }
+
+  /** Age of the oldest message, if any. */
+  async oldestAgeMs(now = Date.now()): Promise<number | undefined> {
+    const [oldest] = await this.read(undefined, 1);
+    return oldest ? Math.max(0, now - oldest.at) : undefined;
+  }
+
+  /** The message is being published: the limits no longer drop it. */
+  markSent(key: string): void {
+    this.sent.add(key);
+  }
+
+  /** The broker has it: remove it. Deletes are grouped; losing them in a crash only means a resend. */
+  ack(key: string): void {
+    if (!this.sent.delete(key)) return;
+    this.pendingDeletes.push(key);
+    this.count--;
+    this.deleteTimer ??= setTimeout(() => void this.flushDeletes(), 100);
+  }
+
+  private async flushDeletes(): Promise<void> {
+    clearTimeout(this.deleteTimer);
+    this.deleteTimer = undefined;
+    const keys = this.pendingDeletes;
+    this.pendingDeletes = [];
+    if (keys.length > 0) await this.db.batch(keys.map((key) => ({ type: 'del' as const, key })));
+  }
+
+  /** Drops the oldest `n` messages (not yet acknowledged), counting them. Returns their keys. */
+  async dropOldest(n: number): Promise<string[]> {
+    const keys: string[] = [];
+    const pending = new Set(this.pendingDeletes);
+    for await (const key of this.db.keys({ gte: Q, lt: Q_END })) {
+      if (keys.length >= n) break;
+      if (!pending.has(key) && !this.sent.has(key)) keys.push(key);
+    }
+    return this.drop(keys);
+  }
+
+  /** Drops messages older than the age limit. */
+  async dropExpired(now = Date.now()): Promise<string[]> {
+    const keys: string[] = [];
+    const pending = new Set(this.pendingDeletes);
+    for await (const [key, value] of this.db.iterator({ gte: Q, lt: Q_END })) {
+      if ((JSON.parse(value) as { at: number }).at > now - this.limits.maxAgeMs) break;
+      if (!pending.has(key) && !this.sent.has(key)) keys.push(key);
+    }
+    return this.drop(keys);
+  }
+
+  private async drop(keys: string[]): Promise<string[]> {
+    if (keys.length === 0) return keys;
+    this.droppedTotal += keys.length;
+    this.count -= keys.length;
+    await this.db.batch([
+      ...keys.map((key) => ({ type: 'del' as const, key })),
+      { type: 'put' as const, key: DROPPED, value: String(this.droppedTotal) },
+    ]);
+    return keys;
+  }
+
+  async close(): Promise<void> {
+    await this.flushDeletes();
+    await this.db.close();
+  }
+}

@@ -1,0 +1,125 @@
+import type { MqttClient } from 'mqtt';
+import type { DiskQueue, QueuedMessage } from './disk-queue.js';
+
+export interface PublisherOptions {
+  /** QoS1 messages awaiting PUBACK at once. */
+  window: number;
+  /** Recent messages kept in memory for the live lane; older ones are read back from disk. */
+  maxLive?: number;
+  /** Messages read from disk per backlog fetch. */
+  fetchSize?: number;
+}
+
+/**
+ * Drains the disk queue into MQTT with up to `window` QoS1 publishes in flight; a message leaves the queue
+ * on its PUBACK. Two lanes: messages queued while this process runs go out first (the live lane), and
+ * whatever was waiting on disk (a backlog after an outage or a restart) fills the rest of the window, in
+ * queue order. So after an outage dashboards and the alerter see live data at once while the backlog drains;
+ * each lane keeps per-meter order, and seq/ts let consumers order across them.
+ */
+export class QueuePublisher {
+  private readonly live: QueuedMessage[] = [];
+  private readonly liveKeys = new Set<string>();
+  private backlog: QueuedMessage[] = [];
+  /** Last key the backlog scan has looked at. */
+  private cursor: string | undefined;
+  /** Keys that went out through the live lane, ahead of the backlog scan: the scan skips them. */
+  private readonly wentLive = new Set<string>();
+  private backlogMayHaveMore = true;
+  private fetching: Promise<void> | undefined;
+  private inFlight = 0;
+  private readonly maxLive: number;
+  private readonly fetchSize: number;
+  acked = 0;
+
+  constructor(
+    private readonly queue: DiskQueue,
+    private readonly client: MqttClient,
+    private readonly options: PublisherOptions,
+  ) {
+    this.maxLive = options.maxLive ?? 5000;
+    this.fetchSize = options.fetchSize ?? 1000;
+    client.on('connect', () => this.pump());
+  }
+
+  /** Messages just enqueued. */
+  offer(messages: QueuedMessage[]): void {
+    for (const m of messages) {
+      this.live.push(m);
+      this.liveKeys.add(m.key);
+    }
+    if (this.live.length > this.maxLive) {
+      // Forget the oldest live ones: they are on disk and the backlog scan will find them, or, if the scan
+      // has already passed them, they join the backlog lane now.
+      for (const m of this.live.splice(0, this.live.length - this.maxLive)) {
+        this.liveKeys.delete(m.key);
+        if (this.cursor !== undefined && m.key <= this.cursor) this.backlog.push(m);
+      }
+      this.backlog.sort((a, b) => (a.key < b.key ? -1 : 1));
+      this.backlogMayHaveMore = true;
+    }
+    this.pump();
+  }
+
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  pump(): void {
+    while (this.client.connected && this.inFlight < this.options.window) {
+      const live = this.live.shift();
+      if (live) {
+        this.liveKeys.delete(live.key);
+        this.noteLiveSend(live.key);
+        this.send(live);
+        continue;
+      }
+      const next = this.backlog.shift();
+      if (!next) {
+        if (this.backlogMayHaveMore) void this.fetchBacklog();
+        return;
+      }
+      this.send(next);
+    }
+  }
+
+  /** Keeps the backlog scan from sending `key` again. */
+  private noteLiveSend(key: string): void {
+    if (this.cursor !== undefined && key <= this.cursor) return;
+    // Caught up: everything before this key has been sent, so the scan may simply start after it.
+    if (!this.backlogMayHaveMore && !this.fetching) this.cursor = key;
+    else this.wentLive.add(key);
+  }
+
+  private send(message: QueuedMessage): void {
+    this.inFlight++;
+    this.queue.markSent(message.key);
+    // mqtt.js keeps an unacknowledged QoS1 publish across reconnects and resends it; the callback fires
+    // once, on its PUBACK, or with an error when the client is ended for good.
+    this.client.publish(message.topic, message.payload, { qos: 1 }, (err) => {
+      this.inFlight--;
+      if (!err) {
+        this.acked++;
+        this.queue.ack(message.key);
+      }
+      this.pump();
+    });
+  }
+
+  private fetchBacklog(): Promise<void> {
+    this.fetching ??= (async () => {
+      const batch = await this.queue.read(this.cursor, this.fetchSize);
+      if (batch.length === 0) this.backlogMayHaveMore = false;
+      for (const m of batch) {
+        this.cursor = m.key;
+        if (this.wentLive.delete(m.key)) continue;
+        if (this.liveKeys.has(m.key)) continue;
+        this.backlog.push(m);
+      }
+    })().finally(() => {
+      this.fetching = undefined;
+      this.pump();
+    });
+    return this.fetching;
+  }
+}
