@@ -5,6 +5,7 @@ import { connectMqtt } from '@wattbus/mqtt';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { AgentConfig } from './config.js';
+import { discoveryMessages } from './home-assistant.js';
 import { MeterPoller } from './meter-poller.js';
 import { DiskQueue } from './queue/disk-queue.js';
 import { QueuePublisher } from './queue/publisher.js';
@@ -75,7 +76,15 @@ export class EdgeAgent {
     this.client = client;
     client.on('connect', () => {
       this.publishRetained(topics.status(site), statusMessage('online'));
-      this.publishRetained(topics.info(site), infoMessage(config, this.pollers));
+      const info = infoMessage(config, this.pollers);
+      this.publishRetained(topics.info(site), info);
+      if (config.home_assistant.enabled) {
+        const valuesOf = (meter: string, channel: string) =>
+          this.pollers.find((p) => p.id === meter)?.valuesOf(channel) ?? [];
+        for (const m of discoveryMessages(info, valuesOf, config.home_assistant.prefix)) {
+          this.publishRetained(m.topic, m.payload);
+        }
+      }
     });
     this.publisher = new QueuePublisher(queue, client, { window: config.queue.publish_window });
     if (queue.depth > 0) log.info({ site, queued: queue.depth }, 'queue reopened with readings to send');

@@ -88,6 +88,13 @@ export const AgentConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     health_interval_s: Type.Integer({ minimum: 1, default: 60 }),
+    home_assistant: Type.Object(
+      {
+        enabled: Type.Boolean({ default: false, description: 'publish Home Assistant MQTT discovery configs' }),
+        prefix: Type.String({ default: 'homeassistant', description: "Home Assistant's discovery prefix" }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     meters: Type.Array(MeterSchema, { minItems: 1 }),
   },
   { additionalProperties: false },

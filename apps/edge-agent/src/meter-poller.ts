@@ -1,5 +1,5 @@
 import type { Reading } from '@wattbus/contract';
-import { type MeterDriver, MeterReadError } from '@wattbus/meters';
+import { type DriverChannel, type MeterDriver, MeterReadError } from '@wattbus/meters';
 import type { ChannelConfig, MeterConfig } from './config.js';
 import { toReading } from './reading-builder.js';
 
@@ -47,6 +47,11 @@ export class MeterPoller {
 
   get publishedChannels(): ChannelConfig[] {
     return [...this.channels.values()];
+  }
+
+  /** The value names the driver reports on a channel. */
+  valuesOf(channel: string): DriverChannel['values'] {
+    return this.driver.channels.find((c) => c.id === channel)?.values ?? [];
   }
 
   /** Starts the timer; the driver is opened by the first poll, and again after a failed open. */

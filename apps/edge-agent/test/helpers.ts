@@ -1,26 +1,19 @@
+import { parseConfig } from '@wattbus/config';
 import type { ChannelSample, DriverChannel, MeterDriver } from '@wattbus/meters';
-import type { AgentConfig, MeterConfig } from '../src/config.js';
+import { type AgentConfig, AgentConfigSchema, type MeterConfig } from '../src/config.js';
 
-/** A complete (defaults applied) agent config for in-process tests. */
+/** A complete agent config for in-process tests, with the schema's defaults applied like the app does. */
 export function agentConfig(
   meters: Array<Partial<MeterConfig> & { id: string }>,
   site: Partial<AgentConfig['site']> = {},
 ): AgentConfig {
-  return {
+  const raw = {
     site: { id: 'house-1', ...site },
-    mqtt: {
-      url: 'mqtt://127.0.0.1:1',
-      reject_unauthorized: true,
-      protocol_version: 4,
-      keepalive_s: 30,
-      reconnect_min_ms: 1000,
-      reconnect_max_ms: 30_000,
-    },
+    mqtt: { url: 'mqtt://127.0.0.1:1' },
     state_dir: '/nonexistent',
-    queue: { max_readings: 1_000_000, max_age_h: 720, publish_window: 500 },
-    health_interval_s: 60,
-    meters: meters.map((m) => ({ driver: 'simulated', interval_ms: 1000, config: {}, ...m })),
+    meters: meters.map((m) => ({ driver: 'simulated', interval_ms: 1000, ...m })),
   };
+  return parseConfig(JSON.stringify(raw), AgentConfigSchema, { source: 'test config' });
 }
 
 export interface FakeDriverScript {

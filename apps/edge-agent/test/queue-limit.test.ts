@@ -35,7 +35,10 @@ it('with the broker unreachable, keeps queueing, drops the oldest past the limit
   await observer.subscribeAsync(`wattbus/v1/${site}/#`, { qos: 1 });
 
   const online = await startApp('edge-agent', config);
-  await waitFor(() => healths.length >= 1 && readings.length >= 130, { what: 'health and the backlog', timeoutMs: 20_000 });
+  await waitFor(() => healths.length >= 1 && readings.length >= 130, {
+    what: 'health and the backlog',
+    timeoutMs: 20_000,
+  });
   expect(await online.stop()).toBe(0);
   await observer.endAsync();
   await broker.stop();
