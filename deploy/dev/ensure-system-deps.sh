@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Makes sure the real programs the integration tests run are installed: mosquitto (broker and clients),
-# influxd (InfluxDB 1.x) and socat (serial PTY pairs). Installs them with apt-get when run as root;
-# otherwise prints the exact command and exits non-zero, so tests never silently skip.
+# Makes sure the real programs the tests run are installed: mosquitto (broker and clients), influxd
+# (InfluxDB 1.x), socat (serial PTY pairs) and shellcheck (the install scripts must be clean).
+# Installs them with apt-get when run as root; otherwise prints the exact command and exits non-zero,
+# so tests never silently skip.
 set -euo pipefail
 
 declare -A package_of=(
@@ -10,6 +11,7 @@ declare -A package_of=(
   [mosquitto_pub]=mosquitto-clients
   [influxd]=influxdb
   [socat]=socat
+  [shellcheck]=shellcheck
 )
 
 missing=()

@@ -9,6 +9,8 @@ export const APT_PACKAGES: Readonly<Record<string, string>> = {
   influxd: 'influxdb',
   influx: 'influxdb-client',
   socat: 'socat',
+  shellcheck: 'shellcheck',
+  openssl: 'openssl',
 };
 
 const EXTRA_DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/bin', '/sbin', '/bin'];
