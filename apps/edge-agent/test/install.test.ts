@@ -81,8 +81,8 @@ describe('deploy/systemd/wattbus-agent.service', () => {
     expect(one('Restart')).toBe('always');
     expect(one('User')).toBe('wattbus');
     expect(one('SupplementaryGroups')).toBe('dialout');
-    expect(one('ExecStart')).toBe(
-      '/usr/local/bin/node /opt/wattbus/agent/dist/main.js --config /etc/wattbus/agent.yaml',
+    expect(one('ExecStart')).toMatch(
+      /^\/usr\/local\/bin\/node (--[a-z-]+(=\d+)? )*\/opt\/wattbus\/agent\/dist\/main\.js --config \/etc\/wattbus\/agent\.yaml$/,
     );
     expect(one('StateDirectory')).toBe('wattbus-agent'); // the agent's default state_dir, /var/lib/wattbus-agent
   });

@@ -51,7 +51,13 @@ export class DiskQueue {
   ) {}
 
   static async open(dir: string, limits: QueueLimits): Promise<DiskQueue> {
-    const db = new ClassicLevel<string, string>(dir, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+    // Small caches: a Pi 3 has 1 GB, and the queue is read mostly sequentially once.
+    const db = new ClassicLevel<string, string>(dir, {
+      keyEncoding: 'utf8',
+      valueEncoding: 'utf8',
+      cacheSize: 512 * 1024,
+      writeBufferSize: 1024 * 1024,
+    });
     try {
       await db.open();
     } catch (err) {
