@@ -38,6 +38,8 @@ export function clientOptions(conn: MqttConnection, opts: ConnectOptions): IClie
     connectTimeout: 10_000,
     rejectUnauthorized: conn.reject_unauthorized,
     resubscribe: true,
+    // Keep trying after a refused CONNACK too (e.g. a password being rotated): a cabinet agent never gives up.
+    reconnectOnConnackError: true,
   };
   if (conn.username !== undefined) options.username = conn.username;
   if (conn.password !== undefined) options.password = conn.password;
@@ -109,6 +111,15 @@ export function describeMqttError(err: Error & { code?: string | number }): stri
       return `broker unreachable (connection refused): ${err.message}`;
     case 'ENOTFOUND':
       return `broker host not found: ${err.message}`;
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      return `TLS: the broker's certificate is not signed by a trusted CA (check mqtt.ca): ${err.message}`;
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `TLS: the broker's certificate is not for this host name (check mqtt.url): ${err.message}`;
+    case 'CERT_HAS_EXPIRED':
+      return `TLS: the broker's certificate has expired: ${err.message}`;
     default:
       return err.message;
   }

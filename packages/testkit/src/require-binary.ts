@@ -7,6 +7,7 @@ export const APT_PACKAGES: Readonly<Record<string, string>> = {
   mosquitto_pub: 'mosquitto-clients',
   mosquitto_sub: 'mosquitto-clients',
   influxd: 'influxdb',
+  mosquitto_passwd: 'mosquitto',
   influx: 'influxdb-client',
   socat: 'socat',
   shellcheck: 'shellcheck',
