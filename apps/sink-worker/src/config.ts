@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { MqttConnectionSchema } from '@wattbus/mqtt';
+import { MetricsConfigSchema } from '@wattbus/observability';
 import { sinks } from '@wattbus/sinks';
 
 const SinksSchema = Type.Object(
@@ -49,6 +50,7 @@ export const SinkWorkerConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    metrics: Type.Optional(MetricsConfigSchema),
     max_payload_bytes: Type.Integer({
       minimum: 256,
       default: 65_536,

@@ -1,25 +1,22 @@
 import { decodeReading, filters, topics } from '@wattbus/contract';
 import { connectMqtt, type HeldMessage, publishDeadLetter, receiveWithManualAcks } from '@wattbus/mqtt';
+import { type ObservabilityEndpoint, serveObservability } from '@wattbus/observability';
 import { type Sink, type SinkDefinition, sinks as sinkRegistry } from '@wattbus/sinks';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { BatchWriter } from './batch-writer.js';
 import type { SinkWorkerConfig } from './config.js';
 import { LazyOpenSink } from './lazy-open.js';
-
-export interface SinkWorkerStats {
-  received: number;
-  written: number;
-  deadLettered: number;
-  retries: number;
-}
+import { SinkWorkerMetrics } from './metrics.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** subscribe → validate → batch → write to every sink → PUBACK; bad messages → DLQ (then PUBACK). */
 export class SinkWorker {
-  readonly stats: SinkWorkerStats = { received: 0, written: 0, deadLettered: 0, retries: 0 };
   private client: MqttClient | undefined;
+  private inFlight: () => number = () => 0;
+  readonly metrics = new SinkWorkerMetrics(() => this.inFlight());
+  private endpoint: ObservabilityEndpoint | undefined;
   private writer: BatchWriter | undefined;
   private readonly sinks: Sink[];
   private stopping = false;
@@ -46,11 +43,13 @@ export class SinkWorker {
       },
       {
         written: (sink, count, elapsedMs) => {
-          this.stats.written += count;
+          this.metrics.written.inc({ sink }, count);
+          this.metrics.batchSize.observe({ sink }, count);
+          this.metrics.batchSeconds.observe({ sink }, elapsedMs / 1000);
           log.debug({ sink, count, elapsedMs: Math.round(elapsedMs) }, 'batch written');
         },
         retrying: (error, sink, attempt, delayMs) => {
-          this.stats.retries++;
+          this.metrics.retries.inc({ sink });
           log.warn({ sink, attempt, delayMs, err: error.message }, 'sink write failed; retrying, acks held');
         },
         rejected: (readings, error) => {
@@ -71,12 +70,23 @@ export class SinkWorker {
       },
     });
     this.client = client;
-    receiveWithManualAcks(client, (m) => this.onMessage(m), { maxInFlight: config.consumer.max_in_flight });
+    this.inFlight = receiveWithManualAcks(client, (m) => this.onMessage(m), {
+      maxInFlight: config.consumer.max_in_flight,
+    }).inFlight;
+    if (config.metrics) {
+      this.endpoint = await serveObservability(this.metrics.registry, config.metrics, () => ({
+        ok: client.connected,
+        mqtt: client.connected ? 'connected' : 'disconnected',
+        in_flight: this.inFlight(),
+      }));
+      log.info({ port: this.endpoint.port }, 'metrics on /metrics, health on /healthz');
+    }
     const filter = config.consumer.share_group
       ? filters.shared(config.consumer.share_group, filters.readings)
       : filters.readings;
     client.on('connect', (connack) => {
-      if (connack.sessionPresent) return;
+      // A resumed session still has its subscription, and the broker is already sending what it kept.
+      if (connack.sessionPresent) return log.info({ filter, resumed: true }, 'subscribed');
       client.subscribe(filter, { qos: 1 }, (err) => {
         if (err) log.error({ err: err.message, filter }, 'subscribe failed');
         else log.info({ filter }, 'subscribed');
@@ -100,7 +110,7 @@ export class SinkWorker {
 
   private onMessage(m: HeldMessage): void {
     if (this.stopping) return; // left unacked: the broker redelivers it to the next session
-    this.stats.received++;
+    this.metrics.received.inc();
     const decoded = decodeReading(m.topic, m.payload, this.config.max_payload_bytes);
     if (decoded.ok) (this.writer as BatchWriter).add(decoded.value, m.ack);
     else this.deadLetter(m.topic, m.payload, decoded.reason, m.ack);
@@ -108,7 +118,7 @@ export class SinkWorker {
 
   /** Publishes the dead letter (QoS1) and acks the original only once the broker has the dead letter. */
   private deadLetter(topic: string, payload: Buffer, reason: string, ack: () => void): void {
-    this.stats.deadLettered++;
+    this.metrics.deadLettered.inc();
     this.log.warn({ topic, reason: reason.slice(0, 300), bytes: payload.byteLength }, 'dead-lettered');
     publishDeadLetter(this.client as MqttClient, this.config.consumer.id, topic, payload, reason).then(ack, (err) =>
       this.log.error({ err: (err as Error).message, topic }, 'dead letter not published; message stays unacked'),
@@ -123,5 +133,18 @@ export class SinkWorker {
     if (timedOut) this.log.warn('stores still failing at shutdown; unacked messages stay with the broker');
     await this.client?.endAsync();
     await Promise.allSettled(this.sinks.map((s) => s.close()));
+    await this.endpoint?.close();
+    const total = async (c: { get(): Promise<{ values: Array<{ value: number }> }> }) =>
+      (await c.get()).values.reduce((sum, v) => sum + v.value, 0);
+    const { received, written, deadLettered, retries } = this.metrics;
+    this.log.info(
+      {
+        received: await total(received),
+        written: await total(written),
+        deadLettered: await total(deadLettered),
+        retries: await total(retries),
+      },
+      'stopped',
+    );
   }
 }

@@ -69,6 +69,7 @@ describe.each(Object.keys(BROKERS) as Array<keyof typeof BROKERS>)('sink-worker 
       consumer: { id: consumer },
       batch: { max_size: 10, max_delay_ms: 50 },
       sinks: { influx: { url: influx.url, database: 'dlq' } },
+      metrics: { port: 0 },
     });
     const client = await mqtt.connectAsync(broker.url, { clientId: `dlq-observer-${name}` });
     const letters: DeadLetter[] = [];
@@ -108,6 +109,19 @@ describe.each(Object.keys(BROKERS) as Array<keyof typeof BROKERS>)('sink-worker 
     }
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ ts: good.ts, seq: good.seq, values: good.values });
+
+    // The counters tell the same story on /metrics; /healthz says the worker is connected.
+    const port = /"port":(\d+),"msg":"metrics on/.exec(worker.output())?.[1];
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`^wattbus_sink_received_total ${BAD.length + 1}$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^wattbus_sink_dead_lettered_total ${BAD.length}$`, 'm'));
+    expect(metrics).toMatch(/^wattbus_sink_written_total\{sink="influx"\} 1$/m);
+    expect(metrics).toMatch(/^wattbus_sink_in_flight 0$/m);
+    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({
+      ok: true,
+      mqtt: 'connected',
+      in_flight: 0,
+    });
 
     // Every message was acked: a restarted worker with the same session gets nothing again.
     expect(await worker.stop('SIGTERM')).toBe(0);
