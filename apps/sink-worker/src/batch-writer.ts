@@ -5,8 +5,14 @@ import { type Sink, SinkError } from '@wattbus/sinks';
 export interface BatchWriterOptions {
   /** Write as soon as this many readings wait… */
   maxBatch: number;
-  /** …or when the oldest has waited this long. */
+  /** …or when the oldest has waited this long… */
   maxDelayMs: number;
+  /**
+   * …or when nothing new has arrived for this long. A broker sends at most its in-flight window of unacked
+   * messages (mosquitto's max_inflight_messages, 20 by default for MQTT 3.1.1 clients), so a batch may never
+   * reach maxBatch: waiting out maxDelayMs for each window would cap the rate at window/maxDelay.
+   */
+  idleMs: number;
   retryMinMs: number;
   retryMaxMs: number;
 }
@@ -35,6 +41,8 @@ class SinkLane {
   private pending: Tracked[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
+  private firstAt = 0;
+  private lastAt = 0;
 
   constructor(
     private readonly sink: Sink,
@@ -48,9 +56,28 @@ class SinkLane {
   }
 
   add(item: Tracked): void {
+    const now = performance.now();
+    if (this.pending.length === 0) this.firstAt = now;
+    this.lastAt = now;
     this.pending.push(item);
     if (this.pending.length >= this.options.maxBatch) this.kick();
-    else this.timer ??= setTimeout(() => this.kick(), this.options.maxDelayMs);
+    else this.arm();
+  }
+
+  /** One timer at a time: it fires at the idle deadline or the age deadline, whichever comes first. */
+  private arm(): void {
+    if (this.timer || this.writing || this.pending.length === 0) return;
+    const due = Math.min(this.lastAt + this.options.idleMs, this.firstAt + this.options.maxDelayMs);
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, due - performance.now()));
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    const now = performance.now();
+    const idle = now - this.lastAt >= this.options.idleMs;
+    const old = now - this.firstAt >= this.options.maxDelayMs;
+    if (idle || old) this.kick();
+    else this.arm(); // more arrived meanwhile: wait for the next idle or age deadline
   }
 
   private kick(): void {
@@ -59,9 +86,9 @@ class SinkLane {
     if (this.writing || this.pending.length === 0) return;
     this.writing = this.writeNext().finally(() => {
       this.writing = undefined;
-      // What arrived during the write goes out now if a batch is full, else when its timer fires.
+      // What arrived during the write goes out now if a batch is full, else at its idle or age deadline.
       if (this.pending.length >= this.options.maxBatch) this.kick();
-      else if (this.pending.length > 0) this.timer ??= setTimeout(() => this.kick(), this.options.maxDelayMs);
+      else this.arm();
     });
   }
 

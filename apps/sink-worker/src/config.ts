@@ -40,6 +40,11 @@ export const SinkWorkerConfigSchema = Type.Object(
       {
         max_size: Type.Integer({ minimum: 1, default: 5000 }),
         max_delay_ms: Type.Integer({ minimum: 1, default: 250 }),
+        idle_ms: Type.Integer({
+          minimum: 1,
+          default: 10,
+          description: "write a partial batch once no message has come for this long (the broker's window is full)",
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

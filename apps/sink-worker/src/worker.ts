@@ -38,6 +38,7 @@ export class SinkWorker {
       {
         maxBatch: config.batch.max_size,
         maxDelayMs: config.batch.max_delay_ms,
+        idleMs: config.batch.idle_ms,
         retryMinMs: config.retry.min_ms,
         retryMaxMs: config.retry.max_ms,
       },

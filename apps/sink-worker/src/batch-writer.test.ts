@@ -1,0 +1,92 @@
+import type { Reading } from '@wattbus/contract';
+import { exampleReading } from '@wattbus/contract';
+import { type Sink, SinkError } from '@wattbus/sinks';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BatchWriter } from './batch-writer.js';
+
+/** An in-memory sink that records each batch and can be told to fail. */
+class RecordingSink implements Sink {
+  batches: number[][] = [];
+  failures: Error[] = [];
+  constructor(readonly name: string) {}
+  async open() {}
+  async close() {}
+  async write(batch: readonly Reading[]) {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.batches.push(batch.map((r) => r.seq));
+  }
+}
+
+const reading = (seq: number): Reading => ({ ...exampleReading(), seq, ts: exampleReading().ts + seq });
+const OPTIONS = { maxBatch: 5, maxDelayMs: 250, idleMs: 10, retryMinMs: 10, retryMaxMs: 20 };
+
+describe('BatchWriter', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('writes full batches at once, the rest when input goes idle, and calls done only after the write', async () => {
+    const sink = new RecordingSink('a');
+    const writer = new BatchWriter([sink], OPTIONS);
+    const done: number[] = [];
+    for (let i = 1; i <= 7; i++) writer.add(reading(i), () => done.push(i));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sink.batches).toEqual([[1, 2, 3, 4, 5]]);
+    expect(done).toEqual([1, 2, 3, 4, 5]);
+    await vi.advanceTimersByTimeAsync(9);
+    expect(sink.batches).toHaveLength(1); // 6 and 7 wait for the idle deadline
+    await vi.advanceTimersByTimeAsync(2);
+    expect(sink.batches).toEqual([
+      [1, 2, 3, 4, 5],
+      [6, 7],
+    ]);
+    expect(done).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('under a steady trickle, writes at the age deadline rather than never', async () => {
+    const sink = new RecordingSink('a');
+    const writer = new BatchWriter([sink], { ...OPTIONS, maxBatch: 1000 });
+    for (let i = 1; i <= 30; i++) {
+      writer.add(reading(i), () => {});
+      await vi.advanceTimersByTimeAsync(9); // never idle for 10 ms
+    }
+    expect(sink.batches.length).toBeGreaterThanOrEqual(1);
+    expect(sink.batches[0]?.length).toBeLessThanOrEqual(28); // cut at ~250 ms
+  });
+
+  it('retries only the failing sink, and acks once every sink has the batch', async () => {
+    const good = new RecordingSink('good');
+    const flaky = new RecordingSink('flaky');
+    flaky.failures.push(new SinkError('flaky', 'down', false), new SinkError('flaky', 'still down', false));
+    const retries: string[] = [];
+    const writer = new BatchWriter([good, flaky], OPTIONS, {
+      retrying: (_e, sink, attempt) => retries.push(`${sink}#${attempt}`),
+    });
+    const done: number[] = [];
+    for (let i = 1; i <= 5; i++) writer.add(reading(i), () => done.push(i));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(good.batches).toEqual([[1, 2, 3, 4, 5]]);
+    expect(done).toEqual([]); // flaky does not have them yet
+    await vi.advanceTimersByTimeAsync(100);
+    expect(retries).toEqual(['flaky#1', 'flaky#2']);
+    expect(flaky.batches).toEqual([[1, 2, 3, 4, 5]]);
+    expect(good.batches).toHaveLength(1); // not written twice
+    expect(done).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('reports a permanent refusal for dead-lettering and then acks', async () => {
+    const sink = new RecordingSink('a');
+    sink.failures.push(new SinkError('a', 'field type conflict', true));
+    const rejected: number[][] = [];
+    const writer = new BatchWriter([sink], OPTIONS, { rejected: (rs) => rejected.push(rs.map((r) => r.seq)) });
+    const done: number[] = [];
+    for (let i = 1; i <= 5; i++) writer.add(reading(i), () => done.push(i));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(rejected).toEqual([[1, 2, 3, 4, 5]]);
+    expect(done).toEqual([1, 2, 3, 4, 5]);
+  });
+});
