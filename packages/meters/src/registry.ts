@@ -1,7 +1,9 @@
 import type { DriverDefinition } from './driver.js';
+import { modbusDriver } from './modbus/index.js';
 import { simulatedDriver } from './simulated/index.js';
 
 /** Every driver the agent can use, by the name written in a meter's `driver:` key. Add one line per driver. */
 export const drivers: Record<string, DriverDefinition> = {
   [simulatedDriver.name]: simulatedDriver,
+  [modbusDriver.name]: modbusDriver,
 };

@@ -18,7 +18,7 @@ export {
   startProcess,
   stopAllProcesses,
 } from './process.js';
-export { makePtyPair, type PtyPair } from './pty.js';
+export { makePtyPair, type PtyPair, type PtyPairOptions } from './pty.js';
 export { APT_PACKAGES, type RequireBinaryOptions, requireBinary } from './require-binary.js';
 export { type TempDir, tempDir } from './temp-dir.js';
 export { TEST_BROKER_NAMES, TEST_BROKERS, type TestBroker } from './test-brokers.js';

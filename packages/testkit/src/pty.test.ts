@@ -1,6 +1,8 @@
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makePtyPair } from './pty.js';
+import { tempDir } from './temp-dir.js';
 import { waitFor } from './wait-for.js';
 
 describe('makePtyPair', () => {
@@ -39,5 +41,29 @@ describe('makePtyPair', () => {
     }
     expect(existsSync(pty.a)).toBe(false);
     expect(existsSync(pty.dir)).toBe(false);
+  });
+});
+
+describe('makePtyPair in a caller-owned dir', () => {
+  it('reappears at the same link paths after a stop, and leaves the dir in place', async () => {
+    const dir = await tempDir('wattbus-pty-test-');
+    try {
+      const first = await makePtyPair({ dir: dir.path });
+      expect(first.a).toBe(join(dir.path, 'A'));
+      await first.stop();
+      expect(existsSync(first.a)).toBe(false);
+      expect(existsSync(dir.path)).toBe(true);
+
+      const second = await makePtyPair({ dir: dir.path });
+      try {
+        expect(second.a).toBe(first.a);
+        expect(second.b).toBe(first.b);
+        expect(existsSync(second.a)).toBe(true);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await dir.cleanup();
+    }
   });
 });

@@ -12,17 +12,30 @@ export interface PtyPair {
   b: string;
   dir: string;
   process: ProcessHandle;
-  /** Stops socat (the links disappear; open file descriptors get EOF/EIO) and removes the dir. */
+  /**
+   * Stops socat (the links disappear; open file descriptors get EOF/EIO) and removes the dir, unless the
+   * caller passed it in.
+   */
   stop(): Promise<void>;
+}
+
+export interface PtyPairOptions {
+  /**
+   * Directory for the links A and B, owned by the caller and kept by stop(): a new pair made in the same
+   * directory reappears at the same paths, like a USB serial adapter unplugged and plugged back.
+   * Default: a fresh temp dir, removed by stop().
+   */
+  dir?: string;
 }
 
 /**
  * A connected pair of raw, non-echoing PTYs made by
  * `socat -d -d pty,raw,echo=0,link=<dir>/A pty,raw,echo=0,link=<dir>/B`; a stand-in serial cable.
  */
-export async function makePtyPair(): Promise<PtyPair> {
+export async function makePtyPair(options: PtyPairOptions = {}): Promise<PtyPair> {
   const bin = requireBinary('socat');
-  const tmp = await tempDir('wattbus-pty-');
+  const tmp =
+    options.dir === undefined ? await tempDir('wattbus-pty-') : { path: options.dir, cleanup: async () => {} };
   const a = join(tmp.path, 'A');
   const b = join(tmp.path, 'B');
   let proc: ProcessHandle;
