@@ -31,15 +31,20 @@ export function checkMeters(config: AgentConfig, drivers: Record<string, DriverD
       issues.push(...err.issues);
       continue;
     }
-    if (meter.channels) {
-      const known = driver.create(meter.config, { meterId: meter.id }).channels.map((c) => c.id);
-      for (const [j, channel] of meter.channels.entries()) {
-        if (!known.includes(channel.id)) {
-          issues.push({
-            path: `${at}.channels[${j}].id`,
-            message: `driver ${meter.driver} has no channel "${channel.id}" (it has: ${known.join(', ')})`,
-          });
-        }
+    // Some mistakes show only when the driver builds its mapping (e.g. two registers on one value).
+    let known: string[];
+    try {
+      known = driver.create(meter.config, { meterId: meter.id }).channels.map((c) => c.id);
+    } catch (err) {
+      issues.push({ path: `${at}.config`, message: (err as Error).message });
+      continue;
+    }
+    for (const [j, channel] of (meter.channels ?? []).entries()) {
+      if (!known.includes(channel.id)) {
+        issues.push({
+          path: `${at}.channels[${j}].id`,
+          message: `driver ${meter.driver} has no channel "${channel.id}" (it has: ${known.join(', ')})`,
+        });
       }
     }
   }

@@ -103,3 +103,18 @@ describe('checkMeters', () => {
     ]);
   });
 });
+
+describe('checkMeters with a driver whose mapping is inconsistent', () => {
+  it('reports what the driver refused at meters[i].config instead of crashing', () => {
+    const picky = {
+      ...drivers.simulated,
+      create: () => {
+        throw new Error('registers[1] writes grid.power_w, already written by registers[0]');
+      },
+    } as DriverDefinition;
+    const err = issuesOf(agentConfig([{ id: 'main', driver: 'picky' }]), { picky });
+    expect(err.issues).toEqual([
+      { path: 'meters[0].config', message: 'registers[1] writes grid.power_w, already written by registers[0]' },
+    ]);
+  });
+});

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateReading } from '@wattbus/contract';
+import { drivers } from '@wattbus/meters';
 import { type ProcessHandle, startApp, type TempDir, tempDir } from '@wattbus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -108,7 +109,9 @@ describe('wattbus-agent command line', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(`Invalid config ${run.configPath}:`);
-    expect(run.stderr).toContain('meters[0].driver: unknown driver "modbuss" (known: simulated)');
+    expect(run.stderr).toContain(
+      `meters[0].driver: unknown driver "modbuss" (known: ${Object.keys(drivers).join(', ')})`,
+    );
     expect(run.stderr).toMatch(/meters\[1\]\.config\.seed: expected integer/);
   });
 

@@ -1,0 +1,144 @@
+import { Value } from '@sinclair/typebox/value';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MeterReadError } from '../driver.js';
+import { type EcodevicesConfig, EcodevicesConfigSchema } from './config.js';
+import { EcodevicesMeter } from './driver.js';
+import { EcodevicesSimulator, type EcodevicesSimulatorOptions } from './simulator.js';
+
+const NOW = Date.UTC(2024, 0, 15, 18, 30, 0);
+const sims: EcodevicesSimulator[] = [];
+
+afterEach(async () => {
+  await Promise.all(sims.splice(0).map((s) => s.stop()));
+});
+
+async function simulator(options: EcodevicesSimulatorOptions = {}): Promise<EcodevicesSimulator> {
+  const sim = new EcodevicesSimulator(options);
+  sims.push(sim);
+  await sim.start();
+  return sim;
+}
+
+function meter(sim: EcodevicesSimulator, config: Partial<EcodevicesConfig> = {}, meterId = 'linky'): EcodevicesMeter {
+  const full = Value.Default(EcodevicesConfigSchema, { url: sim.url, ...config }) as EcodevicesConfig;
+  expect(Value.Check(EcodevicesConfigSchema, full)).toBe(true);
+  return new EcodevicesMeter(full, { meterId });
+}
+
+async function failure(promise: Promise<unknown>): Promise<MeterReadError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(MeterReadError);
+  return error as MeterReadError;
+}
+
+describe('EcodevicesMeter against the simulated Eco-devices', () => {
+  it('reports T1 as apparent power, energy index and tariff; T2 without a meter gives nothing', async () => {
+    const sim = await simulator();
+    const m = meter(sim);
+    expect(m.channels).toEqual([
+      { id: 't1', values: ['apparent_power_va', 'energy_import_wh'] },
+      { id: 't2', values: ['apparent_power_va', 'energy_import_wh'] },
+    ]);
+    await m.open();
+    expect(await m.read(NOW)).toEqual([
+      {
+        channel: 't1',
+        ts: NOW,
+        values: { apparent_power_va: 130, energy_import_wh: 1_875_395 },
+        labels: { tariff: 'TH..' },
+      },
+    ]);
+    expect(sim.requests).toEqual(['/api/xdevices.json?cmd=10']);
+    await m.close();
+  });
+
+  it('follows the meter: tariff period changes, index grows, a second meter appears on T2', async () => {
+    const sim = await simulator();
+    const m = meter(sim);
+    await m.read(NOW);
+    sim.state.t1 = { ptec: 'HC..', papp: 3600, indexes: { HCHC: 1000, HCHP: 2000 } };
+    sim.run(10);
+    sim.state.t2 = { ptec: 'HP..', papp: 450, indexes: { BASE: 70 } };
+    expect(await m.read(NOW + 10_000)).toEqual([
+      {
+        channel: 't1',
+        ts: NOW + 10_000,
+        values: { apparent_power_va: 3600, energy_import_wh: 3010 },
+        labels: { tariff: 'HC..' },
+      },
+      {
+        channel: 't2',
+        ts: NOW + 10_000,
+        values: { apparent_power_va: 450, energy_import_wh: 70 },
+        labels: { tariff: 'HP..' },
+      },
+    ]);
+  });
+
+  it('reports configured pulse counters, scaled, on their channel; others are ignored', async () => {
+    const sim = await simulator();
+    const m = meter(sim, {
+      teleinfo: ['t1'],
+      c2: { channel: 'production', value: 'energy_export_wh', scale: 1000 },
+    });
+    expect(m.channels.map((c) => c.id)).toEqual(['t1', 'production']);
+    const samples = await m.read(NOW);
+    expect(samples[1]).toEqual({ channel: 'production', ts: NOW, values: { energy_export_wh: 10_818_000 } });
+    expect(JSON.stringify(samples)).not.toContain('784482');
+  });
+
+  it('never returns the same time twice, even if asked twice at once', async () => {
+    const m = meter(await simulator());
+    const a = await m.read(NOW);
+    const b = await m.read(NOW);
+    expect(b[0]?.ts).toBe((a[0]?.ts as number) + 1);
+  });
+
+  it.each([
+    ['http500', /^meter linky: GET http:\/\/127\.0\.0\.1:\d+\/api\/xdevices\.json\?cmd=10: answered HTTP 500/],
+    ['timeout', /^meter linky: GET .*: no answer within 300 ms$/],
+    ['truncated', /^meter linky: Eco-devices answer unusable: answer is not JSON/],
+    ['not-json', /^meter linky: Eco-devices answer unusable: answer is not JSON .*"<html>/],
+    ['nan', /^meter linky: Eco-devices answer unusable: T1_PAPP is not a number \("NaN"\)$/],
+    ['spike', /^meter linky: Eco-devices answer unusable: T1_PAPP = 9999999 VA is out of range/],
+  ] as const)('a %s answer fails the read with a clear error; the next read recovers', async (fault, message) => {
+    const sim = await simulator();
+    const m = meter(sim, { timeout_ms: 300 });
+    sim.inject(fault);
+    const error = await failure(m.read(NOW));
+    expect(error.meterId).toBe('linky');
+    expect(error.message).toMatch(message);
+    expect(await m.read(NOW + 1000)).toEqual([
+      expect.objectContaining({
+        channel: 't1',
+        ts: NOW + 1000,
+        values: { apparent_power_va: 130, energy_import_wh: 1_875_395 },
+      }),
+    ]);
+  });
+
+  it('fails clearly when no teleinfo input has a meter', async () => {
+    const sim = await simulator({ state: { product: 'Eco-devices', c1: 0, c2: 0 } });
+    const error = await failure(meter(sim).read(NOW));
+    expect(error.message).toBe(
+      'meter linky: Eco-devices answer unusable: no meter on the teleinfo inputs (T1_PTEC and T2_PTEC "----"): is the meter wired?',
+    );
+  });
+
+  it('authenticates with HTTP Basic, and names a wrong password', async () => {
+    const sim = await simulator({ credentials: { username: 'admin', password: 'eco' } });
+    expect(await meter(sim, { username: 'admin', password: 'eco' }).read(NOW)).toHaveLength(1);
+    const error = await failure(meter(sim, { username: 'admin', password: 'oops' }).read(NOW));
+    expect(error.message).toMatch(/answered HTTP 401 Unauthorized \(check username and password\)$/);
+  });
+
+  it('refuses at creation two inputs writing the same value', async () => {
+    const sim = await simulator();
+    expect(() => meter(sim, { c1: { channel: 't1', value: 'energy_import_wh', scale: 1 } })).toThrow(
+      'meter linky: config.c1: t1.energy_import_wh is already reported by another input',
+    );
+  });
+});

@@ -1,0 +1,104 @@
+import type { ValueName } from '@wattbus/contract';
+import {
+  type ChannelSample,
+  type DriverChannel,
+  type DriverContext,
+  type MeterDriver,
+  MeterReadError,
+} from '../driver.js';
+import { deviceUrl, getDevicePage, type HttpClient, httpClientFor } from '../http/index.js';
+import type { EcodevicesConfig } from './config.js';
+import { ABSENT, EcodevicesDataError, parseStatus, pulseCounter, type Status, teleinfo } from './status.js';
+
+const TELEINFO_VALUES: readonly ValueName[] = ['apparent_power_va', 'energy_import_wh'];
+const COUNTERS = ['c1', 'c2'] as const;
+
+/** Channels from the config; throws if two sources would write the same value of a channel. */
+function channelsFor(config: EcodevicesConfig): DriverChannel[] {
+  const channels = new Map<string, ValueName[]>();
+  const add = (channel: string, value: ValueName, source: string) => {
+    const values = channels.get(channel) ?? [];
+    if (values.includes(value)) throw new Error(`${source}: ${channel}.${value} is already reported by another input`);
+    values.push(value);
+    channels.set(channel, values);
+  };
+  for (const input of config.teleinfo) for (const value of TELEINFO_VALUES) add(input, value, input);
+  for (const counter of COUNTERS) {
+    const c = config[counter];
+    if (c) add(c.channel, c.value as ValueName, counter);
+  }
+  return [...channels].map(([id, values]) => ({ id, values }));
+}
+
+/**
+ * A GCE Eco-devices read through `/api/xdevices.json?cmd=10`: teleinfo inputs T1/T2 (apparent power, energy index,
+ * tariff period) and, when configured, the pulse counters C1/C2. The device gives no timestamp: samples are at the
+ * time of the read.
+ */
+export class EcodevicesMeter implements MeterDriver {
+  readonly channels: readonly DriverChannel[];
+  readonly minIntervalMs = 1000;
+  private readonly client: HttpClient;
+  private lastTs = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly config: EcodevicesConfig,
+    private readonly ctx: DriverContext,
+  ) {
+    try {
+      this.channels = channelsFor(config);
+    } catch (err) {
+      throw new Error(`meter ${ctx.meterId}: config.${(err as Error).message}`);
+    }
+    this.client = httpClientFor(config);
+  }
+
+  async open(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
+  async read(now: number): Promise<ChannelSample[]> {
+    const url = deviceUrl(this.config.url, '/api/xdevices.json?cmd=10');
+    const body = await getDevicePage(this.client, url, this.ctx.meterId);
+    // The agent gives increasing times; this keeps a channel's ts unique whatever the caller does.
+    const ts = Math.max(now, this.lastTs + 1);
+    let samples: ChannelSample[];
+    try {
+      samples = this.samples(parseStatus(body), ts);
+    } catch (err) {
+      if (!(err instanceof EcodevicesDataError)) throw err;
+      throw new MeterReadError(this.ctx.meterId, `Eco-devices answer unusable: ${err.message}`, { cause: err });
+    }
+    this.lastTs = ts;
+    return samples;
+  }
+
+  private samples(data: Status, ts: number): ChannelSample[] {
+    const byChannel = new Map<string, ChannelSample>();
+    const sample = (channel: string) => {
+      const existing = byChannel.get(channel) ?? { channel, ts, values: {} };
+      byChannel.set(channel, existing);
+      return existing;
+    };
+    for (const input of this.config.teleinfo) {
+      const reading = teleinfo(data, input, this.config.max_apparent_power_va);
+      if (!reading) continue;
+      const s = sample(input);
+      Object.assign(s.values, reading.values);
+      s.labels = { tariff: reading.tariff };
+    }
+    for (const counter of COUNTERS) {
+      const c = this.config[counter];
+      if (c) sample(c.channel).values[c.value as ValueName] = pulseCounter(data, counter, c);
+    }
+    if (byChannel.size === 0 && this.config.teleinfo.length > 0) {
+      const fields = this.config.teleinfo.map((t) => `${t.toUpperCase()}_PTEC`).join(' and ');
+      throw new EcodevicesDataError(`no meter on the teleinfo inputs (${fields} "${ABSENT}"): is the meter wired?`);
+    }
+    return this.channels.flatMap((c) => byChannel.get(c.id) ?? []);
+  }
+}
+
+export function createEcodevicesMeter(config: EcodevicesConfig, ctx: DriverContext): MeterDriver {
+  return new EcodevicesMeter(config, ctx);
+}
