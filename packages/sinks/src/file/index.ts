@@ -1,13 +1,14 @@
 import { defineSink } from '../sink.js';
 import { FileSinkConfigSchema } from './config.js';
-import { JsonLinesSink } from './jsonl-sink.js';
+import { DailyFileSink } from './daily-file-sink.js';
 
 export * from './config.js';
-export * from './jsonl-sink.js';
+export * from './daily-file-sink.js';
+export * from './formats.js';
 
 export const fileSink = defineSink({
   name: 'file',
-  description: 'JSON lines, one file per UTC day',
+  description: 'JSON lines and/or CSV, one file per UTC day',
   configSchema: FileSinkConfigSchema,
-  create: (config) => new JsonLinesSink(config),
+  create: (config) => new DailyFileSink(config),
 });
