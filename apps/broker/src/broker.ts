@@ -1,51 +1,215 @@
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:net';
-import { Aedes } from 'aedes';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RESERVED_SITE_IDS } from '@wattbus/contract';
+import { Aedes, type Client } from 'aedes';
 import type { Logger } from 'pino';
+import { createAcceptor } from './acceptor.js';
+import { AccessControl } from './auth/access-control.js';
+import { READ } from './auth/acl-file.js';
+import { securityHooks } from './auth/aedes-hooks.js';
+import { AuthFiles } from './auth/auth-files.js';
+import { Authenticator } from './auth/authenticator.js';
+import { SessionOwners } from './auth/session-owners.js';
+import { dropReason } from './client-errors.js';
 import type { BrokerConfig } from './config.js';
+import { QueueLimiter } from './limits/queue-limit.js';
+import type { Acceptor, ConnectionInfo, Listener, ListenerContext, ListenerName } from './listeners/listener.js';
+import { startTcpListener } from './listeners/tcp.js';
+import { startTlsListener } from './listeners/tls.js';
+import { startWsListener } from './listeners/ws.js';
+import { BrokerMetrics } from './metrics.js';
+import { type MetricsEndpoint, serveMetrics } from './metrics-http.js';
+import { type BrokerStore, openStore } from './persistence.js';
+import { filterQueues, type OutgoingQueues } from './queue-filter.js';
 
-const NOT_AUTHORIZED = 5;
+export interface RunningBroker {
+  /** Bound port of each open listener. */
+  ports: Partial<Record<ListenerName, number>>;
+  metricsPort: number | undefined;
+}
 
-/** The embedded wattbus broker: Aedes behind a TCP listener. */
+// Wills published while Aedes closes its clients reach the store a few ticks after close() returns.
+const STORE_SETTLE_MS = 100;
+
+/** The embedded wattbus broker: Aedes with the listeners, authentication, ACL, limits and store of the config. */
 export class Broker {
   private aedes: Aedes | undefined;
-  private server: Server | undefined;
+  private store: BrokerStore | undefined;
+  private listeners: Listener[] = [];
+  private metricsEndpoint: MetricsEndpoint | undefined;
+  private readonly files: AuthFiles;
 
   constructor(
     private readonly config: BrokerConfig,
     private readonly log: Logger,
-  ) {}
+  ) {
+    const { password_file, acl_file } = config.auth;
+    this.files = new AuthFiles({
+      passwordFile: password_file === undefined ? undefined : resolve(password_file),
+      aclFile: acl_file === undefined ? undefined : resolve(acl_file),
+    });
+  }
 
-  /** Starts listening; resolves with the bound TCP port. */
-  async start(): Promise<{ port: number }> {
-    const { config, log } = this;
+  async start(): Promise<RunningBroker> {
+    const { config, log, files } = this;
+    await files.load();
+    this.reportAuthFiles();
+    const store = await openStore(config.persistence?.path);
+    this.store = store;
+    const owners = new SessionOwners(store.owners);
+    await owners.load();
+    const access = new AccessControl(files, owners);
+    const queues = new QueueLimiter(config.limits.max_queued_messages, (clientId) =>
+      log.warn({ client: clientId, max: config.limits.max_queued_messages }, 'queue full: dropping new messages'),
+    );
+    const metrics = new BrokerMetrics({
+      clientsConnected: () => this.aedes?.connectedClients ?? 0,
+      queuedMessages: () => queues.total,
+    });
+    metrics.collectProcessMetrics();
+    const connections = new WeakMap<object, ConnectionInfo>();
+
     const aedes = await Aedes.createBroker({
-      authenticate: (client, username, _password, done) => {
-        if (config.auth.allow_anonymous) return done(null, true);
-        log.warn({ client: client.id, username }, 'connection refused: authentication required');
-        const error = Object.assign(new Error('not authorized'), { returnCode: NOT_AUTHORIZED });
-        done(error as Parameters<typeof done>[0], false);
-      },
+      persistence: store.aedes,
+      connectTimeout: config.limits.connect_timeout_ms,
+      maxInflightInbound: config.limits.max_inflight_qos2,
+      ...securityHooks({
+        authenticator: new Authenticator(files, config.auth.allow_anonymous),
+        access,
+        connections,
+        metrics,
+        log,
+      }),
     });
-    aedes.on('client', (c) => log.debug({ client: c.id }, 'client connected'));
-    aedes.on('clientDisconnect', (c) => log.debug({ client: c.id }, 'client disconnected'));
-    aedes.on('clientError', (c, err) => log.debug({ client: c.id, err: err.message }, 'client error'));
     this.aedes = aedes;
-    const server = createServer(aedes.handle);
-    this.server = server;
-    const { host, port } = config.listeners.tcp;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
+    filterQueues((aedes as unknown as { persistence: OutgoingQueues }).persistence, {
+      accept: (clientId, topic) => {
+        if (!access.mayQueue(clientId, READ, topic)) {
+          metrics.aclDenials.inc({ action: 'read' });
+          return false;
+        }
+        if (queues.reserve(clientId)) return true;
+        metrics.queueDrops.inc();
+        return false;
+      },
+      cleared: (clientId) => queues.release(clientId),
     });
-    const bound = (server.address() as AddressInfo).port;
-    log.info({ host, port: bound, anonymous: config.auth.allow_anonymous }, 'broker listening (mqtt/tcp)');
-    return { port: bound };
+    this.watchClients(aedes, connections, access, metrics);
+
+    const acceptor = createAcceptor({ aedes, limits: config.limits, access, connections, metrics, log });
+    await this.openListeners(acceptor, metrics);
+    if (config.metrics) this.metricsEndpoint = await serveMetrics(metrics.registry, config.metrics);
+
+    const running: RunningBroker = {
+      ports: Object.fromEntries(this.listeners.map((l) => [l.name, l.port])),
+      metricsPort: this.metricsEndpoint?.port,
+    };
+    log.info(
+      {
+        listeners: this.listeners.map(({ name, host, port }) => ({ name, host, port })),
+        metrics: running.metricsPort,
+        anonymous: config.auth.allow_anonymous,
+        acl: files.paths.aclFile ?? null,
+        persistence: config.persistence ? resolve(config.persistence.path) : null,
+      },
+      'broker listening',
+    );
+    return running;
+  }
+
+  private async openListeners(acceptor: Acceptor, metrics: BrokerMetrics): Promise<void> {
+    const { listeners, limits } = this.config;
+    const onTlsError = (err: Error) => {
+      metrics.disconnects.inc({ reason: 'tls_handshake' });
+      this.log.debug({ err: err.message }, 'TLS handshake failed');
+    };
+    const context: ListenerContext = {
+      acceptor,
+      maxPacketBytes: limits.max_packet_bytes,
+      handshakeTimeoutMs: limits.connect_timeout_ms,
+      onTlsError,
+    };
+    const opening = [
+      listeners.tcp && startTcpListener(listeners.tcp, context),
+      listeners.tls && startTlsListener(listeners.tls, context),
+      listeners.ws && startWsListener(listeners.ws, context),
+      listeners.wss && startWsListener(listeners.wss, context),
+    ].filter((l) => l !== undefined);
+    const results = await Promise.allSettled(opening);
+    this.listeners = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private watchClients(
+    aedes: Aedes,
+    connections: WeakMap<object, ConnectionInfo>,
+    access: AccessControl,
+    metrics: BrokerMetrics,
+  ): void {
+    const { log } = this;
+    const who = (client: Client) => {
+      const info = connections.get(client.conn);
+      const username = client.id ? access.owners.get(client.id) : undefined;
+      return { client: client.id, username, listener: info?.listener, remote: info?.remoteAddress };
+    };
+    aedes.on('client', (client) => log.info(who(client), 'client connected'));
+    aedes.on('clientDisconnect', (client) => log.info(who(client), 'client disconnected'));
+    aedes.on('publish', (_packet, client) => {
+      if (client) metrics.messagesIn.inc();
+    });
+    const onError = (client: Client, err: Error) => {
+      const reason = dropReason(err);
+      if (reason === undefined) return log.debug({ ...who(client), err: err.message }, 'connection error');
+      metrics.disconnects.inc({ reason });
+      // A denied publish was logged when it was denied.
+      if (reason !== 'publish_denied') log.warn({ ...who(client), reason, err: err.message }, 'client dropped');
+    };
+    aedes.on('clientError', onError);
+    aedes.on('connectionError', onError);
+  }
+
+  private reportAuthFiles(): void {
+    const { files, log, config } = this;
+    const { passwordFile, aclFile } = files.paths;
+    for (const problem of files.passwords?.problems ?? []) {
+      log.warn({ file: passwordFile, ...problem }, 'password file entry skipped or overridden');
+    }
+    for (const user of files.passwords?.users.keys() ?? []) {
+      if ((RESERVED_SITE_IDS as readonly string[]).includes(user) || /[+#/]/.test(user)) {
+        log.warn({ file: passwordFile, user }, 'username unsafe in ACL patterns (reserved site id, or + # /)');
+      }
+    }
+    if (!passwordFile && !config.auth.allow_anonymous) {
+      log.warn('no auth.password_file and allow_anonymous is false: no client can connect');
+    }
+    if (!aclFile) log.warn('no auth.acl_file: every client may read and write every topic');
+    log.info(
+      { passwordFile, users: files.passwords?.users.size, aclFile, aclUsers: files.acl?.users.size },
+      'auth files loaded',
+    );
+  }
+
+  /** SIGHUP: re-reads the password and ACL files and the TLS certificates; keeps the old ones on error. */
+  async reload(): Promise<void> {
+    try {
+      await this.files.load();
+      await Promise.all(this.listeners.map((l) => l.reloadTls()));
+      this.reportAuthFiles();
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'reload failed: keeping the previous files');
+    }
   }
 
   async stop(): Promise<void> {
-    // Aedes first: it disconnects the clients, which lets the server's close complete.
-    await new Promise<void>((resolve) => (this.aedes ? this.aedes.close(() => resolve()) : resolve()));
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    // Stop accepting first; the servers finish closing once Aedes has disconnected their clients.
+    const closing = this.listeners.map((l) => l.close());
+    await new Promise<void>((done) => (this.aedes ? this.aedes.close(() => done()) : done()));
+    await Promise.all(closing);
+    await this.metricsEndpoint?.close();
+    if (this.store) {
+      await sleep(STORE_SETTLE_MS);
+      await this.store.close();
+    }
   }
 }

@@ -1,0 +1,119 @@
+import type { AedesOptions, AedesPublishPacket, AuthenticateError, Client, ConnectPacket } from 'aedes';
+import type { Logger } from 'pino';
+import { PublishDeniedError } from '../errors.js';
+import type { ConnectionInfo } from '../listeners/listener.js';
+import type { BrokerMetrics } from '../metrics.js';
+import type { AccessControl } from './access-control.js';
+import { READ, WRITE } from './acl-file.js';
+import { AUTH_FAILURE_TEXT, type Authenticator } from './authenticator.js';
+
+export interface SecurityDeps {
+  authenticator: Authenticator;
+  access: AccessControl;
+  connections: WeakMap<object, ConnectionInfo>;
+  metrics: BrokerMetrics;
+  log: Logger;
+}
+
+type Hooks = Required<
+  Pick<AedesOptions, 'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward'>
+>;
+
+// CONNACK "not authorized": what mosquitto answers to every authentication failure.
+const NOT_AUTHORIZED = 5;
+
+function refusal(message: string): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode: NOT_AUTHORIZED }) as AuthenticateError;
+}
+
+/**
+ * Authentication and the ACL as Aedes hooks, behaving like mosquitto with the same password and ACL files.
+ * Subscriptions are all granted, as mosquitto does; what a client may read is checked for each message it
+ * would receive (authorizeForward, also for retained and queued messages) and for each message about to be
+ * queued for it (see `mayQueue`).
+ */
+export function securityHooks({ authenticator, access, connections, metrics, log }: SecurityDeps): Hooks {
+  const who = (client: Client) => {
+    const info = connections.get(client.conn);
+    return { client: client.id, listener: info?.listener, remote: info?.remoteAddress };
+  };
+
+  /** Why the client is refused, or undefined once it is in and owns its client id. */
+  const decide = async (client: Client, username?: string, password?: Buffer): Promise<string | undefined> => {
+    const info = connections.get(client.conn);
+    const certificate = info?.identityIsUsername ? { username: info.certUsername } : undefined;
+    const result = await authenticator.check({ username, password, certificate });
+    if (!result.ok) {
+      metrics.authFailures.inc({ reason: result.reason });
+      const text = AUTH_FAILURE_TEXT[result.reason];
+      log.warn({ ...who(client), username, reason: result.reason }, `connection refused: ${text}`);
+      return text;
+    }
+    const owner = result.username ?? null;
+    const current = access.owners.get(client.id);
+    if (current !== undefined && current !== owner) {
+      metrics.authFailures.inc({ reason: 'client_id_taken' });
+      log.warn(
+        { ...who(client), username: owner, owner: current },
+        'connection refused: client id belongs to another user',
+      );
+      return 'client id belongs to another user';
+    }
+    await access.owners.bind(client.id, owner, !client.clean, client);
+    return undefined;
+  };
+
+  return {
+    // The Will is checked when it is given, so a stored Will can be published later even when its client is
+    // gone (after a broker restart); a forbidden one is dropped, as mosquitto never publishes it either.
+    preConnect(client: Client, packet: ConnectPacket, done) {
+      const will = packet.will;
+      if (will && access.enforcing) {
+        const info = connections.get(client.conn);
+        const username = info?.identityIsUsername ? info.certUsername : packet.username;
+        if (!access.allowsIdentity(username, packet.clientId, WRITE, will.topic)) {
+          metrics.aclDenials.inc({ action: 'will' });
+          log.warn(
+            { ...who(client), client: packet.clientId, username, topic: will.topic },
+            'will dropped: not allowed',
+          );
+          delete packet.will;
+        }
+      }
+      done(null, true);
+    },
+
+    authenticate(client, username, password, done) {
+      decide(client, username, password).then(
+        (refused) => (refused === undefined ? done(null, true) : done(refusal(refused), false)),
+        (err: Error) => {
+          log.error({ ...who(client), err: err.message }, 'authentication failed');
+          done(refusal('authentication failed'), false);
+        },
+      );
+    },
+
+    authorizePublish(client, packet, done) {
+      if (packet.topic.startsWith('$SYS/')) return done(new Error('$SYS/ topics are reserved'));
+      // Only Wills stored before a restart come without a client; they were checked in preConnect.
+      if (client === null || access.allows(client.id, WRITE, packet.topic)) return done(null);
+      const username = access.owners.get(client.id) ?? undefined;
+      metrics.aclDenials.inc({ action: 'publish' });
+      log.warn({ ...who(client), username, topic: packet.topic }, 'publish denied: disconnecting');
+      done(new PublishDeniedError(packet.topic, client.id, username));
+    },
+
+    authorizeSubscribe(_client, subscription, done) {
+      done(null, subscription);
+    },
+
+    authorizeForward(client, packet: AedesPublishPacket) {
+      if (!access.allows(client.id, READ, packet.topic)) {
+        metrics.aclDenials.inc({ action: 'read' });
+        return null;
+      }
+      metrics.messagesOut.inc();
+      return packet;
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { type AclFile, loadAcl } from './acl-file.js';
+import { loadPasswordFile, type PasswordTable } from './password-file.js';
+
+export interface AuthFilePaths {
+  passwordFile: string | undefined;
+  aclFile: string | undefined;
+}
+
+/**
+ * The password table and ACL currently in force. `load()` reads both files and swaps them in together, or
+ * throws and keeps the previous ones (a broken edit does not lock everybody out). `generation` changes on
+ * every swap, so connected clients know to recompile their ACL.
+ */
+export class AuthFiles {
+  passwords: PasswordTable | undefined;
+  acl: AclFile | undefined;
+  generation = 0;
+
+  constructor(readonly paths: AuthFilePaths) {}
+
+  async load(): Promise<void> {
+    const { passwordFile, aclFile } = this.paths;
+    const [passwords, acl] = await Promise.all([
+      passwordFile === undefined ? undefined : loadPasswordFile(passwordFile),
+      aclFile === undefined ? undefined : loadAcl(aclFile),
+    ]);
+    this.passwords = passwords;
+    this.acl = acl;
+    this.generation++;
+  }
+}

@@ -1,0 +1,41 @@
+/** A topic filter split into levels once, for matching many topics against it. */
+export type CompiledFilter = readonly string[];
+
+export function compileFilter(filter: string): CompiledFilter {
+  return filter.split('/');
+}
+
+/**
+ * Whether a topic filter is valid: `+` and `#` only as whole levels, `#` only last, no NUL
+ * (mosquitto_sub_topic_check).
+ */
+export function isValidFilter(filter: string): boolean {
+  if (filter === '' || filter.includes('\0')) return false;
+  const levels = filter.split('/');
+  return levels.every(
+    (level, i) =>
+      (level === '#' && i === levels.length - 1) || level === '+' || (!level.includes('+') && !level.includes('#')),
+  );
+}
+
+const DOLLAR = 36;
+
+/**
+ * MQTT matching of `topic` against a compiled filter, without allocating: `#` also matches the parent level,
+ * `+` matches an empty level, and topics starting with `$` only match filters starting with `$` (and
+ * vice versa, as mosquitto_topic_matches_sub does).
+ */
+export function topicMatches(filter: CompiledFilter, topic: string): boolean {
+  const first = filter[0] ?? '';
+  if ((first.charCodeAt(0) === DOLLAR) !== (topic.charCodeAt(0) === DOLLAR)) return false;
+  let pos = 0;
+  for (const level of filter) {
+    if (level === '#') return true;
+    if (pos > topic.length) return false;
+    let end = topic.indexOf('/', pos);
+    if (end === -1) end = topic.length;
+    if (level !== '+' && (end - pos !== level.length || !topic.startsWith(level, pos))) return false;
+    pos = end + 1;
+  }
+  return pos === topic.length + 1;
+}

@@ -1,0 +1,57 @@
+/** A password or ACL file that cannot be used as a whole (unreadable, or a line mosquitto would refuse too). */
+export class AuthFileError extends Error {
+  override readonly name = 'AuthFileError';
+
+  constructor(
+    readonly kind: 'password' | 'acl',
+    readonly file: string,
+    readonly reason: string,
+    readonly line?: number,
+    options?: ErrorOptions,
+  ) {
+    super(`${kind} file ${file}${line === undefined ? '' : ` line ${line}`}: ${reason}`, options);
+  }
+}
+
+/** A PUBLISH (or a Will) that the ACL does not allow; Aedes disconnects the client with it. */
+export class PublishDeniedError extends Error {
+  override readonly name = 'PublishDeniedError';
+
+  constructor(
+    readonly topic: string,
+    readonly clientId: string,
+    readonly username: string | undefined,
+  ) {
+    super(`publish to "${topic}" denied for client ${clientId} (user ${username ?? '<anonymous>'})`);
+  }
+}
+
+/** A client that broke one of the configured limits; its connection is destroyed with this error. */
+export class LimitExceededError extends Error {
+  override readonly name = 'LimitExceededError';
+
+  constructor(
+    readonly limit: 'max_packet_bytes' | 'publish_rate',
+    readonly detail: string,
+  ) {
+    super(`${limit} exceeded: ${detail}`);
+  }
+}
+
+/** Bad usage of `wattbus-broker passwd`; the message is printed as is. */
+export class PasswdUsageError extends Error {
+  override readonly name = 'PasswdUsageError';
+}
+
+/** The persistence store cannot be opened, e.g. another broker holds its lock. */
+export class PersistenceError extends Error {
+  override readonly name = 'PersistenceError';
+
+  constructor(
+    readonly path: string,
+    reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`persistence.path ${path}: ${reason}`, options);
+  }
+}

@@ -1,0 +1,44 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import AsyncLevelPersistence from 'aedes-persistence-level/asyncPersistence.js';
+import { ClassicLevel } from 'classic-level';
+import type { Owner, OwnerStore } from './auth/session-owners.js';
+import { PersistenceError } from './errors.js';
+
+export interface BrokerStore {
+  /** For AedesOptions.persistence; undefined = Aedes' in-memory store. */
+  aedes: unknown;
+  /** Where persistent sessions' owners are kept; undefined when nothing survives a restart anyway. */
+  owners: OwnerStore | undefined;
+  close(): Promise<void>;
+}
+
+const IN_MEMORY: BrokerStore = { aedes: undefined, owners: undefined, close: async () => {} };
+
+/**
+ * One LevelDB directory holds everything that must survive a restart: Aedes' sessions, queued and retained
+ * messages and Wills (aedes-persistence-level), and, in a sublevel of its own, the owner of each session.
+ */
+export async function openStore(path: string | undefined): Promise<BrokerStore> {
+  if (path === undefined) return IN_MEMORY;
+  const location = resolve(path);
+  await mkdir(location, { recursive: true });
+  const db = new ClassicLevel(location);
+  try {
+    await db.open();
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    const reason = cause?.code === 'LEVEL_LOCKED' ? 'locked by another process (another broker?)' : String(err);
+    throw new PersistenceError(location, reason, { cause: err });
+  }
+  const owners = db.sublevel<string, Owner>('wattbus-session-owners', { valueEncoding: 'json' });
+  return {
+    aedes: new AsyncLevelPersistence(db),
+    owners: {
+      entries: () => owners.iterator(),
+      put: (clientId, owner) => owners.put(clientId, owner),
+      del: (clientId) => owners.del(clientId),
+    },
+    close: () => db.close(),
+  };
+}

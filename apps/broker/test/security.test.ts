@@ -1,0 +1,304 @@
+import { readFileSync } from 'node:fs';
+import { connect as connectTcp } from 'node:net';
+import { makeTestPki, type TestPki, waitFor } from '@wattbus/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Clients, inbox, publishOutcome } from './helpers/clients.js';
+import { type Fixture, makeFixture, USERS } from './helpers/fixture.js';
+import { CERT_TARGETS, type CertTarget, TARGETS, type Target, type TargetName } from './helpers/targets.js';
+
+// One suite, two brokers: our Aedes app (as a process, configured by deploy/examples/broker.yaml) and the real
+// mosquitto (configured by deploy/mosquitto/mosquitto.conf), both with deploy/mosquitto/acl and one password
+// file. Where the two differ on purpose, the difference is a field of the target (deniedPublish).
+
+let fixture: Fixture;
+beforeAll(async () => {
+  fixture = await makeFixture();
+});
+afterAll(async () => {
+  await fixture?.cleanup();
+});
+
+describe.each(Object.keys(TARGETS) as TargetName[])('secured broker: %s', (name) => {
+  let broker: Target;
+  let clients: Clients;
+  beforeAll(async () => {
+    broker = await TARGETS[name](fixture);
+    clients = new Clients(fixture);
+  });
+  afterEach(async () => {
+    await clients.closeAll();
+  });
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  it('refuses a wrong password, an unknown user and anonymous clients; every user of the file gets in', async () => {
+    const { tcp } = broker;
+    expect(await clients.attempt(tcp, { username: 'house-12', password: 'wrong' })).toBe(5);
+    expect(await clients.attempt(tcp, { username: 'house-99', password: 'x' })).toBe(5);
+    expect(await clients.attempt(tcp, { username: 'house-12' })).toBe(5);
+    expect(await clients.attempt(tcp, {})).toBe(5);
+    // Half of these hashes come from mosquitto_passwd, half from wattbus-broker's code.
+    const results = await Promise.all(USERS.map((u) => clients.attempt(tcp, clients.options(u))));
+    expect(results).toEqual(USERS.map(() => 'connected'));
+  });
+
+  it('lets an agent publish under its own site only', async () => {
+    const sink = await clients.connect(broker.tcp, 'sink-worker');
+    const got = inbox(sink);
+    await sink.subscribeAsync('#', { qos: 1 });
+    const agent = await clients.connect(broker.tcp, 'house-12');
+    await agent.publishAsync('wattbus/v1/house-12/main/reading', 'own', { qos: 1 });
+
+    const forbidden = [
+      'wattbus/v1/house-13/main/reading',
+      'wattbus/v1/alerts/house-12/missing-data',
+      'wattbus/v1/dlq/sink-worker',
+      'wattbus/v1/house-12/main/not-a-contract-topic',
+      'elsewhere/house-12',
+    ];
+    for (const topic of forbidden) {
+      const attacker = await clients.connect(broker.tcp, 'house-12');
+      expect(await publishOutcome(attacker, topic, 'forged', { retain: true }), topic).toBe(
+        broker.deniedPublish === 'disconnects' ? 'disconnected' : 'acknowledged',
+      );
+    }
+    const other = await clients.connect(broker.tcp, 'house-13');
+    await other.publishAsync('wattbus/v1/house-13/main/reading', 'marker', { qos: 1 });
+    await got.has('wattbus/v1/house-13/main/reading marker');
+    expect(got.messages).toEqual(['wattbus/v1/house-12/main/reading own', 'wattbus/v1/house-13/main/reading marker']);
+
+    // Nothing forged was retained either.
+    const late = await clients.connect(broker.tcp, 'sink-worker');
+    const retained = inbox(late);
+    await late.subscribeAsync('wattbus/v1/#', { qos: 1 });
+    await other.publishAsync('wattbus/v1/house-13/status', 'marker', { qos: 1 });
+    await retained.has('wattbus/v1/house-13/status marker');
+    expect(retained.messages).toEqual(['wattbus/v1/house-13/status marker']);
+    await other.publishAsync('wattbus/v1/house-13/status', '', { qos: 1, retain: true });
+  });
+
+  it('delivers to each user only what it may read, whatever it subscribes to (wildcards included)', async () => {
+    const agent12 = await clients.connect(broker.tcp, 'house-12');
+    const agent13 = await clients.connect(broker.tcp, 'house-13');
+    const agent14 = await clients.connect(broker.tcp, 'house-14');
+    const alerter = await clients.connect(broker.tcp, 'alerter');
+    const sink = await clients.connect(broker.tcp, 'sink-worker');
+    await agent12.publishAsync('wattbus/v1/house-12/status', 'online-12', { qos: 1, retain: true });
+    await agent14.publishAsync('wattbus/v1/house-14/status', 'online-14', { qos: 1, retain: true });
+    await alerter.publishAsync('wattbus/v1/alerts/house-12/missing-data', 'alert-12', { qos: 1, retain: true });
+
+    const subscribers = {
+      lena: await clients.connect(broker.wss, 'dash-lena'),
+      martin: await clients.connect(broker.tcp, 'dash-martin'),
+      agent13: await clients.connect(broker.tcp, 'house-13'),
+    };
+    const boxes = {
+      lena: inbox(subscribers.lena),
+      martin: inbox(subscribers.martin),
+      agent13: inbox(subscribers.agent13),
+    };
+    // Granted like mosquitto grants them; what is read is filtered per message.
+    expect(await subscribers.lena.subscribeAsync(['#', 'wattbus/v1/house-12/#'], { qos: 1 })).toEqual([
+      { topic: '#', qos: 1 },
+      { topic: 'wattbus/v1/house-12/#', qos: 1 },
+    ]);
+    expect(await subscribers.martin.subscribeAsync('wattbus/#', { qos: 1 })).toEqual([{ topic: 'wattbus/#', qos: 1 }]);
+    expect(await subscribers.agent13.subscribeAsync(['#', '+/+/+/+/+'], { qos: 1 })).toEqual([
+      { topic: '#', qos: 1 },
+      { topic: '+/+/+/+/+', qos: 1 },
+    ]);
+
+    await agent12.publishAsync('wattbus/v1/house-12/main/reading', 'r12', { qos: 1 });
+    await agent13.publishAsync('wattbus/v1/house-13/main/reading', 'r13', { qos: 1 });
+    await agent14.publishAsync('wattbus/v1/house-14/main/reading', 'r14', { qos: 1 });
+    await alerter.publishAsync('wattbus/v1/alerts/house-14/missing-data', 'alert-14', { qos: 1 });
+    await sink.publishAsync('wattbus/v1/dlq/sink-worker', 'dead', { qos: 1 });
+    for (const agent of [agent12, agent13, agent14]) {
+      await agent.publishAsync(`wattbus/v1/${agent.options.username}/health`, 'last', { qos: 1 });
+    }
+    await boxes.lena.has('wattbus/v1/house-14/health last');
+    await boxes.martin.has('wattbus/v1/house-12/health last');
+    await boxes.martin.has('wattbus/v1/house-13/health last');
+
+    expect(new Set(boxes.lena.messages)).toEqual(
+      new Set([
+        'wattbus/v1/house-14/status online-14',
+        'wattbus/v1/house-14/main/reading r14',
+        'wattbus/v1/alerts/house-14/missing-data alert-14',
+        'wattbus/v1/house-14/health last',
+      ]),
+    );
+    expect(new Set(boxes.martin.messages)).toEqual(
+      new Set([
+        'wattbus/v1/house-12/status online-12',
+        'wattbus/v1/alerts/house-12/missing-data alert-12',
+        'wattbus/v1/house-12/main/reading r12',
+        'wattbus/v1/house-13/main/reading r13',
+        'wattbus/v1/house-12/health last',
+        'wattbus/v1/house-13/health last',
+      ]),
+    );
+    expect(boxes.agent13.messages).toEqual([]);
+    await agent12.publishAsync('wattbus/v1/house-12/status', '', { qos: 1, retain: true });
+    await agent14.publishAsync('wattbus/v1/house-14/status', '', { qos: 1, retain: true });
+    await alerter.publishAsync('wattbus/v1/alerts/house-12/missing-data', '', { qos: 1, retain: true });
+  });
+
+  it('keeps QoS1 messages for an offline persistent session across a restart, and only what it may read', async () => {
+    const session = { clean: false, clientId: 'sink-worker' };
+    const sink = await clients.connect(broker.tcp, 'sink-worker', session);
+    await sink.subscribeAsync('wattbus/v1/+/+/reading', { qos: 1 });
+    const lenaSession = { clean: false, clientId: 'dash-lena-1' };
+    const lena = await clients.connect(broker.tcp, 'dash-lena', lenaSession);
+    await lena.subscribeAsync('#', { qos: 1 });
+    await Promise.all([sink.endAsync(), lena.endAsync()]);
+
+    const sent: string[] = [];
+    for (const site of ['house-12', 'house-14']) {
+      const agent = await clients.connect(broker.tls, site as 'house-12' | 'house-14');
+      for (let i = 0; i < 5; i++) {
+        await agent.publishAsync(`wattbus/v1/${site}/main/reading`, `q${i}`, { qos: 1 });
+        sent.push(`wattbus/v1/${site}/main/reading q${i}`);
+      }
+      await agent.publishAsync(`wattbus/v1/${site}/info`, `info-${site}`, { qos: 1, retain: true });
+      await agent.endAsync();
+    }
+
+    await broker.restart();
+
+    const back = inbox(await clients.connect(broker.tcp, 'sink-worker', { ...session, clean: false }));
+    await waitFor(() => back.messages.length >= sent.length, { timeoutMs: 10_000, what: 'the queued readings' });
+    expect(back.messages).toEqual(sent);
+    const lenaBack = inbox(await clients.connect(broker.tcp, 'dash-lena', lenaSession));
+    const fresh = await clients.connect(broker.tcp, 'dash-lena');
+    const retained = inbox(fresh);
+    await fresh.subscribeAsync('wattbus/v1/+/info', { qos: 1 });
+    await retained.has('wattbus/v1/house-14/info info-house-14');
+    await lenaBack.has('wattbus/v1/house-14/info info-house-14');
+    expect(lenaBack.messages).toEqual([
+      ...sent.filter((m) => m.includes('house-14/')),
+      'wattbus/v1/house-14/info info-house-14',
+    ]);
+    expect(retained.messages).toEqual(['wattbus/v1/house-14/info info-house-14']);
+  });
+
+  it('speaks TLS on the TLS listener and refuses plain MQTT there', async () => {
+    expect(await clients.attempt(broker.plainOnTlsPort, clients.options('house-12'))).not.toBe('connected');
+    expect(await clients.attempt(broker.tls, { ...clients.options('house-12'), ca: undefined })).toBe(
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    );
+    const sink = await clients.connect(broker.tcp, 'sink-worker');
+    const got = inbox(sink);
+    await sink.subscribeAsync('wattbus/v1/+/+/reading', { qos: 1 });
+    const agent = await clients.connect(broker.tls, 'house-12');
+    await agent.publishAsync('wattbus/v1/house-12/main/reading', 'over-tls', { qos: 1 });
+    await got.has('wattbus/v1/house-12/main/reading over-tls');
+  });
+
+  it('serves browsers over WebSocket with TLS', async () => {
+    const dashboard = await clients.connect(broker.wss, 'dash-martin');
+    const got = inbox(dashboard);
+    await dashboard.subscribeAsync('wattbus/v1/house-13/#', { qos: 1 });
+    const agent = await clients.connect(broker.tls, 'house-13');
+    await agent.publishAsync('wattbus/v1/house-13/main/reading', 'to-browser', { qos: 1 });
+    await got.has('wattbus/v1/house-13/main/reading to-browser');
+  });
+
+  it('disconnects a client that sends an oversize packet, and delivers the others', async () => {
+    const sink = await clients.connect(broker.tcp, 'sink-worker');
+    const got = inbox(sink);
+    await sink.subscribeAsync('wattbus/v1/+/+/reading', { qos: 1 });
+    const agent = await clients.connect(broker.tls, 'house-12');
+    const fits = Buffer.alloc(200_000, 'a');
+    await agent.publishAsync('wattbus/v1/house-12/main/reading', fits, { qos: 1 });
+    const big = await clients.connect(broker.tls, 'house-12');
+    expect(await publishOutcome(big, 'wattbus/v1/house-12/big/reading', Buffer.alloc(300_000, 'b'))).toBe(
+      'disconnected',
+    );
+    await agent.publishAsync('wattbus/v1/house-12/main/reading', 'marker', { qos: 1 });
+    await got.has('wattbus/v1/house-12/main/reading marker');
+    expect(got.messages.map((m) => m.slice(0, 45))).toEqual([
+      `wattbus/v1/house-12/main/reading ${'a'.repeat(12)}`,
+      'wattbus/v1/house-12/main/reading marker',
+    ]);
+  });
+
+  it('drops a connection that sends garbage; the other clients carry on', async () => {
+    const sink = await clients.connect(broker.tcp, 'sink-worker');
+    const got = inbox(sink);
+    await sink.subscribeAsync('wattbus/v1/+/+/reading', { qos: 1 });
+    let sinkClosed = false;
+    sink.on('close', () => {
+      sinkClosed = true;
+    });
+    const port = Number(new URL(broker.tcp).port);
+    const garbage = connectTcp(port, '127.0.0.1');
+    garbage.on('error', () => {}); // mosquitto resets the connection
+    const closed = new Promise((resolve) => garbage.once('close', resolve));
+    garbage.write('GET /mqtt HTTP/1.1\r\nHost: x\r\n\r\n');
+    await closed;
+    const agent = await clients.connect(broker.tcp, 'house-12');
+    await agent.publishAsync('wattbus/v1/house-12/main/reading', 'still-here', { qos: 1 });
+    await got.has('wattbus/v1/house-12/main/reading still-here');
+    expect(sinkClosed).toBe(false);
+  });
+
+  it("publishes an agent's Will on its own status only", async () => {
+    const sink = await clients.connect(broker.tcp, 'sink-worker');
+    const got = inbox(sink);
+    await sink.subscribeAsync('wattbus/v1/+/status', { qos: 1 });
+    const will = (topic: string) => ({
+      will: { topic, payload: Buffer.from('offline'), qos: 1 as const, retain: false },
+    });
+    const foreign = await clients.connect(broker.tcp, 'house-12', will('wattbus/v1/house-13/status'));
+    foreign.stream.destroy();
+    const own = await clients.connect(broker.tcp, 'house-12', will('wattbus/v1/house-12/status'));
+    own.stream.destroy();
+    await got.has('wattbus/v1/house-12/status offline');
+    const agent = await clients.connect(broker.tcp, 'house-13');
+    await agent.publishAsync('wattbus/v1/house-13/status', 'marker', { qos: 1 });
+    await got.has('wattbus/v1/house-13/status marker');
+    expect(got.messages).toEqual(['wattbus/v1/house-12/status offline', 'wattbus/v1/house-13/status marker']);
+  });
+});
+
+describe.each(Object.keys(CERT_TARGETS) as TargetName[])('client certificates as identity: %s', (name) => {
+  let broker: CertTarget;
+  let clients: Clients;
+  let strangers: TestPki;
+  beforeAll(async () => {
+    [broker, strangers] = await Promise.all([CERT_TARGETS[name](fixture), makeTestPki()]);
+    clients = new Clients(fixture);
+  });
+  afterEach(async () => {
+    await clients.closeAll();
+  });
+  afterAll(async () => {
+    await Promise.all([broker?.stop(), strangers?.cleanup()]);
+  });
+
+  const withCertificate = async (pki: TestPki, commonName: string) => {
+    const files = await pki.clientCertificate(commonName);
+    return { cert: readFileSync(files.cert), key: readFileSync(files.key) };
+  };
+
+  it('refuses clients without a certificate from the CA, and takes the CN as the username', async () => {
+    expect(await clients.attempt(broker.tls, clients.options('house-12'))).not.toBe('connected');
+    const forged = await withCertificate(strangers, 'house-12');
+    expect(await clients.attempt(broker.tls, { ...clients.options(undefined), ...forged })).not.toBe('connected');
+
+    const sink = await clients.connect(broker.tcp, 'sink-worker');
+    await sink.subscribeAsync('wattbus/v1/#', { qos: 1 });
+    const agent = await clients.connect(broker.tls, undefined, await withCertificate(fixture.pki, 'house-12'));
+    await agent.publishAsync('wattbus/v1/house-12/main/reading', 'by-certificate', { qos: 1 });
+    await publishOutcome(agent, 'wattbus/v1/house-13/main/reading', 'forged');
+    const other = await clients.connect(broker.tls, undefined, await withCertificate(fixture.pki, 'house-13'));
+    await other.publishAsync('wattbus/v1/house-13/main/reading', 'marker', { qos: 1 });
+    await inbox(sink).has('wattbus/v1/house-13/main/reading marker');
+    expect(inbox(sink).messages).toEqual([
+      'wattbus/v1/house-12/main/reading by-certificate',
+      'wattbus/v1/house-13/main/reading marker',
+    ]);
+  });
+});
