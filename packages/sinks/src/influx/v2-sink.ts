@@ -1,0 +1,62 @@
+import { HttpError, InfluxDB, type WriteApi } from '@influxdata/influxdb-client';
+import type { Reading } from '@wattbus/contract';
+import { type Sink, SinkError } from '../sink.js';
+import { toLines } from './line-protocol.js';
+import type { InfluxV2Config } from './v2-config.js';
+
+const NAME = 'influx2';
+
+/**
+ * The client's own batching and retries are switched off on purpose: the worker batches, and retries with
+ * backoff while holding the MQTT acks, so a batch is acknowledged exactly when InfluxDB has it. Client-side
+ * retries would hide failures from that loop and keep lines in a buffer the worker does not control.
+ */
+export const WRITE_OPTIONS = {
+  batchSize: 50_000, // above any worker batch: one request per write(), sent by flush()
+  flushInterval: 0,
+  maxRetries: 0,
+  maxBufferLines: 100_000,
+  defaultTags: {},
+} as const;
+
+/** InfluxDB 2.x through its native write API (@influxdata/influxdb-client), same line protocol as /write. */
+export class InfluxV2Sink implements Sink {
+  readonly name = NAME;
+  private api: WriteApi | undefined;
+
+  constructor(private readonly config: InfluxV2Config) {}
+
+  async open(): Promise<void> {
+    const { url, token, org, bucket, timeout_ms } = this.config;
+    this.api = new InfluxDB({ url, token, timeout: timeout_ms }).getWriteApi(org, bucket, 'ms', WRITE_OPTIONS);
+  }
+
+  async write(batch: readonly Reading[]): Promise<void> {
+    if (!this.api) throw new SinkError(NAME, 'not open', false);
+    if (batch.length === 0) return;
+    this.api.writeRecords(toLines(batch).split('\n'));
+    try {
+      await this.api.flush();
+    } catch (err) {
+      throw toInflux2Error(err, batch.length);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.api?.close().catch(() => {});
+  }
+}
+
+/** 400 (bad line protocol) and 422 (unprocessable: field type conflict, outside retention) are permanent. */
+export function toInflux2Error(err: unknown, count: number): SinkError {
+  const status = err instanceof HttpError ? err.statusCode : undefined;
+  const permanent = status === 400 || status === 422;
+  return new SinkError(
+    NAME,
+    `write of ${count} points failed: ${status ? `HTTP ${status} ` : ''}${(err as Error).message}`,
+    permanent,
+    {
+      cause: err,
+    },
+  );
+}
