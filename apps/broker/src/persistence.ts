@@ -31,12 +31,15 @@ export async function openStore(path: string | undefined): Promise<BrokerStore> 
     const reason = cause?.code === 'LEVEL_LOCKED' ? 'locked by another process (another broker?)' : String(err);
     throw new PersistenceError(location, reason, { cause: err });
   }
-  const owners = db.sublevel<string, Owner>('wattbus-session-owners', { valueEncoding: 'json' });
+  // LevelDB refuses null values, and an anonymous client's owner is null: store the owner wrapped.
+  const owners = db.sublevel<string, { owner: Owner }>('wattbus-session-owners', { valueEncoding: 'json' });
   return {
     aedes: new AsyncLevelPersistence(db),
     owners: {
-      entries: () => owners.iterator(),
-      put: (clientId, owner) => owners.put(clientId, owner),
+      entries: async function* () {
+        for await (const [clientId, { owner }] of owners.iterator()) yield [clientId, owner] as [string, Owner];
+      },
+      put: (clientId, owner) => owners.put(clientId, { owner }),
       del: (clientId) => owners.del(clientId),
     },
     close: () => db.close(),

@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { startMosquitto } from './mosquitto.js';
 import type { ProcessHandle } from './process.js';
+import { tempDir } from './temp-dir.js';
 import { startApp } from './wattbus-app.js';
 
 export interface TestBroker {
@@ -13,8 +15,12 @@ export interface TestBroker {
 }
 
 async function aedesApp(): Promise<TestBroker> {
-  const port = await freePort();
-  const config = { listeners: { tcp: { host: '127.0.0.1', port } }, auth: { allow_anonymous: true } };
+  const [port, data] = await Promise.all([freePort(), tempDir('wattbus-aedes-')]);
+  const config = {
+    listeners: { tcp: { host: '127.0.0.1', port } },
+    auth: { allow_anonymous: true },
+    persistence: { path: join(data.path, 'db') }, // sessions and queued messages survive down()/up()
+  };
   let proc: ProcessHandle | undefined = await startApp('broker', config);
   return {
     url: `mqtt://127.0.0.1:${port}`,
@@ -25,7 +31,10 @@ async function aedesApp(): Promise<TestBroker> {
     up: async () => {
       proc = await startApp('broker', config);
     },
-    stop: async () => proc?.stop(),
+    stop: async () => {
+      await proc?.stop();
+      await data.cleanup();
+    },
   };
 }
 
