@@ -48,7 +48,8 @@ describe.concurrent.each(TEST_BROKER_NAMES)('a 30 s broker outage (%s)', (name) 
 
     const agent = await startApp('edge-agent', {
       site: { id: site },
-      mqtt: { url: broker.url, reconnect_min_ms: 500, reconnect_max_ms: 2000 },
+      // Reconnects after the observer and the worker (200 ms), so arrival order at the observer is publish order.
+      mqtt: { url: broker.url, reconnect_min_ms: 2500, reconnect_max_ms: 5000 },
       state_dir: tmp.path,
       meters: [
         { id: 'main', driver: 'simulated', interval_ms: 1000, config: { seed: 1, pv_kwp: 3 } },
