@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RESERVED_SITE_IDS } from '@wattbus/contract';
+import { type ObservabilityEndpoint, serveObservability } from '@wattbus/observability';
 import { Aedes, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { createAcceptor } from './acceptor.js';
@@ -18,7 +19,6 @@ import { startTcpListener } from './listeners/tcp.js';
 import { startTlsListener } from './listeners/tls.js';
 import { startWsListener } from './listeners/ws.js';
 import { BrokerMetrics } from './metrics.js';
-import { type MetricsEndpoint, serveMetrics } from './metrics-http.js';
 import { type BrokerStore, openStore } from './persistence.js';
 import { filterQueues, type OutgoingQueues } from './queue-filter.js';
 
@@ -36,7 +36,7 @@ export class Broker {
   private aedes: Aedes | undefined;
   private store: BrokerStore | undefined;
   private listeners: Listener[] = [];
-  private metricsEndpoint: MetricsEndpoint | undefined;
+  private metricsEndpoint: ObservabilityEndpoint | undefined;
   private readonly files: AuthFiles;
 
   constructor(
@@ -98,7 +98,7 @@ export class Broker {
 
     const acceptor = createAcceptor({ aedes, limits: config.limits, access, connections, metrics, log });
     await this.openListeners(acceptor, metrics);
-    if (config.metrics) this.metricsEndpoint = await serveMetrics(metrics.registry, config.metrics);
+    if (config.metrics) this.metricsEndpoint = await serveObservability(metrics.registry, config.metrics);
 
     const running: RunningBroker = {
       ports: Object.fromEntries(this.listeners.map((l) => [l.name, l.port])),

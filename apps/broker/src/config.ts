@@ -129,7 +129,7 @@ const Metrics = Type.Object(
     ...bind(9234),
     path: Type.String({ default: '/metrics', pattern: '^/', description: 'HTTP path of the Prometheus endpoint' }),
   },
-  { additionalProperties: false, description: 'Prometheus metrics over HTTP; omit to serve none' },
+  { additionalProperties: false, description: 'Prometheus metrics (and /healthz) over HTTP; omit to serve none' },
 );
 
 export const BrokerConfigSchema = Type.Object(

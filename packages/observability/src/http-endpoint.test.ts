@@ -7,7 +7,10 @@ it('serves Prometheus metrics and a health check that turns 503 when unhealthy',
   const counter = new Counter({ name: 'wattbus_test_total', help: 'a test counter', registers: [registry] });
   counter.inc(3);
   let ok = true;
-  const endpoint = await serveObservability(registry, { host: '127.0.0.1', port: 0 }, () => ({ ok, mqtt: ok }));
+  const endpoint = await serveObservability(registry, { host: '127.0.0.1', port: 0, path: '/metrics' }, () => ({
+    ok,
+    mqtt: ok,
+  }));
   const base = `http://127.0.0.1:${endpoint.port}`;
   const metrics = await fetch(`${base}/metrics`);
   expect(metrics.status).toBe(200);

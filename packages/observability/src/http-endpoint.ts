@@ -8,6 +8,7 @@ export const MetricsConfigSchema = Type.Object(
   {
     host: Type.String({ default: '127.0.0.1', description: 'address of the HTTP endpoint (0.0.0.0 for all)' }),
     port: Type.Integer({ minimum: 0, maximum: 65535, default: 9464, description: '0 = any free port' }),
+    path: Type.String({ default: '/metrics', pattern: '^/', description: 'HTTP path of the Prometheus endpoint' }),
   },
   { additionalProperties: false },
 );
@@ -22,7 +23,7 @@ export interface ObservabilityEndpoint {
 }
 
 /**
- * `GET /metrics` in the Prometheus text format and `GET /healthz` for load balancers, systemd and compose
+ * `GET /metrics` (or `config.path`) in the Prometheus text format and `GET /healthz` for load balancers, systemd and compose
  * healthchecks. Nothing else is served.
  */
 export async function serveObservability(
@@ -32,7 +33,7 @@ export async function serveObservability(
 ): Promise<ObservabilityEndpoint> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (req.method === 'GET' && path === '/metrics') {
+    if (req.method === 'GET' && path === config.path) {
       registry.metrics().then(
         (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
         (err: Error) => res.writeHead(500).end(err.message),
