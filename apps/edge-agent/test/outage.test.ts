@@ -20,13 +20,15 @@ describe.concurrent.each(TEST_BROKER_NAMES)('a 30 s broker outage (%s)', (name) 
   let broker: TestBroker;
   let influx: InfluxdHandle;
   beforeAll(async () => {
-    [broker, influx] = await Promise.all([TEST_BROKERS[name](), startInfluxd()]);
+    [broker, influx] = await Promise.all([TEST_BROKERS[name]({ persistent: true }), startInfluxd()]);
   });
   afterAll(async () => {
     await Promise.all([broker?.stop(), influx?.stop()]);
   });
 
-  it('loses nothing: every reading is delivered after the broker returns, in order per meter, stored once', async () => {
+  it('loses nothing: every reading is delivered after the broker returns, in order per meter, stored once', {
+    timeout: 150_000,
+  }, async () => {
     const tmp = await tempDir('wattbus-outage-');
     const site = `outage-${name}`;
     const db = 'outage';

@@ -27,7 +27,10 @@ it('a worker SIGKILLed with a batch in hand loses nothing: the broker redelivers
   expect(await readStoredReadings(influx, 'crash')).toEqual([]); // nothing was written: killed mid-batch
 
   // A second crash after a partial write, then a normal worker: replays overwrite, nothing doubles.
-  const second = await startApp('sink-worker', { ...config, batch: { max_size: 30, max_delay_ms: 60_000, idle_ms: 60_000 } });
+  const second = await startApp('sink-worker', {
+    ...config,
+    batch: { max_size: 30, max_delay_ms: 60_000, idle_ms: 60_000 },
+  });
   await waitFor(async () => (await readStoredReadings(influx, 'crash')).length >= 90, {
     what: 'three full batches written',
   });

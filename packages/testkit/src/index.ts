@@ -21,6 +21,6 @@ export {
 export { makePtyPair, type PtyPair, type PtyPairOptions } from './pty.js';
 export { APT_PACKAGES, type RequireBinaryOptions, requireBinary } from './require-binary.js';
 export { type TempDir, tempDir } from './temp-dir.js';
-export { TEST_BROKER_NAMES, TEST_BROKERS, type TestBroker } from './test-brokers.js';
+export { TEST_BROKER_NAMES, TEST_BROKERS, type TestBroker, type TestBrokerOptions } from './test-brokers.js';
 export { type Truthy, type WaitForOptions, waitFor } from './wait-for.js';
 export { REPO_ROOT, type StartAppOptions, startApp, type WattbusApp } from './wattbus-app.js';

@@ -14,12 +14,21 @@ export interface TestBroker {
   stop(): Promise<unknown>;
 }
 
-async function aedesApp(): Promise<TestBroker> {
+export interface TestBrokerOptions {
+  /**
+   * Aedes with LevelDB persistence, so sessions and queued messages survive down()/up() (mosquitto always
+   * persists). Off by default: with it, a 10 MB message queued for a persistent session stalls Aedes'
+   * deliveries (a known limit of the embedded broker, see the README).
+   */
+  persistent?: boolean;
+}
+
+async function aedesApp(options: TestBrokerOptions = {}): Promise<TestBroker> {
   const [port, data] = await Promise.all([freePort(), tempDir('wattbus-aedes-')]);
   const config = {
     listeners: { tcp: { host: '127.0.0.1', port } },
     auth: { allow_anonymous: true },
-    persistence: { path: join(data.path, 'db') }, // sessions and queued messages survive down()/up()
+    ...(options.persistent && { persistence: { path: join(data.path, 'db') } }),
   };
   let proc: ProcessHandle | undefined = await startApp('broker', config);
   return {
@@ -51,7 +60,10 @@ async function mosquitto(): Promise<TestBroker> {
 }
 
 /** The brokers every wattbus component must work with: our Aedes app (a real process) and real mosquitto. */
-export const TEST_BROKERS: Record<'aedes' | 'mosquitto', () => Promise<TestBroker>> = { aedes: aedesApp, mosquitto };
+export const TEST_BROKERS: Record<'aedes' | 'mosquitto', (options?: TestBrokerOptions) => Promise<TestBroker>> = {
+  aedes: aedesApp,
+  mosquitto,
+};
 
 /** For `describe.each(TEST_BROKER_NAMES)`. */
 export const TEST_BROKER_NAMES = Object.keys(TEST_BROKERS) as Array<keyof typeof TEST_BROKERS>;
