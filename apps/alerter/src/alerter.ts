@@ -12,7 +12,10 @@ import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { AlertBook } from './alert-book.js';
 import type { AlerterConfig } from './config.js';
-import { MissingDataRule } from './rules/missing-data.js';
+import { EmailNotifier } from './notify/email.js';
+import type { Notifier } from './notify/notifier.js';
+import { WebhookNotifier } from './notify/webhook.js';
+import { createRules } from './rules/index.js';
 import type { AlertRule } from './rules/rule.js';
 
 /** Runs the alert rules over the MQTT stream and publishes alert state, retained, per (site, rule). */
@@ -20,6 +23,7 @@ export class Alerter {
   readonly book = new AlertBook();
   readonly stats = { received: 0, deadLettered: 0, published: 0 };
   private readonly rules: AlertRule[];
+  private notifiers: Notifier[] = [];
   private client: MqttClient | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** Until the first evaluation, retained alerts are taken back into the book instead of being re-raised. */
@@ -30,14 +34,14 @@ export class Alerter {
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {
-    const md = config.rules.missing_data;
-    this.rules = [
-      new MissingDataRule({ afterIntervals: md.after_intervals, defaultIntervalMs: md.default_interval_ms }),
-    ];
+    this.rules = createRules(config.rules, config.overrides);
   }
 
   async start(): Promise<void> {
     const { log } = this;
+    const { webhook, email } = this.config.notify;
+    if (webhook) this.notifiers.push(new WebhookNotifier(webhook, log));
+    if (email) this.notifiers.push(new EmailNotifier(email, log));
     const client = connectMqtt(this.config.mqtt, {
       clientId: this.config.consumer.id,
       onEvent: (event) => {
@@ -121,12 +125,14 @@ export class Alerter {
           qos: 1,
           retain: true,
         });
+        for (const n of this.notifiers) n.notify(alert);
       }
     }
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    await Promise.all(this.notifiers.map((n) => n.close()));
     await this.client?.endAsync();
   }
 }

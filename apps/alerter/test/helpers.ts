@@ -6,13 +6,21 @@ export { TEST_BROKER_NAMES as BROKER_NAMES, TEST_BROKERS as BROKERS, type TestBr
 
 export const INTERVAL_MS = 200;
 
-/** The alerter app as a child process: evaluates every 200 ms, missing after 3 intervals. */
-export function startAlerter(url: string, consumerId?: string): Promise<ProcessHandle> {
+/**
+ * The alerter app as a child process: evaluates every 200 ms, missing after 3 intervals, offline at once;
+ * `extra` adds config sections (its `rules` are merged with those).
+ */
+export function startAlerter(
+  url: string,
+  consumerId?: string,
+  extra: { rules?: object; [key: string]: unknown } = {},
+): Promise<ProcessHandle> {
   return startApp('alerter', {
     mqtt: { url, reconnect_min_ms: 200 },
     ...(consumerId && { consumer: { id: consumerId } }),
     evaluate_every_ms: 200,
-    rules: { missing_data: { after_intervals: 3 } },
+    ...extra,
+    rules: { missing_data: { after_intervals: 3, offline_grace_ms: 0 }, ...extra.rules },
   });
 }
 

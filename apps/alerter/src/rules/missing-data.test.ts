@@ -198,3 +198,40 @@ describe('MissingDataRule: restart', () => {
     expect(subjects(r, now + 1)).toEqual([]);
   });
 });
+
+describe('MissingDataRule: a flapping agent', () => {
+  const graceful = () => new MissingDataRule({ afterIntervals: 3, defaultIntervalMs: 1000, offlineGraceMs: 60_000 });
+
+  it('reports an offline agent only after the grace, so short drop-outs are never raised', () => {
+    const r = graceful();
+    for (let i = 0; i < 10; i++) {
+      r.onStatus(SITE, status('offline', T0 + i * 20_000), T0 + i * 20_000);
+      expect(r.evaluate(T0 + i * 20_000 + 10_000).has(SITE)).toBe(false);
+      r.onStatus(SITE, status('online', T0 + i * 20_000 + 15_000), T0 + i * 20_000 + 15_000);
+    }
+    r.onStatus(SITE, status('offline', T0 + 300_000), T0 + 300_000);
+    expect(r.evaluate(T0 + 359_999).has(SITE)).toBe(false);
+    expect(openAt(r, T0 + 360_000)).toEqual([['site', T0 + 300_000, 'agent offline']]);
+  });
+
+  it('keeps a restored offline site open after a restart without a new grace', () => {
+    for (const alertFirst of [true, false]) {
+      const r = graceful();
+      const alert: Alert = {
+        v: 1,
+        site: SITE,
+        rule: 'missing-data',
+        ts: T0,
+        state: 'raised',
+        severity: 'warning',
+        message: 'm',
+        open: [{ subject: 'site', since: T0, message: 'agent offline' }],
+      };
+      const now = T0 + 3_600_000;
+      if (alertFirst) r.onRestore(alert, now);
+      r.onStatus(SITE, status('offline', T0), now);
+      if (!alertFirst) r.onRestore(alert, now);
+      expect(openAt(r, now + 1), `alert first: ${alertFirst}`).toEqual([['site', T0, 'agent offline']]);
+    }
+  });
+});

@@ -6,6 +6,11 @@ export interface MissingDataOptions {
   afterIntervals: number;
   /** Interval assumed for meters whose site `info` has not been seen. */
   defaultIntervalMs: number;
+  /**
+   * An offline agent is reported once it has been offline this long (from when its status was received,
+   * since an LWT's ts is set when the agent connected), so an agent that flaps is not reported.
+   */
+  offlineGraceMs?: number;
 }
 
 interface ChannelWatch {
@@ -33,7 +38,9 @@ export class MissingDataRule implements AlertRule {
   readonly severity = 'warning' as const;
   private readonly channels = new Map<string, Map<string, ChannelWatch>>();
   private readonly intervals = new Map<string, number>();
-  private readonly offline = new Map<string, number>();
+  private readonly offline = new Map<string, { since: number; heardAt: number }>();
+  /** Sites reported offline before a restart: no new grace for them. */
+  private readonly restoredOffline = new Set<string>();
 
   constructor(private readonly options: MissingDataOptions) {}
 
@@ -68,6 +75,12 @@ export class MissingDataRule implements AlertRule {
   onRestore(alert: Alert, now: number): void {
     for (const { subject, since } of alert.open) {
       const [meter, channel, ...rest] = subject.split('/');
+      if (subject === 'site') {
+        const o = this.offline.get(alert.site);
+        if (o) o.heardAt = Number.NEGATIVE_INFINITY;
+        else this.restoredOffline.add(alert.site);
+        continue;
+      }
       if (!meter || !channel || rest.length > 0) continue;
       const w = this.watch(alert.site, subject, now, this.intervalOf(alert.site, meter));
       if (!w.heard) w.lastSeen = Math.min(w.lastSeen, since);
@@ -76,17 +89,24 @@ export class MissingDataRule implements AlertRule {
 
   onStatus(site: string, status: Status, now: number): void {
     if (status.state === 'offline') {
-      if (!this.offline.has(site)) this.offline.set(site, Math.min(status.ts, now));
+      if (!this.offline.has(site)) {
+        const heardAt = this.restoredOffline.has(site) ? Number.NEGATIVE_INFINITY : now;
+        this.offline.set(site, { since: Math.min(status.ts, now), heardAt });
+      }
     } else {
       this.offline.delete(site);
     }
+    this.restoredOffline.delete(site);
   }
 
   evaluate(now: number): Map<string, Map<string, OpenSubject>> {
     const open = new Map<string, Map<string, OpenSubject>>();
     const add = (site: string, subject: string, s: OpenSubject) =>
       getOrCreate(open, site, () => new Map<string, OpenSubject>()).set(subject, s);
-    for (const [site, since] of this.offline) add(site, 'site', { since, message: 'agent offline' });
+    const grace = this.options.offlineGraceMs ?? 0;
+    for (const [site, { since, heardAt }] of this.offline) {
+      if (now - heardAt >= grace) add(site, 'site', { since, message: 'agent offline' });
+    }
     for (const [site, channels] of this.channels) {
       for (const [subject, w] of channels) {
         const silentFor = now - w.lastSeen;
