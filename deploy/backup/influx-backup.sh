@@ -1,0 +1,79 @@
+#!/bin/bash
+# InfluxDB 2 backups: one `influx backup` every BACKUP_INTERVAL_S seconds into BACKUP_DIR/<UTC time>,
+# keeping the newest BACKUP_KEEP. Runs in the influx-backup service of deploy/compose.yaml (an influxdb:2
+# image, for its CLI); INFLUX_HOST and INFLUX_TOKEN (an operator token) come from the environment.
+#
+#   influx-backup.sh           back up now, then every interval (until SIGTERM)
+#   influx-backup.sh --once    back up once and prune
+#   influx-backup.sh --check   exit 0 if the newest backup is younger than two intervals (healthcheck)
+#
+# A backup is written to a hidden ".partial-*" directory and renamed when complete, so a failed or
+# interrupted run never counts as one of the kept backups; pruning happens only after a success, so failures
+# never delete a good backup.
+set -euo pipefail
+
+dir=${BACKUP_DIR:-/backups}
+keep=${BACKUP_KEEP:-10}
+interval=${BACKUP_INTERVAL_S:-3600}
+
+die() {
+  echo "influx-backup: $*" >&2
+  exit 2
+}
+[[ $keep =~ ^[1-9][0-9]*$ ]] || die "BACKUP_KEEP must be a positive integer (got '$keep')"
+[[ $interval =~ ^[1-9][0-9]*$ ]] || die "BACKUP_INTERVAL_S must be a positive integer (got '$interval')"
+
+# Complete backups, oldest first (the names are UTC times, so they sort by name).
+list_backups() {
+  find "$dir" -mindepth 1 -maxdepth 1 -type d -name '[0-9]*Z' -printf '%f\n' | LC_ALL=C sort
+}
+
+prune() {
+  local -a all
+  mapfile -t all < <(list_backups)
+  local excess=$((${#all[@]} - keep)) i
+  for ((i = 0; i < excess; i++)); do
+    rm -rf -- "${dir:?}/${all[$i]}"
+    echo "influx-backup: removed ${all[$i]}"
+  done
+}
+
+backup_once() {
+  local name partial
+  name=$(date -u +%Y-%m-%dT%H-%M-%SZ)
+  partial="$dir/.partial-$name"
+  [ ! -e "$dir/$name" ] || { echo "influx-backup: $dir/$name exists" >&2; return 1; }
+  mkdir -p "$dir"
+  rm -rf -- "$dir"/.partial-*
+  if ! influx backup "$partial"; then
+    rm -rf -- "$partial"
+    echo "influx-backup: backup failed; nothing pruned" >&2
+    return 1
+  fi
+  mv -- "$partial" "$dir/$name"
+  echo "influx-backup: wrote $dir/$name"
+  prune
+}
+
+check() {
+  local newest age
+  newest=$(list_backups | tail -n 1)
+  [ -n "$newest" ] || { echo "influx-backup: no backup yet" >&2; return 1; }
+  age=$(($(date +%s) - $(stat -c %Y "$dir/$newest")))
+  [ "$age" -le $((2 * interval)) ] || { echo "influx-backup: newest backup $newest is ${age}s old" >&2; return 1; }
+  echo "influx-backup: newest $newest (${age}s old)"
+}
+
+case "${1:-}" in
+  --once) backup_once ;;
+  --check) check ;;
+  "")
+    trap 'exit 0' TERM INT
+    while true; do
+      backup_once || true # logged; the next run tries again, the healthcheck reports a stale backup
+      sleep "$interval" &
+      wait $!
+    done
+    ;;
+  *) die "unknown argument '$1' (use --once, --check or nothing)" ;;
+esac
