@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { ChannelPhase, ID_PATTERN, Role } from '@wattbus/contract';
+import { ChannelPhase, ID_PATTERN, Location, Role, SiteTags } from '@wattbus/contract';
 import { MqttConnectionSchema } from '@wattbus/mqtt';
 
 const Id = (description: string) => Type.String({ pattern: ID_PATTERN, description });
@@ -46,21 +46,9 @@ export const AgentConfigSchema = Type.Object(
       {
         id: Id('site id: one household'),
         name: Type.Optional(Type.String({ maxLength: 128 })),
-        location: Type.Optional(
-          Type.Object(
-            {
-              lat: Type.Number({ minimum: -90, maximum: 90 }),
-              lon: Type.Number({ minimum: -180, maximum: 180 }),
-            },
-            { additionalProperties: false },
-          ),
-        ),
+        location: Type.Optional(Location),
         timezone: Type.Optional(Type.String({ description: 'IANA time zone, e.g. Europe/Brussels' })),
-        tags: Type.Optional(
-          Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,31}$' }), Type.String({ maxLength: 128 }), {
-            description: 'city, postcode, street…',
-          }),
-        ),
+        tags: Type.Optional(SiteTags),
       },
       { additionalProperties: false },
     ),

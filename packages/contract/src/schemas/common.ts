@@ -31,3 +31,20 @@ export const Labels = Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,31}$
   additionalProperties: false,
   description: 'short string labels such as a tariff period or meter serial',
 });
+
+/** WGS84 position of a site, in degrees. */
+export const Location = Type.Object(
+  { lat: Type.Number({ minimum: -90, maximum: 90 }), lon: Type.Number({ minimum: -180, maximum: 180 }) },
+  { additionalProperties: false },
+);
+
+/** Site metadata such as city, postcode, street (InfluxDB tags, dashboard filters). */
+export const SiteTags = Type.Record(
+  Type.String({ pattern: '^[a-z][a-z0-9_]{0,31}$' }),
+  Type.String({ maxLength: 128 }),
+  {
+    maxProperties: 32,
+    additionalProperties: false,
+    description: 'site metadata such as city, postcode, street',
+  },
+);

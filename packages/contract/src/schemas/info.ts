@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { ChannelPhase, Id, Role, Timestamp, Version } from './common.js';
+import { ChannelPhase, Id, Location, Role, SiteTags, Timestamp, Version } from './common.js';
 
 const InfoChannel = Type.Object(
   { id: Id('channel id'), role: Role, phase: Type.Optional(ChannelPhase) },
@@ -25,23 +25,9 @@ export const InfoSchema = Type.Object(
     site: Id('site id'),
     ts: Timestamp,
     name: Type.Optional(Type.String({ maxLength: 128 })),
-    location: Type.Optional(
-      Type.Object(
-        {
-          lat: Type.Number({ minimum: -90, maximum: 90 }),
-          lon: Type.Number({ minimum: -180, maximum: 180 }),
-        },
-        { additionalProperties: false },
-      ),
-    ),
+    location: Type.Optional(Location),
     timezone: Type.Optional(Type.String({ maxLength: 64, description: 'IANA time zone, e.g. Europe/Brussels' })),
-    tags: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_]{0,31}$' }), Type.String({ maxLength: 128 }), {
-        maxProperties: 32,
-        additionalProperties: false,
-        description: 'site metadata such as city, postcode, street',
-      }),
-    ),
+    tags: Type.Optional(SiteTags),
     meters: Type.Array(InfoMeter),
   },
   { $id: 'wattbus/v1/info', title: 'Info', additionalProperties: false },

@@ -1,4 +1,4 @@
-import { type Credentials, type SimAnswer, SimHttpServer, type TransportFault } from '../http/index.js';
+import { type Credentials, HttpDeviceSimulator, type SimAnswer, type TransportFault } from '../http/index.js';
 
 /** A meter on a teleinfo input: tariff period, apparent power, and its index fields (BASE, or HCHC/HCHP…) in Wh. */
 export interface SimTeleinfo {
@@ -41,37 +41,15 @@ export const PRIOR_ART_STATE: EcodevicesSimState = {
  * A GCE Eco-devices on a local port answering `/api/xdevices.json?cmd=10` with its teleinfo and counter fields.
  * `state` is live: change it between reads, or let `run(seconds)` count energy from the apparent power.
  */
-export class EcodevicesSimulator {
+export class EcodevicesSimulator extends HttpDeviceSimulator<EcodevicesDataFault> {
   readonly state: EcodevicesSimState;
-  private readonly http: SimHttpServer<EcodevicesDataFault>;
 
   constructor(options: EcodevicesSimulatorOptions = {}) {
-    this.state = structuredClone(options.state ?? PRIOR_ART_STATE);
-    this.http = new SimHttpServer<EcodevicesDataFault>({
-      handle: (url, fault) => this.answer(url, fault),
+    super({
       port: options.port,
       auth: options.credentials && { ...options.credentials, scheme: 'basic', realm: 'Eco-devices' },
     });
-  }
-
-  get url(): string {
-    return this.http.url;
-  }
-
-  get requests(): readonly string[] {
-    return this.http.requests;
-  }
-
-  start(): Promise<void> {
-    return this.http.start();
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
-  }
-
-  inject(fault: EcodevicesFault, times = 1): void {
-    this.http.inject(fault, times);
+    this.state = structuredClone(options.state ?? PRIOR_ART_STATE);
   }
 
   /** Lets `seconds` pass: the first index of each meter grows by its apparent power (a power factor of 1). */
@@ -98,7 +76,7 @@ export class EcodevicesSimulator {
     return out;
   }
 
-  private answer(url: URL, fault: EcodevicesDataFault | undefined): SimAnswer | undefined {
+  protected answer(url: URL, fault: EcodevicesDataFault | undefined): SimAnswer | undefined {
     if (url.pathname !== '/api/xdevices.json' || url.searchParams.get('cmd') !== '10') return undefined;
     if (fault === 'not-json') {
       return {

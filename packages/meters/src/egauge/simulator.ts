@@ -1,4 +1,4 @@
-import { type Credentials, type SimAnswer, SimHttpServer, type TransportFault } from '../http/index.js';
+import { type Credentials, HttpDeviceSimulator, type SimAnswer, type TransportFault } from '../http/index.js';
 import { historyXml, type InstantRegister, instantaneousXml } from './simulator-xml.js';
 
 /** Register types the simulator stores, with the unit of their totals per second of the rate's unit. */
@@ -44,9 +44,8 @@ const SPIKE = 1_000_000_000_000n;
  * totals, newest first; parameters S, m, n, s, f, t) and `/cgi-bin/egauge?inst&tot`. Rows are generated from the
  * register rates as the device clock advances.
  */
-export class EgaugeSimulator {
+export class EgaugeSimulator extends HttpDeviceSimulator<EgaugeDataFault> {
   readonly serial: string;
-  private readonly http: SimHttpServer<EgaugeDataFault>;
   private readonly clock: () => number;
   private readonly rates = new Map<string, EgaugeSimRegister['rate']>();
   /** Stored rows, oldest first: times[k] (s) and totals[k][register]. */
@@ -55,35 +54,13 @@ export class EgaugeSimulator {
   private epoch = 0;
 
   constructor(private readonly options: EgaugeSimulatorOptions) {
-    this.serial = options.serial ?? '0x3b6e2c1a';
-    this.clock = options.clock ?? Date.now;
-    for (const r of options.registers) this.rates.set(r.name, r.rate);
-    this.http = new SimHttpServer<EgaugeDataFault>({
-      handle: (url, fault) => this.answer(url, fault),
+    super({
       port: options.port,
       auth: options.credentials && { ...options.credentials, scheme: 'digest', realm: 'eGauge Administration' },
     });
-  }
-
-  get url(): string {
-    return this.http.url;
-  }
-
-  /** Path and query of every request served. */
-  get requests(): readonly string[] {
-    return this.http.requests;
-  }
-
-  start(): Promise<void> {
-    return this.http.start();
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
-  }
-
-  inject(fault: EgaugeFault, times = 1): void {
-    this.http.inject(fault, times);
+    this.serial = options.serial ?? '0x3b6e2c1a';
+    this.clock = options.clock ?? Date.now;
+    for (const r of options.registers) this.rates.set(r.name, r.rate);
   }
 
   setRate(name: string, rate: EgaugeSimRegister['rate']): void {
@@ -127,7 +104,7 @@ export class EgaugeSimulator {
     }
   }
 
-  private answer(url: URL, fault: EgaugeDataFault | undefined): SimAnswer | undefined {
+  protected answer(url: URL, fault: EgaugeDataFault | undefined): SimAnswer | undefined {
     this.advance();
     if (fault === 'not-xml') {
       return { contentType: 'text/html', body: '<html><body><h1>eGauge</h1><p>Please log in</p></body></html>\n' };
