@@ -84,6 +84,12 @@ const Override = Type.Object(
     site: Type.Optional(Type.String({ description: 'site id; absent: every site' })),
     meter: Type.Optional(Type.String({ description: 'meter id; absent: every meter' })),
     channel: Type.Optional(Type.String({ description: 'channel id; absent: every channel' })),
+    missing_data: Type.Optional(
+      Type.Object(
+        { after_intervals: Type.Number({ minimum: 1, description: 'missing after N × the interval, here' }) },
+        { additionalProperties: false },
+      ),
+    ),
     ...RulePartials,
   },
   { additionalProperties: false },

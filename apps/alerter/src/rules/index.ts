@@ -13,9 +13,14 @@ import { VoltageRule } from './voltage.js';
 export function createRules(rules: AlerterConfig['rules'], overrides: AlerterConfig['overrides'] = []): AlertRule[] {
   const { missing_data: md, ...perChannel } = rules;
   const settings = new SettingsResolver(perChannel, overrides);
+  const missingOverrides = overrides.filter((o) => o.missing_data);
   return [
     new MissingDataRule({
       afterIntervals: md.after_intervals,
+      afterIntervalsFor: (site, meter, channel) =>
+        missingOverrides.findLast(
+          (o) => (o.site ?? site) === site && (o.meter ?? meter) === meter && (o.channel ?? channel) === channel,
+        )?.missing_data?.after_intervals,
       defaultIntervalMs: md.default_interval_ms,
       offlineGraceMs: md.offline_grace_ms,
     }),

@@ -1,5 +1,8 @@
+import { parseConfig } from '@wattbus/config';
 import { type Alert, exampleReading, type Info, type Reading, type Status } from '@wattbus/contract';
 import { describe, expect, it } from 'vitest';
+import { AlerterConfigSchema } from '../config.js';
+import { createRules } from './index.js';
 import { MissingDataRule } from './missing-data.js';
 import type { OpenSubject } from './rule.js';
 
@@ -233,5 +236,42 @@ describe('MissingDataRule: a flapping agent', () => {
       if (!alertFirst) r.onRestore(alert, now);
       expect(openAt(r, now + 1), `alert first: ${alertFirst}`).toEqual([['site', T0, 'agent offline']]);
     }
+  });
+});
+
+describe('MissingDataRule: per site, meter and channel overrides', () => {
+  it('takes after_intervals from the last matching override in the config', () => {
+    const config = parseConfig(
+      JSON.stringify({
+        mqtt: { url: 'mqtt://127.0.0.1:1' },
+        rules: { missing_data: { after_intervals: 3 } },
+        overrides: [
+          { site: SITE, missing_data: { after_intervals: 10 } },
+          { site: SITE, meter: 'pv', channel: 'production', missing_data: { after_intervals: 30 } },
+        ],
+      }),
+      AlerterConfigSchema,
+    );
+    const md = createRules(config.rules, config.overrides)[0] as MissingDataRule;
+    md.onInfo(
+      info(SITE, [
+        { id: 'main', interval_ms: 1000, channels: ['grid'] },
+        { id: 'pv', interval_ms: 1000, channels: ['production'] },
+      ]),
+      T0,
+    );
+    md.onInfo(info('house-13', [{ id: 'main', interval_ms: 1000, channels: ['grid'] }]), T0);
+    const open = (site: string, now: number) => [...(md.evaluate(now).get(site)?.keys() ?? [])];
+    expect(open('house-13', T0 + 3000)).toEqual(['main/grid']); // the default: 3 intervals
+    expect(open(SITE, T0 + 9999)).toEqual([]); // the site's override: 10
+    expect(open(SITE, T0 + 10_000)).toEqual(['main/grid']);
+    expect(open(SITE, T0 + 29_999)).toEqual(['main/grid']); // pv/production: 30, the later, narrower entry
+    expect(open(SITE, T0 + 30_000)).toEqual(['main/grid', 'pv/production']);
+    expect(
+      md
+        .evaluate(T0 + 30_000)
+        .get(SITE)
+        ?.get('pv/production')?.message,
+    ).toBe('no reading for over 30 × 1 s');
   });
 });

@@ -4,6 +4,8 @@ import type { AlertRule, OpenSubject } from './rule.js';
 export interface MissingDataOptions {
   /** A channel is missing after this many of its intervals without a reading. */
   afterIntervals: number;
+  /** Per-channel `after_intervals` from the config's overrides; `afterIntervals` where none applies. */
+  afterIntervalsFor?: (site: string, meter: string, channel: string) => number | undefined;
   /** Interval assumed for meters whose site `info` has not been seen. */
   defaultIntervalMs: number;
   /**
@@ -109,11 +111,13 @@ export class MissingDataRule implements AlertRule {
     }
     for (const [site, channels] of this.channels) {
       for (const [subject, w] of channels) {
+        const [meter = '', channel = ''] = subject.split('/');
+        const after = this.options.afterIntervalsFor?.(site, meter, channel) ?? this.options.afterIntervals;
         const silentFor = now - w.lastSeen;
-        if (silentFor >= this.options.afterIntervals * w.intervalMs) {
+        if (silentFor >= after * w.intervalMs) {
           add(site, subject, {
             since: w.lastSeen,
-            message: `no reading for over ${this.options.afterIntervals} × ${duration(w.intervalMs)}`,
+            message: `no reading for over ${after} × ${duration(w.intervalMs)}`,
           });
         }
       }
