@@ -102,6 +102,7 @@ const SmtpSchema = Type.Object(
     secure: Type.Boolean({ default: false, description: 'TLS from the start (port 465); else STARTTLS if offered' }),
     require_tls: Type.Boolean({ default: false, description: 'refuse to send without STARTTLS' }),
     reject_unauthorized: Type.Boolean({ default: true }),
+    ca: Type.Optional(Type.String({ description: "PEM file of the CA that signed the SMTP server's certificate" })),
     username: Type.Optional(Type.String()),
     password: Type.Optional(Type.String({ description: 'use ${ENV}' })),
   },

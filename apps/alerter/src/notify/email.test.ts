@@ -1,7 +1,8 @@
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Alert } from '@wattbus/contract';
-import { waitFor } from '@wattbus/testkit';
+import { makeTestPki, waitFor } from '@wattbus/testkit';
 import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ interface Mail {
   from: string;
   to: string[];
   user: string | undefined;
+  secure: boolean;
   data: string;
 }
 
@@ -21,12 +23,16 @@ const decodeQuotedPrintable = (raw: string) =>
     .replace(/=\r?\n/g, '')
     .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 
-async function smtpServer(): Promise<{ server: SMTPServer; port: number; mails: Mail[] }> {
+async function smtpServer(tls?: {
+  key: string;
+  cert: string;
+}): Promise<{ server: SMTPServer; port: number; mails: Mail[] }> {
   const mails: Mail[] = [];
   const server = new SMTPServer({
     authOptional: false,
-    allowInsecureAuth: true, // plain auth over a loopback connection without TLS, for the test only
-    disabledCommands: ['STARTTLS'],
+    ...(tls
+      ? { key: readFileSync(tls.key), cert: readFileSync(tls.cert) } // STARTTLS offered, auth only after it
+      : { allowInsecureAuth: true, disabledCommands: ['STARTTLS'] }), // plain auth on loopback, for the test only
     onAuth(auth, _session, cb) {
       if (auth.username === 'alerter' && auth.password === 's3cret') cb(null, { user: auth.username });
       else cb(new Error('bad credentials'));
@@ -39,6 +45,7 @@ async function smtpServer(): Promise<{ server: SMTPServer; port: number; mails: 
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           user: session.user,
+          secure: session.secure,
           data: decodeQuotedPrintable(Buffer.concat(chunks).toString('utf8')),
         });
         cb();
@@ -67,11 +74,11 @@ afterEach(async () => {
   servers = [];
 });
 
-const emailConfig = (port: number, digest_s: number) => {
+const emailConfig = (port: number, digest_s: number, tls: Record<string, unknown> = {}) => {
   const email = config({
     notify: {
       email: {
-        smtp: { host: '127.0.0.1', port, username: 'alerter', password: 's3cret' },
+        smtp: { host: 'localhost', port, username: 'alerter', password: 's3cret', ...tls },
         from: 'alerts@wattbus.example',
         recipients: { default: ['ops@example.org'], sites: { 'house-12': ['ops@example.org', 'family@example.org'] } },
         digest_s,
@@ -108,6 +115,36 @@ describe('EmailNotifier', () => {
     expect(family?.data).toContain('Subject: [wattbus] 2 alert changes at 1 site (2 raised, 0 resolved)');
     expect(family?.data).not.toContain('house-13');
     expect(mails).toHaveLength(2);
+  });
+
+  it('requires STARTTLS, verifies the server against the configured CA, then authenticates', async () => {
+    const pki = await makeTestPki();
+    const { server, port, mails } = await smtpServer(pki.server);
+    servers.push(server);
+    const mailer = new EmailNotifier(
+      emailConfig(port, 3600, { require_tls: true, ca: pki.caFile }),
+      pino({ level: 'silent' }),
+    );
+    mailer.notify(alert('house-13', 'sign'));
+    await mailer.close();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({ secure: true, user: 'alerter' });
+
+    // A server whose certificate the CA did not sign is refused: nothing is sent.
+    const other = await makeTestPki();
+    const untrusted = await smtpServer(other.server);
+    servers.push(untrusted.server);
+    const refused = new EmailNotifier(
+      {
+        ...emailConfig(untrusted.port, 3600, { require_tls: true, ca: pki.caFile }),
+        retry: { attempts: 1, backoff_ms: 1 },
+      },
+      pino({ level: 'silent' }),
+    );
+    await expect(refused.send('ops@example.org', [alert('house-13', 'sign')])).rejects.toThrow(/certificate/);
+    await refused.close();
+    expect(untrusted.mails).toHaveLength(0);
+    await Promise.all([pki.cleanup(), other.cleanup()]);
   });
 
   it('close() sends the pending digest at once instead of dropping it', async () => {

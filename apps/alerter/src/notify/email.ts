@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Alert } from '@wattbus/contract';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
@@ -75,7 +76,7 @@ export class EmailNotifier implements Notifier {
       port: smtp.port,
       secure: smtp.secure,
       requireTLS: smtp.require_tls,
-      tls: { rejectUnauthorized: smtp.reject_unauthorized },
+      tls: { rejectUnauthorized: smtp.reject_unauthorized, ...(smtp.ca && { ca: readFileSync(smtp.ca) }) },
       ...(smtp.username !== undefined && { auth: { user: smtp.username, pass: smtp.password ?? '' } }),
     });
     return this.transport;
