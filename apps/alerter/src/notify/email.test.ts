@@ -137,7 +137,7 @@ describe('EmailNotifier', () => {
     const refused = new EmailNotifier(
       {
         ...emailConfig(untrusted.port, 3600, { require_tls: true, ca: pki.caFile }),
-        retry: { attempts: 1, backoff_ms: 1 },
+        retry: { attempts: 1, backoff_ms: 1, max_backoff_ms: 1 },
       },
       pino({ level: 'silent' }),
     );
