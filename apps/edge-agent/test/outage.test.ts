@@ -20,7 +20,7 @@ describe.concurrent.each(TEST_BROKER_NAMES)('a 30 s broker outage (%s)', (name) 
   let broker: TestBroker;
   let influx: InfluxdHandle;
   beforeAll(async () => {
-    [broker, influx] = await Promise.all([TEST_BROKERS[name]({ persistent: true }), startInfluxd()]);
+    [broker, influx] = await Promise.all([TEST_BROKERS[name](), startInfluxd()]);
   });
   afterAll(async () => {
     await Promise.all([broker?.stop(), influx?.stop()]);
@@ -66,6 +66,9 @@ describe.concurrent.each(TEST_BROKER_NAMES)('a 30 s broker outage (%s)', (name) 
     });
     await waitFor(() => arrived.length >= 8, { what: 'readings before the outage' });
 
+    // Aedes runs in memory here: its sessions die with it, and the worker and observer subscribe again on
+    // reconnect, before the agent (slower backoff) sends its backlog. (With LevelDB persistence, Aedes was
+    // seen reordering and, once under CI load, not delivering every queued reading in time: see the README.)
     await broker.down();
     await sleep(OUTAGE_MS);
     await broker.up();
@@ -102,11 +105,9 @@ describe.concurrent.each(TEST_BROKER_NAMES)('a 30 s broker outage (%s)', (name) 
     }
     expect(new Set(rows.map((r) => `${r.tags.meter}/${r.tags.channel}@${r.ts}`)).size).toBe(rows.length);
 
-    // Arrival order per meter followed seq (the backlog was sent in order). Checked through mosquitto, which
-    // keeps a publisher's order; Aedes with LevelDB persistence may reorder deliveries to a persistent session
-    // under load (it stores them asynchronously), so there completeness and exactly-once are what is checked.
+    // Arrival order per meter followed seq (the backlog was sent in order).
     const seen = new Map<string, number>();
-    for (const r of name === 'mosquitto' ? arrived : []) {
+    for (const r of arrived) {
       const k = `${r.meter}/${r.channel}`;
       if ((seen.get(k) ?? 0) >= r.seq) continue; // a redelivered copy after the broker restart
       expect(r.seq, k).toBe((seen.get(k) ?? 0) + 1);
