@@ -15,7 +15,13 @@ import { SinkWorker } from '../src/worker.js';
 
 const N = Number(process.env.SINK_N ?? 50_000);
 const N_NAIVE = Number(process.env.SINK_N_NAIVE ?? 2_000);
-const [broker, influx] = await Promise.all([startMosquitto(), startInfluxd()]);
+// The broker's in-flight window for MQTT 3.1.1 subscribers, as deploy/mosquitto/mosquitto.conf sets it
+// (mosquitto's default is 20); override with SINK_MAX_INFLIGHT to see its effect.
+const window = Number(process.env.SINK_MAX_INFLIGHT ?? 20_000);
+const [broker, influx] = await Promise.all([
+  startMosquitto({ extraConfig: `max_inflight_messages ${window}` }),
+  startInfluxd(),
+]);
 const base = exampleReading();
 
 /** Queues `n` readings at the broker for the persistent session `clientId`. */
@@ -116,6 +122,7 @@ console.log(
   JSON.stringify({
     bench: 'sink',
     n: N,
+    max_inflight_messages: window,
     ceiling: Math.round(ceiling),
     sink_worker: Math.round(worker),
     naive: Math.round(naiveRate),
