@@ -90,3 +90,43 @@ describe('BatchWriter', () => {
     expect(done).toEqual([1, 2, 3, 4, 5]);
   });
 });
+
+describe('BatchWriter with a sink that takes concurrent writes', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('keeps up to maxConcurrentWrites batches in flight, and acks each batch when it is written', async () => {
+    const releases: Array<() => void> = [];
+    const started: number[][] = [];
+    const sink: Sink = {
+      name: 'slow',
+      maxConcurrentWrites: 2,
+      open: async () => {},
+      close: async () => {},
+      write: (batch) => {
+        started.push(batch.map((r) => r.seq));
+        return new Promise<void>((resolve) => releases.push(resolve));
+      },
+    };
+    const writer = new BatchWriter([sink], { ...OPTIONS, maxBatch: 2 });
+    const done: number[] = [];
+    for (let i = 1; i <= 6; i++) writer.add(reading(i), () => done.push(i));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toEqual([
+      [1, 2],
+      [3, 4],
+    ]); // the third batch waits for a free slot
+    releases[1]?.(); // the second finishes first
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toEqual([3, 4]);
+    expect(started).toHaveLength(3);
+    releases[0]?.();
+    releases[2]?.();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});

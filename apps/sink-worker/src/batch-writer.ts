@@ -34,13 +34,14 @@ interface Tracked {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * One sink's queue: batches by size or age, one write at a time, retried forever with backoff on
- * transient errors. Each sink has its own lane, so a store that is down delays only its own writes.
+ * One sink's queue: batches by size, age or idle input, up to the sink's maxConcurrentWrites at a time, each
+ * retried forever with backoff on transient errors. Each sink has its own lane, so a store that is down delays only its own writes.
  */
 class SinkLane {
   private pending: Tracked[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> | undefined;
+  private readonly writes = new Set<Promise<void>>();
+  private readonly maxWrites: number;
   private firstAt = 0;
   private lastAt = 0;
 
@@ -49,7 +50,9 @@ class SinkLane {
     private readonly options: BatchWriterOptions,
     private readonly events: BatchWriterEvents,
     private readonly completed: (item: Tracked) => void,
-  ) {}
+  ) {
+    this.maxWrites = Math.max(1, sink.maxConcurrentWrites ?? 1);
+  }
 
   get backlog(): number {
     return this.pending.length;
@@ -64,9 +67,13 @@ class SinkLane {
     else this.arm();
   }
 
+  private get busy(): boolean {
+    return this.writes.size >= this.maxWrites;
+  }
+
   /** One timer at a time: it fires at the idle deadline or the age deadline, whichever comes first. */
   private arm(): void {
-    if (this.timer || this.writing || this.pending.length === 0) return;
+    if (this.timer || this.busy || this.pending.length === 0) return;
     const due = Math.min(this.lastAt + this.options.idleMs, this.firstAt + this.options.maxDelayMs);
     this.timer = setTimeout(() => this.onTimer(), Math.max(0, due - performance.now()));
   }
@@ -83,13 +90,17 @@ class SinkLane {
   private kick(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.writing || this.pending.length === 0) return;
-    this.writing = this.writeNext().finally(() => {
-      this.writing = undefined;
+    while (!this.busy && this.pending.length > 0) this.start();
+  }
+
+  private start(): void {
+    const write: Promise<void> = this.writeNext().finally(() => {
+      this.writes.delete(write);
       // What arrived during the write goes out now if a batch is full, else at its idle or age deadline.
       if (this.pending.length >= this.options.maxBatch) this.kick();
       else this.arm();
     });
+    this.writes.add(write);
   }
 
   private async writeNext(): Promise<void> {
@@ -117,13 +128,11 @@ class SinkLane {
 
   /** Writes everything queued so far. */
   async flush(): Promise<void> {
-    while (this.pending.length > 0 || this.writing) {
-      if (!this.writing) {
-        clearTimeout(this.timer);
-        this.timer = undefined;
-        this.writing = this.writeNext().finally(() => (this.writing = undefined));
-      }
-      await this.writing;
+    while (this.pending.length > 0 || this.writes.size > 0) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      while (!this.busy && this.pending.length > 0) this.start();
+      await Promise.race(this.writes);
     }
   }
 }

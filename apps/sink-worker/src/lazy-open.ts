@@ -14,6 +14,10 @@ export class LazyOpenSink implements Sink {
     return this.inner.name;
   }
 
+  get maxConcurrentWrites(): number | undefined {
+    return this.inner.maxConcurrentWrites;
+  }
+
   async open(): Promise<void> {
     await this.inner.open();
     this.opened = true;

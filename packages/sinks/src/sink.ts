@@ -7,6 +7,11 @@ import type { Reading } from '@wattbus/contract';
  */
 export interface Sink {
   readonly name: string;
+  /**
+   * How many `write`s may run at once (default 1). More than one only for stores where batches are
+   * independent (keyed upserts over HTTP): it keeps the store busy while the next batch is on its way.
+   */
+  readonly maxConcurrentWrites?: number;
   open(): Promise<void>;
   write(batch: readonly Reading[]): Promise<void>;
   close(): Promise<void>;

@@ -8,6 +8,8 @@ const NAME = 'influx';
 /** InfluxDB through the `/write` line-protocol endpoint: 1.x natively, 2.x/3.x through their v1 compatibility API. */
 export class InfluxV1Sink implements Sink {
   readonly name = NAME;
+  /** Each write is its own request and points are keyed by series + time, so batches may overlap. */
+  readonly maxConcurrentWrites = 4;
   constructor(private readonly config: InfluxV1Config) {}
 
   private headers(): Record<string, string> {
