@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { type ProcessHandle, startProcess } from './process.js';
 import { requireBinary } from './require-binary.js';
+import { type ServiceControls, serviceControls } from './service.js';
 import { tempDir } from './temp-dir.js';
 import { waitFor } from './wait-for.js';
 
@@ -25,22 +26,13 @@ export interface QueryOptions {
   epoch?: 'ns' | 'u' | 'ms' | 's' | 'm' | 'h';
 }
 
-export interface InfluxdHandle {
+export interface InfluxdHandle extends ServiceControls {
   /** http://127.0.0.1:<port> (InfluxDB 1.x HTTP API: /ping, /query, /write; there is no /api/v2). */
   url: string;
   port: number;
   /** Temp dir holding influxdb.conf, meta/, data/ and wal/. */
   dir: string;
   configPath: string;
-  /** Current process (changes on restart()). */
-  process(): ProcessHandle;
-  output(): string;
-  /** SIGTERM, then remove the temp dir. */
-  stop(): Promise<void>;
-  /** SIGKILL (crash); the temp dir is kept so restart() works. */
-  kill9(): Promise<void>;
-  /** Stops if running and starts again on the same ports and data dir. */
-  restart(): Promise<void>;
   /** Runs InfluxQL via /query (GET for SELECT/SHOW, POST otherwise); throws on any error. */
   query(q: string, db?: string, options?: QueryOptions): Promise<InfluxResult[]>;
   createDatabase(name: string): Promise<void>;
@@ -205,19 +197,7 @@ export async function startInfluxd(): Promise<InfluxdHandle> {
     port: httpPort,
     dir,
     configPath,
-    process: () => current,
-    output: () => current.output(),
-    async stop() {
-      await current.stop('SIGTERM');
-      await tmp.cleanup();
-    },
-    async kill9() {
-      await current.kill9();
-    },
-    async restart() {
-      await current.stop('SIGTERM');
-      current = await launch(httpPort, rpcPort);
-    },
+    ...serviceControls(current, () => launch(httpPort, rpcPort), tmp),
     query,
     async createDatabase(name) {
       await query(`CREATE DATABASE ${JSON.stringify(name)}`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { type ProcessHandle, startProcess } from './process.js';
 import { requireBinary } from './require-binary.js';
+import { type ServiceControls, serviceControls } from './service.js';
 import { tempDir } from './temp-dir.js';
 
 export interface StartMosquittoOptions {
@@ -13,23 +14,13 @@ export interface StartMosquittoOptions {
   port?: number;
 }
 
-export interface MosquittoHandle {
+export interface MosquittoHandle extends ServiceControls {
   port: number;
   /** mqtt://127.0.0.1:<port> */
   url: string;
   /** Temp dir holding mosquitto.conf and the persistence file (mosquitto.db). */
   dir: string;
   configPath: string;
-  /** Current process (changes on restart()). */
-  process(): ProcessHandle;
-  /** Broker log so far (current process only). */
-  output(): string;
-  /** SIGTERM (mosquitto writes its persistence file on the way out), then remove the temp dir. */
-  stop(): Promise<void>;
-  /** SIGKILL: simulates a crash, nothing is saved. The temp dir is kept so restart() works. */
-  kill9(): Promise<void>;
-  /** Stops (SIGTERM) if running and starts again with the same port, config and persistence dir. */
-  restart(): Promise<void>;
 }
 
 const READY = /mosquitto version \S+ running/;
@@ -94,30 +85,6 @@ export async function startMosquitto({
     url: `mqtt://127.0.0.1:${finalPort}`,
     dir,
     configPath,
-    process: () => current,
-    output: () => current.output(),
-    async stop() {
-      await current.stop('SIGTERM');
-      await tmp.cleanup();
-    },
-    async kill9() {
-      await current.kill9();
-    },
-    async restart() {
-      await current.stop('SIGTERM');
-      // The old socket may linger briefly; retry the bind on the same port for a few seconds.
-      let lastErr: unknown;
-      for (let attempt = 0; attempt < 20; attempt++) {
-        try {
-          current = await launch(finalPort);
-          return;
-        } catch (err) {
-          lastErr = err;
-          if (!/Address already in use/i.test((err as Error).message)) throw err;
-          await new Promise((r) => setTimeout(r, 250));
-        }
-      }
-      throw lastErr;
-    },
+    ...serviceControls(current, () => launch(finalPort), tmp),
   };
 }
