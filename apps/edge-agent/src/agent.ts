@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type Reading, topics } from '@wattbus/contract';
-import type { DriverDefinition } from '@wattbus/meters';
+import type { DriverCheckpoint, DriverDefinition } from '@wattbus/meters';
 import { connectMqtt } from '@wattbus/mqtt';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -49,9 +49,12 @@ export class EdgeAgent {
     });
     this.queue = queue;
     this.pollers = config.meters.map((meter) => {
-      const driver = (this.drivers[meter.driver] as DriverDefinition).create(meter.config, { meterId: meter.id });
+      const driver = (this.drivers[meter.driver] as DriverDefinition).create(meter.config, {
+        meterId: meter.id,
+        saved: queue.savedCheckpoint(meter.id),
+      });
       return new MeterPoller(site, meter, driver, {
-        readings: (list) => this.enqueue(list),
+        readings: (list, checkpoint) => this.enqueue(list, meter.id, checkpoint),
         error: (meterId, err) => {
           this.stats.readErrors++;
           log.warn({ meter: meterId, site, err: err.message }, 'meter read failed');
@@ -95,13 +98,14 @@ export class EdgeAgent {
     log.info({ site, meters: this.pollers.length }, 'agent started');
   }
 
-  private enqueue(readings: Reading[]): void {
+  private enqueue(readings: Reading[], meter: string, checkpoint: DriverCheckpoint | undefined): void {
     const messages = readings.map((r) => ({ topic: topics.reading(r.site, r.meter), payload: JSON.stringify(r) }));
+    const checkpoints = new Map(checkpoint === undefined ? [] : [[meter, checkpoint]]);
     this.enqueueChain = this.enqueueChain.then(async () => {
       const queue = this.queue as DiskQueue;
       const droppedBefore = queue.dropped;
       try {
-        const queued = await queue.enqueue(messages);
+        const queued = await queue.enqueue(messages, Date.now(), checkpoints);
         this.stats.queued += queued.length;
         this.publisher?.offer(queued);
       } catch (err) {

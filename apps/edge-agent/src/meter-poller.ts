@@ -1,5 +1,5 @@
 import type { Reading } from '@wattbus/contract';
-import { type DriverChannel, type MeterDriver, MeterReadError } from '@wattbus/meters';
+import { type DriverChannel, type DriverCheckpoint, type MeterDriver, MeterReadError } from '@wattbus/meters';
 import type { ChannelConfig, MeterConfig } from './config.js';
 import { toReading } from './reading-builder.js';
 
@@ -11,8 +11,8 @@ export interface MeterHealthState {
 }
 
 export interface PollerHooks {
-  /** The readings of one poll, in channel order. */
-  readings(readings: Reading[]): void;
+  /** The readings of one poll, in channel order, and the driver's checkpoint as of them (if it keeps one). */
+  readings(readings: Reading[], checkpoint: DriverCheckpoint | undefined): void;
   error(meter: string, error: Error): void;
   nextSeq(meter: string, channel: string): number;
 }
@@ -111,7 +111,7 @@ export class MeterPoller {
       );
       if (reading) readings.push(reading);
     }
-    if (readings.length > 0) this.hooks.readings(readings);
+    if (readings.length > 0) this.hooks.readings(readings, this.driver.checkpoint?.());
     return readings.length;
   }
 

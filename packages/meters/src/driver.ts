@@ -28,11 +28,22 @@ export interface MeterDriver {
   open(): Promise<void>;
   read(now: number): Promise<ChannelSample[]>;
   close(): Promise<void>;
+  /**
+   * For drivers that read a device's stored history: what they must remember across agent restarts about the
+   * samples returned so far (e.g. the device time of the newest). The agent stores it in the same fsynced batch
+   * as the readings of that read, and hands it back as `DriverContext.saved` when it starts again.
+   */
+  checkpoint?(): DriverCheckpoint | undefined;
 }
+
+/** JSON a driver keeps across restarts. */
+export type DriverCheckpoint = string | number | boolean | null | DriverCheckpoint[] | { [key: string]: DriverCheckpoint };
 
 export interface DriverContext {
   /** The meter id from the agent config, used in error messages. */
   meterId: string;
+  /** The driver's last checkpoint before the agent restarted, if any; drivers must check its shape. */
+  saved?: unknown;
 }
 
 /** A driver kind: its config schema (validated by the agent at start) and a factory. */

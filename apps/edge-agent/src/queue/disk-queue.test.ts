@@ -35,6 +35,21 @@ describe('DiskQueue', () => {
     await again.close();
   });
 
+  it("keeps each meter's latest driver checkpoint across a reopen, written with its readings", async () => {
+    const q = await DiskQueue.open(dir.path, LIMITS);
+    expect(q.savedCheckpoint('egauge')).toBeUndefined();
+    await q.enqueue(msgs(1), 1000, new Map([['egauge', { last_ts: 100 }]]));
+    await q.enqueue(msgs(1, 1), 1000, new Map([['egauge', { last_ts: 160 }]]));
+    await q.enqueue(msgs(1, 2), 1000, new Map([['other', [1, 'two']]]));
+    await q.close();
+
+    const again = await DiskQueue.open(dir.path, LIMITS);
+    expect(again.savedCheckpoint('egauge')).toEqual({ last_ts: 160 });
+    expect(again.savedCheckpoint('other')).toEqual([1, 'two']);
+    expect(again.depth).toBe(3);
+    await again.close();
+  });
+
   it('forgets a message only once it was sent and acknowledged', async () => {
     const q = await DiskQueue.open(dir.path, LIMITS);
     const [a, b] = await q.enqueue(msgs(2));

@@ -26,6 +26,7 @@ export class QueueError extends Error {
 const Q = 'q:'; // q:<16-digit counter> → {t, p, at}
 const Q_END = 'q;';
 const SEQ = 's:'; // s:<meter>/<channel> → last seq used
+const CHECKPOINT = 'c:'; // c:<meter> → the driver's checkpoint (JSON) as of the readings queued last
 const DROPPED = 'm:dropped';
 const keyOf = (n: number) => `${Q}${String(n).padStart(16, '0')}`;
 
@@ -40,6 +41,7 @@ export class DiskQueue {
   private count = 0;
   private droppedTotal = 0;
   private readonly seqs = new Map<string, number>();
+  private readonly checkpoints = new Map<string, unknown>();
   private pendingDeletes: string[] = [];
   /** Handed to the publisher and not yet acknowledged: never dropped, counted once. */
   private readonly sent = new Set<string>();
@@ -72,6 +74,9 @@ export class DiskQueue {
     for await (const [key, value] of this.db.iterator({ gte: SEQ, lt: 's;' })) {
       this.seqs.set(key.slice(SEQ.length), Number(value));
     }
+    for await (const [key, value] of this.db.iterator({ gte: CHECKPOINT, lt: 'c;' })) {
+      this.checkpoints.set(key.slice(CHECKPOINT.length), JSON.parse(value));
+    }
     this.droppedTotal = Number((await this.db.get(DROPPED)) ?? 0);
     for await (const key of this.db.keys({ gte: Q, lt: Q_END })) {
       this.count++;
@@ -96,10 +101,19 @@ export class DiskQueue {
     return seq;
   }
 
-  /** Durably stores the messages and the current seq counters, in one fsynced batch. */
+  /** A meter driver's checkpoint, as stored with the last readings queued for that meter. */
+  savedCheckpoint(meter: string): unknown {
+    return this.checkpoints.get(meter);
+  }
+
+  /**
+   * Durably stores the messages, the current seq counters and the drivers' checkpoints as of these readings
+   * (by meter id), in one fsynced batch.
+   */
   async enqueue(
     messages: ReadonlyArray<{ topic: string; payload: string }>,
     now = Date.now(),
+    checkpoints: ReadonlyMap<string, unknown> = new Map(),
   ): Promise<QueuedMessage[]> {
     const queued = messages.map((m) => ({ key: keyOf(this.next++), topic: m.topic, payload: m.payload, at: now }));
     const ops = [
@@ -109,6 +123,11 @@ export class DiskQueue {
         value: JSON.stringify({ t: q.topic, p: q.payload, at: q.at }),
       })),
       ...[...this.seqs].map(([k, v]) => ({ type: 'put' as const, key: `${SEQ}${k}`, value: String(v) })),
+      ...[...checkpoints].map(([k, v]) => ({
+        type: 'put' as const,
+        key: `${CHECKPOINT}${k}`,
+        value: JSON.stringify(v),
+      })),
     ];
     try {
       await this.db.batch(ops, { sync: true });
@@ -117,6 +136,7 @@ export class DiskQueue {
         cause: err,
       });
     }
+    for (const [meter, checkpoint] of checkpoints) this.checkpoints.set(meter, checkpoint);
     this.count += queued.length;
     if (this.count > this.limits.maxMessages) await this.dropOldest(this.count - this.limits.maxMessages);
     return queued;

@@ -13,6 +13,7 @@ describe('EgaugeConfigSchema', () => {
       url: 'http://egauge12345.local',
       registers: ['Grid=P'],
       timeout_ms: 10_000,
+      api: 'history',
       step_s: 1,
       history_rows: 3600,
       max_power_w: 250_000,

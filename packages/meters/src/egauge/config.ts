@@ -49,12 +49,19 @@ export const EgaugeConfigSchema = Type.Object(
       uniqueItems: true,
       description: 'the registers to report; each becomes a value on a channel',
     }),
+    api: Type.Union([Type.Literal('history'), Type.Literal('instantaneous')], {
+      default: 'history',
+      description:
+        'history: /cgi-bin/egauge-show, rates over step_s from the stored totals, outages (and agent restarts) filled ' +
+        'in from the device history; instantaneous: /cgi-bin/egauge?inst&tot, the device values over its last ' +
+        'second (smaller answers, registers like "Total Usage" too, but missed polls stay missed)',
+    }),
     step_s: Type.Integer({
       minimum: 1,
       maximum: 3600,
       default: 1,
       description:
-        'one sample per channel every step_s seconds of device time, on multiples of step_s, averaged over the step ' +
+        'api history: one sample per channel every step_s seconds of device time, on multiples of step_s, averaged over the step ' +
         '(1 = every second row the eGauge stores)',
     }),
     history_rows: Type.Integer({

@@ -30,11 +30,16 @@ async function simulator(options: Partial<EgaugeSimulatorOptions> = {}): Promise
   return sim;
 }
 
-function meter(sim: EgaugeSimulator, config: Partial<EgaugeConfig> = {}, meterId = 'egauge-1'): EgaugeMeter {
+function meter(
+  sim: EgaugeSimulator,
+  config: Partial<EgaugeConfig> = {},
+  meterId = 'egauge-1',
+  saved?: unknown,
+): EgaugeMeter {
   const input = { url: sim.url, registers: ['Grid=P', 'Solar=P', 'L1 Voltage=V', 'CT1 Amperage=A'], ...config };
   const full = Value.Default(EgaugeConfigSchema, input) as EgaugeConfig;
   expect(Value.Check(EgaugeConfigSchema, full)).toBe(true);
-  return new EgaugeMeter(full, { meterId });
+  return new EgaugeMeter(full, { meterId, saved });
 }
 
 /** Lets the device clock run, then reads at the same time (agent and device clocks agree here). */
@@ -253,5 +258,86 @@ describe('EgaugeMeter against the simulated eGauge', () => {
     );
     newest += 3601;
     expect(await m.read(START + 2000)).toEqual([{ channel: 'grid', ts: START + 1000, values: { power_w: 1000 } }]);
+  });
+
+  it('fills the time the agent was stopped from the history, starting after its checkpoint', async () => {
+    const sim = await simulator({ registers: [{ name: 'Grid', type: 'P', rate: (ts) => ts % 1000 }] });
+    const before = meter(sim, { registers: ['Grid=P'] });
+    await before.read(clock);
+    await readAfter(before, 5);
+    const checkpoint = before.checkpoint();
+    expect(checkpoint).toEqual({ last_ts: START / 1000 + 5 });
+
+    clock += 120_000; // the agent is stopped for two minutes, then starts with the stored checkpoint
+    const after = meter(sim, { registers: ['Grid=P'] }, 'egauge-1', JSON.parse(JSON.stringify(checkpoint)));
+    const filled = await after.read(clock);
+    expect(tsOf(filled, 'grid')).toEqual(Array.from({ length: 120 }, (_, k) => 6 + k));
+    for (const s of filled) expect(s.values.power_w).toBe((s.ts / 1000) % 1000);
+    expect(after.checkpoint()).toEqual({ last_ts: START / 1000 + 125 });
+  });
+
+  it('ignores a checkpoint of the wrong shape: starts from the newest row, as on a first start', async () => {
+    const sim = await simulator();
+    const m = meter(sim, { registers: ['Grid=P'] }, 'egauge-1', { last_ts: 'yesterday' });
+    expect(m.checkpoint()).toBeUndefined();
+    expect(tsOf(await readAfter(m, 30), 'grid')).toEqual([30]);
+  });
+});
+
+describe('EgaugeMeter with api: instantaneous (egauge?inst&tot)', () => {
+  const INSTANT_REGISTERS = [
+    'Grid=P',
+    'Solar=P',
+    'L1 Voltage=V',
+    'CT1 Amperage=A',
+    { name: 'Total Usage', unit: 'P', channel: 'consumption', value: 'power_w' },
+    { name: 'Grid', unit: 'P', channel: 'grid', value: 'energy_import_wh' },
+  ] as EgaugeConfig['registers'];
+
+  it("reports the device's last-second values and totals at its own time, once per device second", async () => {
+    const sim = await simulator();
+    const m = meter(sim, { api: 'instantaneous', registers: INSTANT_REGISTERS });
+    const first = await readAfter(m, 5);
+    expect(sim.requests.at(-1)).toBe('/cgi-bin/egauge?inst&tot');
+    const at = START + 5000;
+    expect(first).toEqual([
+      {
+        channel: 'grid',
+        ts: at,
+        // the total in W·s as an index in Wh, to the µWh
+        values: {
+          power_w: 1000,
+          energy_import_wh: Math.round((Number(sim.totalAt('Grid', at / 1000)) / 3600) * 1e6) / 1e6,
+        },
+      },
+      { channel: 'solar', ts: at, values: { power_w: -2500 } },
+      { channel: 'l1_voltage', ts: at, values: { voltage_v: 230.5 } },
+      { channel: 'ct1_amperage', ts: at, values: { current_a: 12.25 } },
+      { channel: 'consumption', ts: at, values: { power_w: -1500 } },
+    ]);
+    expect(await m.read(clock)).toEqual([]); // the device has not measured since
+    expect(tsOf(await readAfter(m, 60), 'grid')).toEqual([65]); // missed seconds are not filled in this mode
+  });
+
+  it('fails a read naming a NaN or an implausible value, an error page or a missing register; then recovers', async () => {
+    const sim = await simulator();
+    const m = meter(sim, { api: 'instantaneous', registers: ['Grid=P', 'L1 Voltage=V'], max_power_w: 500 });
+    expect((await failure(readAfter(m, 1))).message).toBe(
+      'meter egauge-1: register "Grid": 1000 W at 2024-06-21T12:00:01.000Z is implausible (limit 500 W)',
+    );
+    const ok = meter(sim, { api: 'instantaneous', registers: ['Grid=P', 'L1 Voltage=V'] });
+    sim.inject('nan');
+    expect((await failure(readAfter(ok, 1))).message).toBe(
+      'meter egauge-1: register "Grid": value "NaN" at 2024-06-21T12:00:02.000Z is not a number',
+    );
+    sim.inject('not-xml');
+    expect((await failure(readAfter(ok, 1))).message).toMatch(/^meter egauge-1: eGauge answer unusable: /);
+    sim.inject('http500');
+    expect((await failure(readAfter(ok, 1))).message).toMatch(/^meter egauge-1: .*500/);
+    const missing = meter(sim, { api: 'instantaneous', registers: ['Battery=P'] });
+    expect((await failure(readAfter(missing, 1))).message).toMatch(
+      /register "Battery" is not on the eGauge \(it has "Grid"/,
+    );
+    expect(tsOf(await readAfter(ok, 1), 'grid')).toEqual([6]);
   });
 });

@@ -1,23 +1,26 @@
 import {
   type ChannelSample,
   type DriverChannel,
+  type DriverCheckpoint,
   type DriverContext,
   type MeterDriver,
   MeterReadError,
 } from '../driver.js';
 import { deviceUrl, getDevicePage, type HttpClient, httpClientFor } from '../http/index.js';
 import type { EgaugeConfig } from './config.js';
-import { iso, samplesFromHistory } from './rates.js';
+import { samplesFromInstant } from './instant.js';
+import { type Anomaly, iso, samplesFromHistory } from './rates.js';
 import { channelsOf, type RegisterMapping, registerMappings } from './registers.js';
-import { EgaugeFormatError, type History, parseHistory } from './xml.js';
+import { EgaugeFormatError, type HistoryColumn, parseHistory, parseInstant } from './xml.js';
 
 /** Rows asked for beyond the computed need: the device's newest row may lag our clock by a second or two. */
 const SLACK_ROWS = 3;
 
 /**
- * An eGauge read through its XML API. Every read asks `egauge-show` for the one-second rows stored since the last
- * sample returned (bounded by `history_rows`), so polls missed during an outage are filled in from the device's
- * history. Samples carry the rows' timestamps, and none is returned twice.
+ * An eGauge read through its XML API. With `api: history` every read asks `egauge-show` for the one-second rows stored
+ * since the last sample returned (bounded by `history_rows`), so polls missed during an outage, or while the agent was
+ * stopped, are filled in from the device's history. With `api: instantaneous` every read asks `egauge?inst&tot` for
+ * the device's values over its last second. Samples carry the device's timestamps, and none is returned twice.
  */
 export class EgaugeMeter implements MeterDriver {
   readonly channels: readonly DriverChannel[];
@@ -42,41 +45,70 @@ export class EgaugeMeter implements MeterDriver {
     }
     this.channels = channelsOf(this.mappings);
     this.client = httpClientFor(config);
+    const saved = ctx.saved as { last_ts?: unknown } | undefined;
+    if (typeof saved?.last_ts === 'number' && Number.isSafeInteger(saved.last_ts)) this.lastTs = saved.last_ts;
+  }
+
+  checkpoint(): DriverCheckpoint | undefined {
+    return this.lastTs === undefined ? undefined : { last_ts: this.lastTs };
   }
 
   async open(): Promise<void> {}
 
   async close(): Promise<void> {}
 
-  async read(now: number): Promise<ChannelSample[]> {
+  read(now: number): Promise<ChannelSample[]> {
+    return this.config.api === 'instantaneous' ? this.readInstant() : this.readHistory(now);
+  }
+
+  private async readHistory(now: number): Promise<ChannelSample[]> {
     const url = deviceUrl(this.config.url, `/cgi-bin/egauge-show?S&s=0&n=${this.rowsWanted(now)}`);
-    const history = this.parse(await getDevicePage(this.client, url, this.ctx.meterId));
+    const history = await this.parse(url, parseHistory);
     if (history.newestTs === undefined) throw new MeterReadError(this.ctx.meterId, `${url}: the answer has no rows`);
     this.clockOffsetMs = history.newestTs * 1000 - now;
-    if (this.lastTs !== undefined && history.newestTs < this.lastTs - this.config.step_s) {
-      // Rows at or before lastTs were returned already: wait for the device's clock to pass it again.
-      throw new MeterReadError(
-        this.ctx.meterId,
-        `the eGauge's newest row (${iso(history.newestTs)}) is older than the last one returned ` +
-          `(${iso(this.lastTs)}): its clock went back; readings resume when it gets past that time`,
-      );
-    }
-    this.checkColumns(history);
-
+    this.checkClock(history.newestTs, this.config.step_s);
+    this.checkColumns(history.columns);
     const result = samplesFromHistory(history, this.mappings, {
       step: this.config.step_s,
       after: this.lastTs,
       reported: this.reported,
     });
-    if (result.anomalies.length > 0) {
-      // Report now, skip from the next read on; nothing is consumed, so that read returns this one's good rows.
-      for (const a of result.anomalies) this.reported.add(a.key);
-      const more = result.anomalies.length > 1 ? ` (and ${result.anomalies.length - 1} more)` : '';
-      throw new MeterReadError(this.ctx.meterId, `${result.anomalies[0]?.message}${more}`);
-    }
+    // Report now, skip from the next read on; nothing is consumed, so that read returns this one's good rows.
+    this.failOn(result.anomalies);
     if (result.lastTs !== undefined) this.lastTs = result.lastTs;
     this.forgetReportedBefore(this.lastTs);
     return result.samples;
+  }
+
+  private async readInstant(): Promise<ChannelSample[]> {
+    const url = deviceUrl(this.config.url, '/cgi-bin/egauge?inst&tot');
+    const instant = await this.parse(url, parseInstant);
+    this.checkClock(instant.ts, 0);
+    this.checkColumns([...instant.registers].map(([name, r]) => ({ name, type: r.type })));
+    // The device has not measured since the last read: nothing new, and nothing twice.
+    if (this.lastTs !== undefined && instant.ts <= this.lastTs) return [];
+    const result = samplesFromInstant(instant, this.mappings);
+    this.failOn(result.anomalies);
+    this.lastTs = instant.ts;
+    return result.samples;
+  }
+
+  private checkClock(newestTs: number, tolerance: number): void {
+    if (this.lastTs !== undefined && newestTs < this.lastTs - tolerance) {
+      // Rows at or before lastTs were returned already: wait for the device's clock to pass it again.
+      throw new MeterReadError(
+        this.ctx.meterId,
+        `the eGauge's newest row (${iso(newestTs)}) is older than the last one returned ` +
+          `(${iso(this.lastTs)}): its clock went back; readings resume when it gets past that time`,
+      );
+    }
+  }
+
+  private failOn(anomalies: Anomaly[]): void {
+    if (anomalies.length === 0) return;
+    for (const a of anomalies) this.reported.add(a.key);
+    const more = anomalies.length > 1 ? ` (and ${anomalies.length - 1} more)` : '';
+    throw new MeterReadError(this.ctx.meterId, `${anomalies[0]?.message}${more}`);
   }
 
   /** Enough one-second rows to reach back one step before the last sample returned, within history_rows. */
@@ -89,21 +121,22 @@ export class EgaugeMeter implements MeterDriver {
     return Math.max(minimum, Math.min(wanted, bound));
   }
 
-  private parse(body: string): History {
+  private async parse<T>(url: string, parser: (body: string) => T): Promise<T> {
+    const body = await getDevicePage(this.client, url, this.ctx.meterId);
     try {
-      return parseHistory(body);
+      return parser(body);
     } catch (err) {
       if (!(err instanceof EgaugeFormatError)) throw err;
       throw new MeterReadError(this.ctx.meterId, `eGauge answer unusable: ${err.message}`, { cause: err });
     }
   }
 
-  private checkColumns(history: History): void {
-    const types = new Map(history.columns.map((c) => [c.name, c.type]));
+  private checkColumns(columns: readonly HistoryColumn[]): void {
+    const types = new Map(columns.map((c) => [c.name, c.type]));
     for (const m of this.mappings) {
       const type = types.get(m.name);
       if (type === undefined) {
-        const known = history.columns.map((c) => `"${c.name}"`).join(', ');
+        const known = columns.map((c) => `"${c.name}"`).join(', ');
         throw new MeterReadError(this.ctx.meterId, `register "${m.name}" is not on the eGauge (it has ${known})`);
       }
       if (type !== '' && type !== m.deviceType) {

@@ -16,8 +16,9 @@ export {
 export const egaugeDriver = defineDriver({
   name: 'egauge',
   description:
-    'eGauge energy meter over HTTP (XML API, /cgi-bin/egauge-show): cumulative registers turned into powers, ' +
-    'voltages, currents at the rows the device stored, gaps after an outage filled in from its history.',
+    'eGauge energy meter over HTTP (XML API): from /cgi-bin/egauge-show, cumulative registers turned into powers, ' +
+    'voltages, currents at the rows the device stored, gaps after an outage or a restart filled in from its history; ' +
+    'or from /cgi-bin/egauge?inst&tot, its values over the last second.',
   configSchema: EgaugeConfigSchema,
   create: createEgaugeMeter,
 });

@@ -28,13 +28,13 @@ export interface HistoryOptions {
 }
 
 const INTEGER = /^[+-]?\d+$/;
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** A device time in s, for messages. */
 export const iso = (ts: number) => new Date(ts * 1000).toISOString();
-const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+export const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** Register totals are S64 integers (or IEEE decimals); keep integers exact past 2^53. */
-function parseTotal(raw: string | undefined): bigint | number | undefined {
+export function parseTotal(raw: string | undefined): bigint | number | undefined {
   if (raw === undefined) return undefined;
   if (INTEGER.test(raw)) return BigInt(raw);
   return DECIMAL.test(raw) ? Number(raw) : undefined;

@@ -15,8 +15,8 @@ export interface EgaugeSimRegister {
 }
 
 /**
- * Faults on the stored data or on one answer. `nan`: the newest row of the next answer carries "NaN" for the first
- * register (that answer only). `spike`: the newest stored row of the first register jumps by 10^12 (W·s…), and the
+ * Faults on the stored data or on one answer. `nan`: the newest row (or instantaneous value) of the next answer carries
+ * "NaN" for the first register (that answer only). `spike`: the newest stored row of the first register jumps by 10^12 (W·s…), and the
  * series goes on from there, as a glitching meter would. `reset`: every total restarts from 0 at the newest stored
  * row. `not-xml`: an HTML page instead of XML.
  */
@@ -113,7 +113,8 @@ export class EgaugeSimulator extends HttpDeviceSimulator<EgaugeDataFault> {
     if (fault === 'spike') newest[0] = (newest[0] as bigint) + SPIKE;
     if (fault === 'reset') newest.fill(0n);
     if (url.pathname === '/cgi-bin/egauge-show') return this.history(url.searchParams, fault === 'nan');
-    if (url.pathname === '/cgi-bin/egauge' && url.searchParams.has('inst')) return this.instantaneous(url.searchParams);
+    if (url.pathname === '/cgi-bin/egauge' && url.searchParams.has('inst'))
+      return this.instantaneous(url.searchParams, fault === 'nan');
     return undefined;
   }
 
@@ -135,7 +136,7 @@ export class EgaugeSimulator extends HttpDeviceSimulator<EgaugeDataFault> {
     return { contentType: 'text/xml', body };
   }
 
-  private instantaneous(params: URLSearchParams): SimAnswer {
+  private instantaneous(params: URLSearchParams, nan: boolean): SimAnswer {
     const k = this.totals.length - 1;
     const ts = this.times[k] as number;
     const registers: InstantRegister[] = this.options.registers.map((r, i) => {
@@ -144,6 +145,7 @@ export class EgaugeSimulator extends HttpDeviceSimulator<EgaugeDataFault> {
       const instant = Number(now - before) / TOTAL_PER_UNIT_SECOND[r.type];
       return { name: r.name, type: r.type, did: i, total: String(now), instant: formatInstant(r.type, instant) };
     });
+    if (nan && registers[0]) registers[0].instant = 'NaN';
     if (params.has('tot')) {
       const power = registers.filter((r) => r.type === 'P');
       const total = power.reduce((sum, r) => sum + BigInt(r.total), 0n);

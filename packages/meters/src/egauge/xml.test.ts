@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EgaugeFormatError, parseHistory } from './xml.js';
+import { EgaugeFormatError, parseHistory, parseInstant } from './xml.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const NEWEST = 0x66755f10;
@@ -51,5 +51,35 @@ describe('parseHistory', () => {
     expect(history.rows.size).toBe(0);
     expect(history.newestTs).toBeUndefined();
     expect(history.columns).toEqual([{ name: 'Grid', type: 'P' }]);
+  });
+});
+
+describe('parseInstant', () => {
+  it('reads an egauge?inst&tot answer: device time, each register total and last-second value, the total rows', () => {
+    const instant = parseInstant(fixture('egauge-inst-tot.xml'));
+    expect(instant.serial).toBe('0x4e842294');
+    expect(instant.ts).toBe(1718971200);
+    expect([...instant.registers.keys()]).toEqual([
+      'Grid',
+      'Solar',
+      'L1 Voltage',
+      'CT1 Amperage',
+      'Frequency',
+      'Total Usage',
+      'Total Generation',
+    ]);
+    expect(instant.registers.get('Grid')).toEqual({ type: 'P', total: '-46668287', instant: '-165' });
+    expect(instant.registers.get('L1 Voltage')).toEqual({ type: 'V', total: '4511319123106', instant: '231.482' });
+    expect(instant.registers.get('Total Usage')).toEqual({ type: 'P', total: '17747984', instant: '2047' });
+  });
+
+  it('refuses a history answer, a missing or non-integer <ts>, and truncated XML', () => {
+    expect(() => parseInstant(fixture('egauge-show-minutes.xml'))).toThrow(/not an egauge\?inst answer/);
+    expect(() => parseInstant('<data serial="0x1"><r t="P" n="Grid"><v>1</v><i>1</i></r></data>')).toThrow(
+      /no <ts> element/,
+    );
+    expect(() => parseInstant('<data><ts>12.5</ts></data>')).toThrow(/<ts>12.5<\/ts> is not an integer/);
+    const xml = fixture('egauge-inst-tot.xml');
+    expect(() => parseInstant(xml.slice(0, xml.length / 2))).toThrow(EgaugeFormatError);
   });
 });

@@ -22,16 +22,41 @@ export interface History {
   newestTs?: number;
 }
 
+/** One register of `/cgi-bin/egauge?inst&tot`, values as the device wrote them. */
+export interface InstantRegister {
+  type: string;
+  /** Running total (`<v>`), in the register's total unit (W·s, mV·s…). */
+  total: string;
+  /** Value over the last second (`<i>`), in W, VA, V, A or Hz. */
+  instant: string;
+}
+
+/** `/cgi-bin/egauge?inst&tot`: every register's total and instantaneous value at the device time `ts` (s). */
+export interface Instant {
+  serial?: string;
+  ts: number;
+  registers: Map<string, InstantRegister>;
+}
+
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '',
   parseTagValue: false,
   parseAttributeValue: false,
   textNodeName: '#text',
-  isArray: (name) => name === 'data' || name === 'cname' || name === 'r' || name === 'c',
+  isArray: (name, jpath) => name === 'cname' || name === 'r' || name === 'c' || jpath === 'group.data',
 });
 
 type Node = Record<string, unknown>;
+
+function parseXml(xml: string): Node {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) {
+    const { msg, line } = valid.err;
+    throw new EgaugeFormatError(`not well-formed XML: ${msg.replace(/\s+/g, ' ')} (line ${line})`);
+  }
+  return asNode(parser.parse(xml));
+}
 
 const asNode = (value: unknown): Node => (typeof value === 'object' && value !== null ? (value as Node) : {});
 
@@ -56,12 +81,7 @@ function column(raw: unknown): HistoryColumn {
  * previous block's columns.
  */
 export function parseHistory(xml: string): History {
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) {
-    const { msg, line } = valid.err;
-    throw new EgaugeFormatError(`not well-formed XML: ${msg.replace(/\s+/g, ' ')} (line ${line})`);
-  }
-  const group = asNode(asNode(parser.parse(xml)).group);
+  const group = asNode(parseXml(xml).group);
   const blocks = group.data;
   if (!Array.isArray(blocks)) throw new EgaugeFormatError('no <group><data> element: not an egauge-show answer');
   const history: History = { columns: [], rows: new Map() };
@@ -89,4 +109,30 @@ export function parseHistory(xml: string): History {
     }
   }
   return history;
+}
+
+/**
+ * Parses the answer of `egauge?inst&tot` (`<data serial><ts>…</ts><r t n [rt]><v>total</v><i>instant</i></r>…`).
+ * With `tot`, the device adds virtual registers (`rt="total"`: "Total Usage", "Total Generation").
+ */
+export function parseInstant(xml: string): Instant {
+  const data = parseXml(xml).data;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new EgaugeFormatError('no <data> element: not an egauge?inst answer');
+  }
+  const node = asNode(data);
+  if (node.ts === undefined) throw new EgaugeFormatError('no <ts> element (the device time)');
+  const ts = typeof node.ts === 'string' && node.ts.trim() !== '' ? Number(node.ts) : Number.NaN;
+  if (!Number.isSafeInteger(ts)) throw new EgaugeFormatError(`<ts>${String(node.ts)}</ts> is not an integer`);
+  const instant: Instant = { ts, registers: new Map() };
+  if (typeof node.serial === 'string') instant.serial = node.serial;
+  for (const [k, raw] of (Array.isArray(node.r) ? node.r : []).map(asNode).entries()) {
+    if (typeof raw.n !== 'string') throw new EgaugeFormatError(`register ${k + 1} has no name (n attribute)`);
+    instant.registers.set(raw.n, {
+      type: String(raw.t ?? ''),
+      total: String(raw.v ?? '').trim(),
+      instant: String(raw.i ?? '').trim(),
+    });
+  }
+  return instant;
 }
