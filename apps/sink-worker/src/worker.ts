@@ -8,6 +8,7 @@ import { BatchWriter } from './batch-writer.js';
 import type { SinkWorkerConfig } from './config.js';
 import { LazyOpenSink } from './lazy-open.js';
 import { SinkWorkerMetrics } from './metrics.js';
+import { SiteDirectory } from './site-directory.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -19,19 +20,23 @@ export class SinkWorker {
   private endpoint: ObservabilityEndpoint | undefined;
   private writer: BatchWriter | undefined;
   private readonly sinks: Sink[];
+  private readonly sites: SiteDirectory;
   private stopping = false;
 
   constructor(
     private readonly config: SinkWorkerConfig,
     private readonly log: Logger,
   ) {
+    this.sites = new SiteDirectory(config.mqtt, `${config.consumer.id}-sites`, log);
     this.sinks = Object.entries(config.sinks)
       .filter(([, sinkConfig]) => sinkConfig !== undefined)
-      .map(([name, sinkConfig]) => new LazyOpenSink((sinkRegistry[name] as SinkDefinition).create(sinkConfig)));
+      .map(
+        ([name, sinkConfig]) => new LazyOpenSink((sinkRegistry[name] as SinkDefinition).create(sinkConfig, this.sites)),
+      );
   }
 
   async start(): Promise<void> {
-    await this.openSinks();
+    await Promise.all([this.openSinks(), this.sites.start()]);
     const { config, log } = this;
     this.writer = new BatchWriter(
       this.sinks,
@@ -133,6 +138,7 @@ export class SinkWorker {
     const timedOut = await Promise.race([flushed.then(() => false), sleep(timeoutMs).then(() => true)]);
     if (timedOut) this.log.warn('stores still failing at shutdown; unacked messages stay with the broker');
     await this.client?.endAsync();
+    await this.sites.stop();
     await Promise.allSettled(this.sinks.map((s) => s.close()));
     await this.endpoint?.close();
     const total = async (c: { get(): Promise<{ values: Array<{ value: number }> }> }) =>

@@ -35,7 +35,8 @@ describe.each(Object.keys(BROKERS) as Array<keyof typeof BROKERS>)(
         mqtt: { url: broker.url },
         consumer: { id: `e2e-${name}` },
         batch: { max_size: 50, max_delay_ms: 100 },
-        sinks: { influx: { url: influx.url, database: db }, file: { dir: `${data.path}/files` } },
+        // site info tags have their own test (site-tags.test.ts): the rows here carry the reading's tags only
+        sinks: { influx: { url: influx.url, database: db, site_tags: [] }, file: { dir: `${data.path}/files` } },
       });
 
       // An independent observer sees what the agent really published.

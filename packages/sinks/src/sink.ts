@@ -17,12 +17,21 @@ export interface Sink {
   close(): Promise<void>;
 }
 
+/** What the worker knows beyond the readings, for sinks that write it alongside them. */
+export interface SinkContext {
+  /** The tags of the site's retained `info` message (city, postcode…); {} while unknown. */
+  siteTags(site: string): Readonly<Record<string, string>>;
+}
+
+/** A context that knows no site: points carry only the readings' own tags. */
+export const NO_SITE_INFO: SinkContext = { siteTags: () => ({}) };
+
 export interface SinkDefinition<S extends TSchema = TSchema> {
   name: string;
   description: string;
   configSchema: S;
   /** No I/O here: `open` connects. */
-  create(config: Static<S>): Sink;
+  create(config: Static<S>, context: SinkContext): Sink;
 }
 
 export function defineSink<S extends TSchema>(definition: SinkDefinition<S>): SinkDefinition {

@@ -14,7 +14,13 @@ afterAll(async () => {
   await influx?.stop();
 });
 
-const config = (database: string) => ({ url: influx.url, database, create_database: true, timeout_ms: 5000 });
+const config = (database: string) => ({
+  url: influx.url,
+  database,
+  create_database: true,
+  timeout_ms: 5000,
+  site_tags: ['city', 'postcode'],
+});
 
 sinkSuite('influx (/write on a real influxd 1.x)', async () => {
   const db = `suite_${++dbCount}`;
@@ -70,6 +76,36 @@ describe('influx sink against a real influxd', () => {
     expect(rows.find((r) => r.tags.site === 'house-2')?.tags.street).toBe(tricky);
   });
 
+  it("tags each point with the chosen tags of its site's info, as the site declares them", async () => {
+    const info: Record<string, Record<string, string>> = {
+      'house-1': { city: 'Bruxelles, Ixelles', postcode: '1050', street: 'not chosen', role: 'not a role' },
+      'house-2': { city: 'Liège' },
+    };
+    const sink = new InfluxV1Sink(
+      { ...config('site_tags'), site_tags: ['city', 'postcode', 'role'] },
+      { siteTags: (site) => info[site] ?? {} },
+    );
+    await sink.open();
+    await sink.write([
+      { ...reading0, seq: 1 },
+      { ...reading0, site: 'house-2', seq: 2 },
+      { ...reading0, site: 'house-3', seq: 3 },
+    ]);
+    const rows = await readStoredReadings(influx, 'site_tags');
+    const tagsOf = (site: string) => rows.find((r) => r.tags.site === site)?.tags;
+    expect(tagsOf('house-1')).toEqual({
+      site: 'house-1',
+      meter: 'main',
+      channel: 'grid',
+      role: 'grid', // the reading's own tag wins
+      city: 'Bruxelles, Ixelles',
+      postcode: '1050',
+    });
+    expect(tagsOf('house-2')).toEqual({ site: 'house-2', meter: 'main', channel: 'grid', role: 'grid', city: 'Liège' });
+    expect(tagsOf('house-3')).toEqual({ site: 'house-3', meter: 'main', channel: 'grid', role: 'grid' });
+    expect(rows).toHaveLength(3);
+  });
+
   it('reports an unreachable server as a transient SinkError', async () => {
     const port = await freePort();
     const sink = new InfluxV1Sink({
@@ -77,6 +113,7 @@ describe('influx sink against a real influxd', () => {
       database: 'x',
       create_database: false,
       timeout_ms: 2000,
+      site_tags: [],
     });
     const error = await sink.write([{ ...reading0 }]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SinkError);

@@ -32,7 +32,10 @@ describe('influx2 sink (@influxdata/influxdb-client)', () => {
   afterEach(async () => close());
 
   const sink = () =>
-    new InfluxV2Sink({ url, org: 'wattbus org', bucket: 'readings', token: 's3cret', timeout_ms: 2000 });
+    new InfluxV2Sink(
+      { url, org: 'wattbus org', bucket: 'readings', token: 's3cret', timeout_ms: 2000, site_tags: ['city'] },
+      { siteTags: () => ({ city: 'Gent', postcode: '9000' }) },
+    );
 
   it('writes the batch in one request: org, bucket, ms precision, token, our line protocol', async () => {
     const s = sink();
@@ -45,7 +48,9 @@ describe('influx2 sink (@influxdata/influxdb-client)', () => {
     expect(req?.method).toBe('POST');
     expect(req?.url).toBe('/api/v2/write?org=wattbus%20org&bucket=readings&precision=ms');
     expect(req?.auth).toBe('Token s3cret');
-    expect(req?.body).toBe(`${toLine(a)}\n${toLine(b)}`);
+    // with the site's city (the one info tag chosen), not its postcode
+    expect(req?.body).toBe(`${toLine(a, { city: 'Gent' })}\n${toLine(b, { city: 'Gent' })}`);
+    expect(req?.body).toContain(',city=Gent,');
     await s.close();
   });
 

@@ -30,7 +30,9 @@ export async function readStoredReadings(
         else if (column === 'seq') seq = v as number;
         else if (typeof v === 'number') values[column] = v;
       });
-      rows.push({ tags: series.tags ?? {}, ts, seq, values });
+      // GROUP BY * gives "" for a tag key the series does not have (InfluxDB stores no empty tag values)
+      const tags = Object.fromEntries(Object.entries(series.tags ?? {}).filter(([, value]) => value !== ''));
+      rows.push({ tags, ts, seq, values });
     }
   }
   return rows;

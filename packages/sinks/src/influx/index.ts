@@ -14,12 +14,12 @@ export const influxSink = defineSink({
   name: 'influx',
   description: 'InfluxDB line protocol on /write (1.x; 2.x and 3.x through their v1-compatible API)',
   configSchema: InfluxV1ConfigSchema,
-  create: (config) => new InfluxV1Sink(config),
+  create: (config, context) => new InfluxV1Sink(config, context),
 });
 
 export const influx2Sink = defineSink({
   name: 'influx2',
   description: 'InfluxDB 2.x native write API (org, bucket, token) through @influxdata/influxdb-client',
   configSchema: InfluxV2ConfigSchema,
-  create: (config) => new InfluxV2Sink(config),
+  create: (config, context) => new InfluxV2Sink(config, context),
 });

@@ -1,4 +1,5 @@
 import type { Reading } from '@wattbus/contract';
+import type { SinkContext } from '../sink.js';
 
 /** The InfluxDB measurement every reading is written to. */
 export const MEASUREMENT = 'reading';
@@ -45,6 +46,23 @@ function formatFloat(n: number): string {
   return String(n);
 }
 
-export function toLines(batch: readonly Reading[], tagsFor?: (r: Reading) => Record<string, string>): string {
+export function toLines(batch: readonly Reading[], tagsFor?: (r: Reading) => Readonly<Record<string, string>>): string {
   return batch.map((r) => toLine(r, tagsFor?.(r))).join('\n');
+}
+
+/** The `keys` of a site's info tags that it has, for `toLines`. */
+export function siteTagsFor(
+  context: SinkContext,
+  keys: readonly string[],
+): ((r: Reading) => Readonly<Record<string, string>>) | undefined {
+  if (keys.length === 0) return undefined;
+  return (r) => {
+    const all = context.siteTags(r.site);
+    const picked: Record<string, string> = {};
+    for (const key of keys) {
+      const value = all[key];
+      if (value !== undefined) picked[key] = value;
+    }
+    return picked;
+  };
 }

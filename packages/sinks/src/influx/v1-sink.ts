@@ -1,7 +1,7 @@
 import type { Reading } from '@wattbus/contract';
-import { type Sink, SinkError } from '../sink.js';
+import { NO_SITE_INFO, type Sink, type SinkContext, SinkError } from '../sink.js';
 import type { InfluxV1Config } from './config.js';
-import { toLines } from './line-protocol.js';
+import { siteTagsFor, toLines } from './line-protocol.js';
 
 const NAME = 'influx';
 
@@ -10,7 +10,14 @@ export class InfluxV1Sink implements Sink {
   readonly name = NAME;
   /** Each write is its own request and points are keyed by series + time, so batches may overlap. */
   readonly maxConcurrentWrites = 4;
-  constructor(private readonly config: InfluxV1Config) {}
+  private readonly tagsFor: ReturnType<typeof siteTagsFor>;
+
+  constructor(
+    private readonly config: InfluxV1Config,
+    context: SinkContext = NO_SITE_INFO,
+  ) {
+    this.tagsFor = siteTagsFor(context, config.site_tags ?? []);
+  }
 
   private headers(): Record<string, string> {
     const { token, username, password } = this.config;
@@ -58,7 +65,11 @@ export class InfluxV1Sink implements Sink {
     if (batch.length === 0) return;
     const params: Record<string, string> = { db: this.config.database, precision: 'ms' };
     if (this.config.retention_policy) params.rp = this.config.retention_policy;
-    const res = await this.request(this.endpoint('write', params), toLines(batch), 'text/plain; charset=utf-8');
+    const res = await this.request(
+      this.endpoint('write', params),
+      toLines(batch, this.tagsFor),
+      'text/plain; charset=utf-8',
+    );
     if (res.status !== 204 && !res.ok) throw await this.failure(res, `write of ${batch.length} points`);
     await res.body?.cancel();
   }

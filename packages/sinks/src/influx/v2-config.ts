@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { SiteTagsSetting } from './config.js';
 
 export const InfluxV2ConfigSchema = Type.Object(
   {
@@ -7,6 +8,7 @@ export const InfluxV2ConfigSchema = Type.Object(
     bucket: Type.String({ minLength: 1 }),
     token: Type.String({ minLength: 1, description: 'an API token with write access to the bucket; use ${ENV_VAR}' }),
     timeout_ms: Type.Integer({ minimum: 100, default: 10_000 }),
+    site_tags: SiteTagsSetting,
   },
   { additionalProperties: false },
 );

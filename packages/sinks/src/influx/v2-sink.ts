@@ -1,7 +1,7 @@
 import { HttpError, InfluxDB, type WriteApi } from '@influxdata/influxdb-client';
 import type { Reading } from '@wattbus/contract';
-import { type Sink, SinkError } from '../sink.js';
-import { toLines } from './line-protocol.js';
+import { NO_SITE_INFO, type Sink, type SinkContext, SinkError } from '../sink.js';
+import { siteTagsFor, toLines } from './line-protocol.js';
 import type { InfluxV2Config } from './v2-config.js';
 
 const NAME = 'influx2';
@@ -24,7 +24,14 @@ export class InfluxV2Sink implements Sink {
   readonly name = NAME;
   private api: WriteApi | undefined;
 
-  constructor(private readonly config: InfluxV2Config) {}
+  private readonly tagsFor: ReturnType<typeof siteTagsFor>;
+
+  constructor(
+    private readonly config: InfluxV2Config,
+    context: SinkContext = NO_SITE_INFO,
+  ) {
+    this.tagsFor = siteTagsFor(context, config.site_tags ?? []);
+  }
 
   async open(): Promise<void> {
     const { url, token, org, bucket, timeout_ms } = this.config;
@@ -34,7 +41,7 @@ export class InfluxV2Sink implements Sink {
   async write(batch: readonly Reading[]): Promise<void> {
     if (!this.api) throw new SinkError(NAME, 'not open', false);
     if (batch.length === 0) return;
-    this.api.writeRecords(toLines(batch).split('\n'));
+    this.api.writeRecords(toLines(batch, this.tagsFor).split('\n'));
     try {
       await this.api.flush();
     } catch (err) {

@@ -29,7 +29,7 @@ sinkSuite('influx2 (live server)', async () => {
   await deleteAll();
   const query = new InfluxDB({ url, token }).getQueryApi(org);
   return {
-    sink: new InfluxV2Sink({ url, org, bucket, token, timeout_ms: 10_000 }),
+    sink: new InfluxV2Sink({ url, org, bucket, token, timeout_ms: 10_000, site_tags: [] }),
     idempotent: true,
     readBack: async () => {
       const flux = `from(bucket: "${bucket}") |> range(start: 0) |> filter(fn: (r) => r._measurement == "reading")
