@@ -1,7 +1,10 @@
 #!/bin/bash
-# InfluxDB 2 backups: one `influx backup` every BACKUP_INTERVAL_S seconds into BACKUP_DIR/<UTC time>,
-# keeping the newest BACKUP_KEEP. Runs in the influx-backup service of deploy/compose.yaml (an influxdb:2
-# image, for its CLI); INFLUX_HOST and INFLUX_TOKEN (an operator token) come from the environment.
+# InfluxDB backups: one backup every BACKUP_INTERVAL_S seconds into BACKUP_DIR/<UTC time>, keeping the
+# newest BACKUP_KEEP.
+#   INFLUX_MAJOR=2 (default): `influx backup`, as the influx-backup service of deploy/compose.yaml runs it (an
+#     influxdb:2 image, for its CLI); INFLUX_HOST and INFLUX_TOKEN (an operator token) come from the environment.
+#   INFLUX_MAJOR=1: `influxd backup -portable` against INFLUX_BACKUP_HOST (the RPC bind-address, default
+#     127.0.0.1:8088), as deploy/systemd/wattbus-influx-backup.timer runs it next to an InfluxDB 1.x server.
 #
 #   influx-backup.sh           back up now, then every interval (until SIGTERM)
 #   influx-backup.sh --once    back up once and prune
@@ -15,6 +18,7 @@ set -euo pipefail
 dir=${BACKUP_DIR:-/backups}
 keep=${BACKUP_KEEP:-10}
 interval=${BACKUP_INTERVAL_S:-3600}
+major=${INFLUX_MAJOR:-2}
 
 die() {
   echo "influx-backup: $*" >&2
@@ -22,6 +26,15 @@ die() {
 }
 [[ $keep =~ ^[1-9][0-9]*$ ]] || die "BACKUP_KEEP must be a positive integer (got '$keep')"
 [[ $interval =~ ^[1-9][0-9]*$ ]] || die "BACKUP_INTERVAL_S must be a positive integer (got '$interval')"
+[[ $major =~ ^[12]$ ]] || die "INFLUX_MAJOR must be 1 or 2 (got '$major')"
+
+run_backup() {
+  if [ "$major" = 1 ]; then
+    influxd backup -portable -host "${INFLUX_BACKUP_HOST:-127.0.0.1:8088}" "$1"
+  else
+    influx backup "$1"
+  fi
+}
 
 # Complete backups, oldest first (the names are UTC times, so they sort by name).
 list_backups() {
@@ -45,7 +58,7 @@ backup_once() {
   [ ! -e "$dir/$name" ] || { echo "influx-backup: $dir/$name exists" >&2; return 1; }
   mkdir -p "$dir"
   rm -rf -- "$dir"/.partial-*
-  if ! influx backup "$partial"; then
+  if ! run_backup "$partial"; then
     rm -rf -- "$partial"
     echo "influx-backup: backup failed; nothing pruned" >&2
     return 1

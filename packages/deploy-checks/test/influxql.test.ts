@@ -12,7 +12,7 @@ describe('the written schema', () => {
       expect(FIELDS.has(f), f).toBe(true);
     }
     expect(FIELDS.has('power')).toBe(false);
-    expect([...TAGS].sort()).toEqual(['channel', 'meter', 'role', 'site', 'tariff']);
+    expect([...TAGS].sort()).toEqual(['channel', 'city', 'meter', 'postcode', 'role', 'site', 'tariff']);
   });
 });
 
@@ -34,7 +34,7 @@ describe('checkQuery', () => {
   it.each([
     ['SELECT mean("power_w") FROM "readings" WHERE $timeFilter', 'measurement "readings" is not written'],
     ['SELECT mean("power") FROM "reading" WHERE $timeFilter', 'field "power" is not written'],
-    ['SELECT mean("power_w") FROM "reading" WHERE $timeFilter GROUP BY "city"', 'tag "city" is not written'],
+    ['SELECT mean("power_w") FROM "reading" WHERE $timeFilter GROUP BY "street"', 'tag "street" is not written'],
     ['SELECT mean("power_w") FROM "reading" WHERE "host" = \'a\'', 'WHERE key "host" is neither a tag nor a field'],
     ['SHOW TAG VALUES FROM "reading" WITH KEY = "agent"', 'tag "agent" is not written'],
     ['SELECT mean(power_w) FROM "reading"', 'SELECT: unquoted name "power_w" (quote field names)'],

@@ -30,6 +30,8 @@ export interface InfluxdHandle extends ServiceControls {
   /** http://127.0.0.1:<port> (InfluxDB 1.x HTTP API: /ping, /query, /write; there is no /api/v2). */
   url: string;
   port: number;
+  /** host:port of the RPC service that `influxd backup` and `influxd restore` talk to. */
+  rpcAddress: string;
   /** Temp dir holding influxdb.conf, meta/, data/ and wal/. */
   dir: string;
   configPath: string;
@@ -195,6 +197,9 @@ export async function startInfluxd(): Promise<InfluxdHandle> {
   return {
     url,
     port: httpPort,
+    get rpcAddress() {
+      return `127.0.0.1:${rpcPort}`;
+    },
     dir,
     configPath,
     ...serviceControls(current, () => launch(httpPort, rpcPort), tmp),
