@@ -37,7 +37,13 @@ export interface MeterDriver {
 }
 
 /** JSON a driver keeps across restarts. */
-export type DriverCheckpoint = string | number | boolean | null | DriverCheckpoint[] | { [key: string]: DriverCheckpoint };
+export type DriverCheckpoint =
+  | string
+  | number
+  | boolean
+  | null
+  | DriverCheckpoint[]
+  | { [key: string]: DriverCheckpoint };
 
 export interface DriverContext {
   /** The meter id from the agent config, used in error messages. */

@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MeterReadError } from '../driver.js';
+import { readFailure } from '../../test/read-failure.js';
 import { type EcodevicesConfig, EcodevicesConfigSchema } from './config.js';
 import { EcodevicesMeter } from './driver.js';
 import { EcodevicesSimulator, type EcodevicesSimulatorOptions } from './simulator.js';
@@ -23,15 +23,6 @@ function meter(sim: EcodevicesSimulator, config: Partial<EcodevicesConfig> = {},
   const full = Value.Default(EcodevicesConfigSchema, { url: sim.url, ...config }) as EcodevicesConfig;
   expect(Value.Check(EcodevicesConfigSchema, full)).toBe(true);
   return new EcodevicesMeter(full, { meterId });
-}
-
-async function failure(promise: Promise<unknown>): Promise<MeterReadError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MeterReadError);
-  return error as MeterReadError;
 }
 
 describe('EcodevicesMeter against the simulated Eco-devices', () => {
@@ -108,7 +99,7 @@ describe('EcodevicesMeter against the simulated Eco-devices', () => {
     const sim = await simulator();
     const m = meter(sim, { timeout_ms: 300 });
     sim.inject(fault);
-    const error = await failure(m.read(NOW));
+    const error = await readFailure(m.read(NOW));
     expect(error.meterId).toBe('linky');
     expect(error.message).toMatch(message);
     expect(await m.read(NOW + 1000)).toEqual([
@@ -122,7 +113,7 @@ describe('EcodevicesMeter against the simulated Eco-devices', () => {
 
   it('fails clearly when no teleinfo input has a meter', async () => {
     const sim = await simulator({ state: { product: 'Eco-devices', c1: 0, c2: 0 } });
-    const error = await failure(meter(sim).read(NOW));
+    const error = await readFailure(meter(sim).read(NOW));
     expect(error.message).toBe(
       'meter linky: Eco-devices answer unusable: no meter on the teleinfo inputs (T1_PTEC and T2_PTEC "----"): is the meter wired?',
     );
@@ -131,7 +122,7 @@ describe('EcodevicesMeter against the simulated Eco-devices', () => {
   it('authenticates with HTTP Basic, and names a wrong password', async () => {
     const sim = await simulator({ credentials: { username: 'admin', password: 'eco' } });
     expect(await meter(sim, { username: 'admin', password: 'eco' }).read(NOW)).toHaveLength(1);
-    const error = await failure(meter(sim, { username: 'admin', password: 'oops' }).read(NOW));
+    const error = await readFailure(meter(sim, { username: 'admin', password: 'oops' }).read(NOW));
     expect(error.message).toMatch(/answered HTTP 401 Unauthorized \(check username and password\)$/);
   });
 

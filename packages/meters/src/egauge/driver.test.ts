@@ -1,6 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ChannelSample, MeterReadError } from '../driver.js';
+import { readFailure } from '../../test/read-failure.js';
+import type { ChannelSample } from '../driver.js';
 import { SimHttpServer } from '../http/index.js';
 import { type EgaugeConfig, EgaugeConfigSchema } from './config.js';
 import { EgaugeMeter } from './driver.js';
@@ -46,15 +47,6 @@ function meter(
 async function readAfter(m: EgaugeMeter, seconds: number): Promise<ChannelSample[]> {
   clock += seconds * 1000;
   return m.read(clock);
-}
-
-async function failure(promise: Promise<unknown>): Promise<MeterReadError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MeterReadError);
-  return error as MeterReadError;
 }
 
 const tsOf = (samples: ChannelSample[], channel: string) =>
@@ -115,7 +107,7 @@ describe('EgaugeMeter against the simulated eGauge', () => {
     sim.inject('http500', 3);
     sim.inject('timeout', 3);
     for (let i = 0; i < 6; i++) {
-      const error = await failure(readAfter(m, 10));
+      const error = await readFailure(readAfter(m, 10));
       expect(error.meterId).toBe('egauge-1');
     }
     const after = await readAfter(m, 10);
@@ -132,7 +124,7 @@ describe('EgaugeMeter against the simulated eGauge', () => {
     const m = meter(sim, { registers: ['Grid=P'], history_rows: 20 });
     await m.read(clock);
     sim.inject('http500');
-    await failure(readAfter(m, 60));
+    await readFailure(readAfter(m, 60));
     const after = await readAfter(m, 60);
     expect(sim.requests.at(-1)).toBe('/cgi-bin/egauge-show?S&s=0&n=20');
     expect(tsOf(after, 'grid')).toEqual(Array.from({ length: 19 }, (_, k) => 102 + k));
@@ -159,7 +151,7 @@ describe('EgaugeMeter against the simulated eGauge', () => {
     const m = meter(sim, { registers: ['Grid=P'] }, 'house-3');
     await m.read(clock);
     sim.inject('spike'); // at the next request, the newest stored row (second 5) jumps by 10^12 W·s
-    const error = await failure(readAfter(m, 5));
+    const error = await readFailure(readAfter(m, 5));
     expect(error.message).toMatch(/^meter house-3: register "Grid": 1\.000e\+12 W from .* is implausible/);
     const samples = await readAfter(m, 5);
     expect(tsOf(samples, 'grid')).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10]);
@@ -179,7 +171,7 @@ describe('EgaugeMeter against the simulated eGauge', () => {
       const m = meter(sim, { registers: ['Grid=P'], timeout_ms: 300 });
       await m.read(clock);
       sim.inject(fault);
-      const error = await failure(readAfter(m, 5));
+      const error = await readFailure(readAfter(m, 5));
       expect(error.meterId).toBe('egauge-1');
       expect(error.message).toMatch(message);
       const samples = await readAfter(m, 5);
@@ -192,17 +184,17 @@ describe('EgaugeMeter against the simulated eGauge', () => {
     const sim = await simulator();
     const m = meter(sim, { registers: ['Grid=P'] });
     await sim.stop();
-    const error = await failure(m.read(clock));
+    const error = await readFailure(m.read(clock));
     expect(error.message).toMatch(/^meter egauge-1: GET http:\/\/127\.0\.0\.1:\d+\/.*: fetch failed \(ECONNREFUSED\)$/);
   });
 
   it('names a register missing on the device, or of another type', async () => {
     const sim = await simulator();
-    const missing = await failure(meter(sim, { registers: ['Gird=P'] }).read(clock));
+    const missing = await readFailure(meter(sim, { registers: ['Gird=P'] }).read(clock));
     expect(missing.message).toBe(
       'meter egauge-1: register "Gird" is not on the eGauge (it has "Grid", "Solar", "L1 Voltage", "CT1 Amperage")',
     );
-    const wrongType = await failure(meter(sim, { registers: ['L1 Voltage=P'] }).read(clock));
+    const wrongType = await readFailure(meter(sim, { registers: ['L1 Voltage=P'] }).read(clock));
     expect(wrongType.message).toBe(
       'meter egauge-1: register "L1 Voltage" has type V on the eGauge, but the config says P',
     );
@@ -213,9 +205,11 @@ describe('EgaugeMeter against the simulated eGauge', () => {
     const ok = meter(sim, { registers: ['Grid=P'], username: 'owner', password: 's3cret' });
     expect(await ok.read(clock)).toHaveLength(1);
     expect(await readAfter(ok, 3)).toHaveLength(3);
-    const wrong = await failure(meter(sim, { registers: ['Grid=P'], username: 'owner', password: 'nope' }).read(clock));
+    const wrong = await readFailure(
+      meter(sim, { registers: ['Grid=P'], username: 'owner', password: 'nope' }).read(clock),
+    );
     expect(wrong.message).toMatch(/answered HTTP 401 Unauthorized \(check username and password\)$/);
-    const anonymous = await failure(meter(sim, { registers: ['Grid=P'] }).read(clock));
+    const anonymous = await readFailure(meter(sim, { registers: ['Grid=P'] }).read(clock));
     expect(anonymous.message).toMatch(/answered HTTP 401/);
   });
 
@@ -251,7 +245,7 @@ describe('EgaugeMeter against the simulated eGauge', () => {
     );
     expect(await m.read(START)).toEqual([{ channel: 'grid', ts: START, values: { power_w: 1000 } }]);
     newest -= 3600;
-    const error = await failure(m.read(START + 1000));
+    const error = await readFailure(m.read(START + 1000));
     expect(error.message).toBe(
       "meter egauge-1: the eGauge's newest row (2024-06-21T11:00:00.000Z) is older than the last one returned " +
         '(2024-06-21T12:00:00.000Z): its clock went back; readings resume when it gets past that time',
@@ -322,20 +316,20 @@ describe('EgaugeMeter with api: instantaneous (egauge?inst&tot)', () => {
   it('fails a read naming a NaN or an implausible value, an error page or a missing register; then recovers', async () => {
     const sim = await simulator();
     const m = meter(sim, { api: 'instantaneous', registers: ['Grid=P', 'L1 Voltage=V'], max_power_w: 500 });
-    expect((await failure(readAfter(m, 1))).message).toBe(
+    expect((await readFailure(readAfter(m, 1))).message).toBe(
       'meter egauge-1: register "Grid": 1000 W at 2024-06-21T12:00:01.000Z is implausible (limit 500 W)',
     );
     const ok = meter(sim, { api: 'instantaneous', registers: ['Grid=P', 'L1 Voltage=V'] });
     sim.inject('nan');
-    expect((await failure(readAfter(ok, 1))).message).toBe(
+    expect((await readFailure(readAfter(ok, 1))).message).toBe(
       'meter egauge-1: register "Grid": value "NaN" at 2024-06-21T12:00:02.000Z is not a number',
     );
     sim.inject('not-xml');
-    expect((await failure(readAfter(ok, 1))).message).toMatch(/^meter egauge-1: eGauge answer unusable: /);
+    expect((await readFailure(readAfter(ok, 1))).message).toMatch(/^meter egauge-1: eGauge answer unusable: /);
     sim.inject('http500');
-    expect((await failure(readAfter(ok, 1))).message).toMatch(/^meter egauge-1: .*500/);
+    expect((await readFailure(readAfter(ok, 1))).message).toMatch(/^meter egauge-1: .*500/);
     const missing = meter(sim, { api: 'instantaneous', registers: ['Battery=P'] });
-    expect((await failure(readAfter(missing, 1))).message).toMatch(
+    expect((await readFailure(readAfter(missing, 1))).message).toMatch(
       /register "Battery" is not on the eGauge \(it has "Grid"/,
     );
     expect(tsOf(await readAfter(ok, 1), 'grid')).toEqual([6]);

@@ -1,3 +1,4 @@
+import { AnomalyLog, deviceTime } from '../anomalies.js';
 import {
   type ChannelSample,
   type DriverChannel,
@@ -9,7 +10,7 @@ import {
 import { deviceUrl, getDevicePage, type HttpClient, httpClientFor } from '../http/index.js';
 import type { EgaugeConfig } from './config.js';
 import { samplesFromInstant } from './instant.js';
-import { type Anomaly, iso, samplesFromHistory } from './rates.js';
+import { samplesFromHistory } from './rates.js';
 import { channelsOf, type RegisterMapping, registerMappings } from './registers.js';
 import { EgaugeFormatError, type HistoryColumn, parseHistory, parseInstant } from './xml.js';
 
@@ -31,8 +32,8 @@ export class EgaugeMeter implements MeterDriver {
   private lastTs: number | undefined;
   /** Device clock minus our clock, ms, as of the last answer: turns `now` into "rows since lastTs". */
   private clockOffsetMs = 0;
-  /** Anomalies already reported, by `register@ts`, not to fail every read on the same stored glitch. */
-  private readonly reported = new Set<string>();
+  /** Glitches already reported, not to fail every read on the same stored glitch. */
+  private readonly reported = new AnomalyLog();
 
   constructor(
     private readonly config: EgaugeConfig,
@@ -74,9 +75,9 @@ export class EgaugeMeter implements MeterDriver {
       reported: this.reported,
     });
     // Report now, skip from the next read on; nothing is consumed, so that read returns this one's good rows.
-    this.failOn(result.anomalies);
+    this.reported.failOn(this.ctx.meterId, result.anomalies);
     if (result.lastTs !== undefined) this.lastTs = result.lastTs;
-    this.forgetReportedBefore(this.lastTs);
+    if (this.lastTs !== undefined) this.reported.forgetUpTo(this.lastTs);
     return result.samples;
   }
 
@@ -88,7 +89,8 @@ export class EgaugeMeter implements MeterDriver {
     // The device has not measured since the last read: nothing new, and nothing twice.
     if (this.lastTs !== undefined && instant.ts <= this.lastTs) return [];
     const result = samplesFromInstant(instant, this.mappings);
-    this.failOn(result.anomalies);
+    this.reported.forgetUpTo(instant.ts - 1); // each answer is a new second: nothing to skip later
+    this.reported.failOn(this.ctx.meterId, result.anomalies);
     this.lastTs = instant.ts;
     return result.samples;
   }
@@ -98,17 +100,10 @@ export class EgaugeMeter implements MeterDriver {
       // Rows at or before lastTs were returned already: wait for the device's clock to pass it again.
       throw new MeterReadError(
         this.ctx.meterId,
-        `the eGauge's newest row (${iso(newestTs)}) is older than the last one returned ` +
-          `(${iso(this.lastTs)}): its clock went back; readings resume when it gets past that time`,
+        `the eGauge's newest row (${deviceTime(newestTs)}) is older than the last one returned ` +
+          `(${deviceTime(this.lastTs)}): its clock went back; readings resume when it gets past that time`,
       );
     }
-  }
-
-  private failOn(anomalies: Anomaly[]): void {
-    if (anomalies.length === 0) return;
-    for (const a of anomalies) this.reported.add(a.key);
-    const more = anomalies.length > 1 ? ` (and ${anomalies.length - 1} more)` : '';
-    throw new MeterReadError(this.ctx.meterId, `${anomalies[0]?.message}${more}`);
   }
 
   /** Enough one-second rows to reach back one step before the last sample returned, within history_rows. */
@@ -145,13 +140,6 @@ export class EgaugeMeter implements MeterDriver {
           `register "${m.name}" has type ${type} on the eGauge, but the config says ${m.unit}`,
         );
       }
-    }
-  }
-
-  private forgetReportedBefore(ts: number | undefined): void {
-    if (ts === undefined) return;
-    for (const key of this.reported) {
-      if (Number(key.slice(key.lastIndexOf('@') + 1)) <= ts) this.reported.delete(key);
     }
   }
 }

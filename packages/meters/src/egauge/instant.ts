@@ -1,6 +1,7 @@
 import type { ValueName } from '@wattbus/contract';
+import { type Anomaly, deviceTime } from '../anomalies.js';
 import type { ChannelSample } from '../driver.js';
-import { type Anomaly, DECIMAL, iso, parseTotal, round6 } from './rates.js';
+import { DECIMAL, parseTotal, round6 } from './rates.js';
 import type { RegisterMapping } from './registers.js';
 import type { Instant } from './xml.js';
 
@@ -8,7 +9,7 @@ type Outcome = { value: number } | { anomaly: string };
 
 function evaluate(m: RegisterMapping, instant: Instant): Outcome {
   const register = instant.registers.get(m.name);
-  const at = iso(instant.ts);
+  const at = deviceTime(instant.ts);
   if (m.kind === 'total') {
     const total = parseTotal(register?.total);
     if (total === undefined)

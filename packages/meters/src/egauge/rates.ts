@@ -1,14 +1,8 @@
 import type { ValueName } from '@wattbus/contract';
+import { type Anomaly, type AnomalyLog, deviceTime } from '../anomalies.js';
 import type { ChannelSample } from '../driver.js';
 import type { RegisterMapping } from './registers.js';
 import type { History } from './xml.js';
-
-/** A value that could not be reported: a glitch in the device's data, reported once and then skipped. */
-export interface Anomaly {
-  /** `register@ts`: the same anomaly seen again in a later answer is not reported again. */
-  key: string;
-  message: string;
-}
 
 export interface HistorySamples {
   samples: ChannelSample[];
@@ -23,14 +17,12 @@ export interface HistoryOptions {
   step: number;
   /** Time (s) of the last sample already returned: only later ones are made. Undefined: only the newest one. */
   after: number | undefined;
-  /** Anomaly keys reported before: skipped silently. */
-  reported: ReadonlySet<string>;
+  /** Anomalies reported before: skipped silently. */
+  reported: Pick<AnomalyLog, 'has'>;
 }
 
 const INTEGER = /^[+-]?\d+$/;
 export const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-/** A device time in s, for messages. */
-export const iso = (ts: number) => new Date(ts * 1000).toISOString();
 export const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** Register totals are S64 integers (or IEEE decimals); keep integers exact past 2^53. */
@@ -49,7 +41,7 @@ function difference(newer: bigint | number, older: bigint | number): number {
 type Outcome = { value: number } | { skip: true } | { anomaly: string };
 
 const notANumber = (m: RegisterMapping, raw: string | undefined, ts: number): Outcome => ({
-  anomaly: `register "${m.name}": value "${raw}" at ${iso(ts)} is not a number`,
+  anomaly: `register "${m.name}": value "${raw}" at ${deviceTime(ts)} is not a number`,
 });
 
 function evaluate(m: RegisterMapping, history: History, ts: number, step: number): Outcome | undefined {
@@ -71,7 +63,7 @@ function evaluate(m: RegisterMapping, history: History, ts: number, step: number
   if (Math.abs(Number(newer) / step) * m.rateScale <= m.limit) return afterReset;
   return {
     anomaly:
-      `register "${m.name}": ${rate.toPrecision(4)} ${m.unitLabel} from ${iso(ts - step)} to ${iso(ts)} ` +
+      `register "${m.name}": ${rate.toPrecision(4)} ${m.unitLabel} from ${deviceTime(ts - step)} to ${deviceTime(ts)} ` +
       `is implausible (limit ${m.limit} ${m.unitLabel}): counter glitch, interval skipped`,
   };
 }

@@ -2,14 +2,15 @@ import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { drivers } from '../registry.js';
 import { FluksoConfigSchema, FluksoSensorSchema } from './config.js';
-import { fluksoDriver } from './index.js';
+import { FluksoHttpMeter } from './http-meter.js';
+import { FluksoMeter, fluksoDriver } from './index.js';
 
 const ID = '0123456789abcdef0123456789abcdef';
 const withDefaults = (input: unknown) => Value.Default(FluksoConfigSchema, Value.Clone(input));
 const valid = (input: unknown) => Value.Check(FluksoConfigSchema, withDefaults(input));
 
 describe('FluksoConfigSchema', () => {
-  it('needs the broker and the sensors', () => {
+  it('needs the Fluksometer (broker or HTTP API) and the sensors', () => {
     expect(withDefaults({ url: 'mqtt://192.168.1.60:1883', sensors: [{ id: ID, channel: 'grid' }] })).toEqual({
       url: 'mqtt://192.168.1.60:1883',
       sensors: [{ id: ID, channel: 'grid', factor: 1 }],
@@ -21,13 +22,20 @@ describe('FluksoConfigSchema', () => {
     expect(valid({ url: 'mqtts://flm.local', sensors: [{ id: ID, channel: 'pv', phase: 'l2', factor: -1 }] })).toBe(
       true,
     );
+    for (const url of ['http://192.168.1.60:8080', 'http://flm.local:8080/', 'http://192.168.1.60']) {
+      expect(valid({ url, sensors: [{ id: ID, channel: 'grid' }] }), url).toBe(true);
+    }
   });
 
-  it('rejects bad brokers and sensors', () => {
+  it('rejects bad URLs and sensors', () => {
     const url = 'mqtt://192.168.1.60';
     const sensors = [{ id: ID, channel: 'grid' }];
     const bad = [
-      { url: 'http://192.168.1.60', sensors },
+      { url: 'https://192.168.1.60:8080', sensors },
+      { url: 'http://192.168.1.60:8080/sensor', sensors },
+      { url: 'http://192.168.1.60:8080?version=1.0', sensors },
+      { url: 'http://user:pw@192.168.1.60:8080', sensors },
+      { url: 'tcp://192.168.1.60:1883', sensors },
       { url: 'mqtt://user:pw@192.168.1.60', sensors },
       { url, sensors: [] },
       { url, sensors: [{ id: ID.toUpperCase(), channel: 'grid' }] },
@@ -56,8 +64,30 @@ describe('fluksoDriver', () => {
       withDefaults({ url: 'mqtt://127.0.0.1:9', sensors: [{ id: ID, channel: 'main', phase: 'l1' }] }),
       { meterId: 'flm' },
     );
+    expect(meter).toBeInstanceOf(FluksoMeter);
     expect(meter.channels).toEqual([
       { id: 'main', values: ['power_w', 'power_w_l1', 'energy_import_wh', 'energy_import_wh_l1'] },
     ]);
+  });
+
+  it('reads the local HTTP API for an http:// url: power only, as it serves no counters', () => {
+    const meter = fluksoDriver.create(
+      withDefaults({ url: 'http://127.0.0.1:9', sensors: [{ id: ID, channel: 'main', phase: 'l1' }] }),
+      { meterId: 'flm' },
+    );
+    expect(meter).toBeInstanceOf(FluksoHttpMeter);
+    expect(meter.channels).toEqual([{ id: 'main', values: ['power_w', 'power_w_l1'] }]);
+  });
+
+  it('refuses a sensor listed twice for one channel, on either path', () => {
+    for (const url of ['mqtt://127.0.0.1:9', 'http://127.0.0.1:9']) {
+      const sensors = [
+        { id: ID, channel: 'main' },
+        { id: ID, channel: 'main', factor: -1 },
+      ];
+      expect(() => fluksoDriver.create(withDefaults({ url, sensors }), { meterId: 'flm' }), url).toThrow(
+        `meter flm: config.sensors[1]: sensor ${ID} is already listed for channel main`,
+      );
+    }
   });
 });

@@ -3,6 +3,12 @@ import { ChannelPhase, ID_PATTERN } from '@wattbus/contract';
 
 export const SENSOR_ID_PATTERN = '^[0-9a-f]{32}$';
 
+/** mqtt(s):// — the Fluksometer's broker; http:// — its local HTTP API. Host and port only, no credentials. */
+export const FLUKSO_URL_PATTERN = '^(mqtts?|http)://[^/@?#]+/?$';
+
+/** Whether a (valid) url reads the local HTTP API rather than the broker. */
+export const isHttpUrl = (url: string) => url.startsWith('http://');
+
 export const FluksoSensorSchema = Type.Object(
   {
     id: Type.String({
@@ -32,12 +38,17 @@ export const FluksoSensorSchema = Type.Object(
 export const FluksoConfigSchema = Type.Object(
   {
     url: Type.String({
-      pattern: '^mqtts?://[^/@?#]+/?$',
-      description: "the Fluksometer's own MQTT broker, e.g. mqtt://192.168.1.60:1883",
+      pattern: FLUKSO_URL_PATTERN,
+      description:
+        'the Fluksometer (host and port only), the scheme choosing how it is read: mqtt://192.168.1.60:1883 (or ' +
+        'mqtts://) its own MQTT broker, power and energy pushed every second; http://192.168.1.60:8080 its local ' +
+        'HTTP API, power only, polled, each read filling in up to 60 s of missed seconds',
     }),
-    username: Type.Optional(Type.String({ minLength: 1, description: 'broker user name, if it asks for one' })),
+    username: Type.Optional(
+      Type.String({ minLength: 1, description: 'mqtt only: broker user name, if it asks for one' }),
+    ),
     password: Type.Optional(
-      Type.String({ description: 'broker password; write ${SOME_ENV_VAR} rather than the password itself' }),
+      Type.String({ description: 'mqtt only: broker password; write ${SOME_ENV_VAR} rather than the password itself' }),
     ),
     sensors: Type.Array(FluksoSensorSchema, {
       minItems: 1,
@@ -49,27 +60,32 @@ export const FluksoConfigSchema = Type.Object(
       maximum: 86_400,
       default: 60,
       description:
-        'a read fails with "no data from sensor …" when a sensor sent no power (gauge) for this long; ' +
-        'the Fluksometer sends one a second',
+        'a read fails with "no data from sensor …" when a sensor gave no power for this long (mqtt: no gauge ' +
+        'message by our clock; http: only "nan" in its series for this many seconds of the Fluksometer\'s time); ' +
+        'the Fluksometer measures every second',
     }),
     max_power_w: Type.Number({
       exclusiveMinimum: 0,
       default: 100_000,
-      description: 'larger powers (or counter steps implying them) are glitches: dropped and reported',
+      description:
+        'larger powers (or counter steps implying them) are glitches: dropped and reported (http: that second of the ' +
+        'channels of the sensor is dropped, reported once)',
     }),
     first_data_ms: Type.Integer({
       minimum: 0,
       maximum: 60_000,
       default: 3000,
       description:
-        'opening the meter waits up to this long for a first power value of every sensor, so that the first ' +
-        'read (and wattbus-agent --once) has data; 0: do not wait',
+        'mqtt only: opening the meter waits up to this long for a first power value of every sensor, so that ' +
+        'the first read (and wattbus-agent --once) has data; 0: do not wait',
     }),
     connect_timeout_ms: Type.Integer({
       minimum: 100,
       maximum: 120_000,
       default: 10_000,
-      description: 'opening the meter fails if the broker does not accept the connection within this time',
+      description:
+        'mqtt: opening the meter fails if the broker does not accept the connection within this time; http: a ' +
+        'request without a complete answer within this time fails the read (the next read fills the gap in)',
     }),
   },
   { additionalProperties: false },

@@ -7,7 +7,8 @@ import {
   type MeterDriver,
   MeterReadError,
 } from '../driver.js';
-import type { FluksoConfig } from './config.js';
+import { type FluksoConfig, isHttpUrl } from './config.js';
+import { FluksoHttpMeter } from './http-meter.js';
 import { topicsFor } from './payload.js';
 import { FluksoDataError, FluksoSensors } from './sensors.js';
 
@@ -128,6 +129,7 @@ export class FluksoMeter implements MeterDriver {
   }
 }
 
+/** The meter for the url's scheme: http:// reads the local HTTP API, mqtt(s):// the Fluksometer's broker. */
 export function createFluksoMeter(config: FluksoConfig, ctx: DriverContext): MeterDriver {
-  return new FluksoMeter(config, ctx);
+  return isHttpUrl(config.url) ? new FluksoHttpMeter(config, ctx) : new FluksoMeter(config, ctx);
 }

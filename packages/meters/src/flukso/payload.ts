@@ -14,6 +14,9 @@ export interface FluksoValue {
   value: number;
 }
 
+/** A message as shown in errors: its first 80 characters. */
+export const shorten = (text: string) => (text.length > 80 ? `${text.slice(0, 80)}…` : text);
+
 const TOPIC = /^\/sensor\/([0-9a-f]{32})\/(gauge|counter)$/;
 
 /** `/sensor/<id>/gauge` → { sensor, kind }; undefined for other topics. */
@@ -27,7 +30,7 @@ export const topicsFor = (sensor: string): string[] => [`/sensor/${sensor}/gauge
 /** `[1718967600, 1234, "W"]` (gauge) or `[1718967600, 4521987, "Wh"]` (counter). */
 export function parsePayload(kind: FluksoKind, payload: Buffer | string): FluksoValue {
   const text = payload.toString();
-  const shown = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+  const shown = shorten(text);
   let data: unknown;
   try {
     data = JSON.parse(text);

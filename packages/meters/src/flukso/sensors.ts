@@ -1,5 +1,5 @@
-import type { ValueName } from '@wattbus/contract';
 import type { ChannelSample, DriverChannel } from '../driver.js';
+import { channelEnergy, channelPower, channelValues, type FluksoChannel, fluksoChannels } from './channels.js';
 import type { FluksoSensorConfig } from './config.js';
 import { type FluksoKind, FluksoMessageError, type FluksoValue, parsePayload, parseTopic } from './payload.js';
 
@@ -18,36 +18,12 @@ interface SensorState {
   counter?: Latest;
 }
 
-interface Channel {
-  id: string;
-  entries: FluksoSensorConfig[];
-  /** energy_import_wh when every factor is positive, energy_export_wh when every one is negative. */
-  energy?: 'energy_import_wh' | 'energy_export_wh';
+interface Channel extends FluksoChannel {
   lastPowerTs: number;
   lastEnergyTs: number;
 }
 
 const MAX_PROBLEMS = 20;
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
-
-/** Channels from the sensor list; throws if a sensor is listed twice for one channel. */
-function channelsFrom(sensors: readonly FluksoSensorConfig[]): Channel[] {
-  const channels = new Map<string, Channel>();
-  for (const [i, s] of sensors.entries()) {
-    const channel = channels.get(s.channel) ?? { id: s.channel, entries: [], lastPowerTs: 0, lastEnergyTs: 0 };
-    if (channel.entries.some((e) => e.id === s.id)) {
-      throw new Error(`sensors[${i}]: sensor ${s.id} is already listed for channel ${s.channel}`);
-    }
-    channel.entries.push(s);
-    channels.set(s.channel, channel);
-  }
-  for (const channel of channels.values()) {
-    const signs = new Set(channel.entries.filter((e) => e.factor !== 0).map((e) => Math.sign(e.factor)));
-    // A clamp's counter grows whatever the direction: summing + and − counters would be neither import nor export.
-    if (signs.size === 1) channel.energy = signs.has(1) ? 'energy_import_wh' : 'energy_export_wh';
-  }
-  return [...channels.values()];
-}
 
 /**
  * The latest gauge and counter of each configured sensor, as received from the Fluksometer, and the channels
@@ -64,9 +40,9 @@ export class FluksoSensors {
     sensors: readonly FluksoSensorConfig[],
     private readonly maxPowerW: number,
   ) {
-    this.groups = channelsFrom(sensors);
+    this.groups = fluksoChannels(sensors).map((g) => ({ ...g, lastPowerTs: 0, lastEnergyTs: 0 }));
     for (const s of sensors) this.state.set(s.id, {});
-    this.channels = this.groups.map((g) => ({ id: g.id, values: valuesOf(g) }));
+    this.channels = this.groups.map((g) => ({ id: g.id, values: channelValues(g, true) }));
   }
 
   get sensorIds(): string[] {
@@ -143,27 +119,16 @@ export class FluksoSensors {
     const gauges = states.map((s) => s.gauge);
     const powerTs = latest(gauges);
     if (powerTs !== undefined && powerTs > g.lastPowerTs) {
-      const values: Partial<Record<ValueName, number>> = {};
-      for (const [i, e] of g.entries.entries()) {
-        const w = e.factor * (gauges[i]?.value ?? 0);
-        values.power_w = (values.power_w ?? 0) + w;
-        if (e.phase) values[`power_w_${e.phase}`] = (values[`power_w_${e.phase}`] ?? 0) + w;
-      }
-      samples.push({ channel: g.id, ts: powerTs * 1000, values: roundAll(values) });
+      samples.push({ channel: g.id, ts: powerTs * 1000, values: channelPower(g, gauges.map(readingOf)) });
       g.lastPowerTs = powerTs;
     }
     const counters = states.map((s) => s.counter);
     const energyTs = g.energy && latest(counters);
     if (g.energy && energyTs !== undefined && energyTs > g.lastEnergyTs) {
-      const values: Partial<Record<ValueName, number>> = {};
-      for (const [i, e] of g.entries.entries()) {
-        const wh = Math.abs(e.factor) * (counters[i]?.value ?? 0);
-        values[g.energy] = (values[g.energy] ?? 0) + wh;
-        if (e.phase) values[`${g.energy}_${e.phase}`] = (values[`${g.energy}_${e.phase}`] ?? 0) + wh;
-      }
+      const values = channelEnergy(g, counters.map(readingOf));
       const same = samples.find((s) => s.ts === energyTs * 1000);
-      if (same) Object.assign(same.values, roundAll(values));
-      else samples.push({ channel: g.id, ts: energyTs * 1000, values: roundAll(values) });
+      if (same) Object.assign(same.values, values);
+      else samples.push({ channel: g.id, ts: energyTs * 1000, values });
       samples.sort((a, b) => a.ts - b.ts);
       g.lastEnergyTs = energyTs;
     }
@@ -171,19 +136,11 @@ export class FluksoSensors {
   }
 }
 
+/** The value received, 0 before any (only used once every sensor has sent one). */
+const readingOf = (v: Latest | undefined) => v?.value ?? 0;
+
 /** The newest time among the sensors of a channel, once every one of them has sent a value. */
 function latest(values: ReadonlyArray<Latest | undefined>): number | undefined {
   if (values.some((v) => v === undefined)) return undefined;
   return Math.max(...values.map((v) => (v as Latest).ts));
-}
-
-function roundAll(values: Partial<Record<ValueName, number>>): Partial<Record<ValueName, number>> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, round3(v as number)]));
-}
-
-function valuesOf(g: Channel): ValueName[] {
-  const phases = [...new Set(g.entries.flatMap((e) => (e.phase ? [e.phase] : [])))];
-  const values: ValueName[] = ['power_w', ...phases.map((p) => `power_w_${p}` as const)];
-  if (g.energy) values.push(g.energy, ...phases.map((p) => `${g.energy}_${p}` as ValueName));
-  return values;
 }
