@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the real programs the tests run are installed: mosquitto (broker and clients), influxd
-# (InfluxDB 1.x), socat (serial PTY pairs) and shellcheck (the install scripts must be clean).
+# (InfluxDB 1.x), socat (serial PTY pairs), shellcheck (the install scripts must be clean) and chromium (the
+# portal is tested in a real headless browser).
 # Installs them with apt-get when run as root; otherwise prints the exact command and exits non-zero,
 # so tests never silently skip.
 set -euo pipefail
@@ -12,6 +13,7 @@ declare -A package_of=(
   [influxd]=influxdb
   [socat]=socat
   [shellcheck]=shellcheck
+  [chromium]=chromium
 )
 
 missing=()

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RESERVED_SITE_IDS } from '@wattbus/contract';
+import { READ } from '@wattbus/mqtt/acl';
 import { type ObservabilityEndpoint, serveObservability } from '@wattbus/observability';
 import { Aedes, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { createAcceptor } from './acceptor.js';
 import { AccessControl } from './auth/access-control.js';
-import { READ } from './auth/acl-file.js';
 import { securityHooks } from './auth/aedes-hooks.js';
 import { AuthFiles } from './auth/auth-files.js';
 import { Authenticator } from './auth/authenticator.js';

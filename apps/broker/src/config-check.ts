@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { ConfigError, type ConfigIssue } from '@wattbus/config';
-import { parseAcl } from './auth/acl-file.js';
+import { parseAcl } from '@wattbus/mqtt/acl';
 import type { BrokerConfig, TlsFiles } from './config.js';
 import { AuthFileError } from './errors.js';
 

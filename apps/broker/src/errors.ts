@@ -1,17 +1,5 @@
-/** A password or ACL file that cannot be used as a whole (unreadable, or a line mosquitto would refuse too). */
-export class AuthFileError extends Error {
-  override readonly name = 'AuthFileError';
-
-  constructor(
-    readonly kind: 'password' | 'acl',
-    readonly file: string,
-    readonly reason: string,
-    readonly line?: number,
-    options?: ErrorOptions,
-  ) {
-    super(`${kind} file ${file}${line === undefined ? '' : ` line ${line}`}: ${reason}`, options);
-  }
-}
+/** Defined beside the ACL parser, which the portal shares; re-exported so the broker has one error module. */
+export { AuthFileError } from '@wattbus/mqtt/acl';
 
 /** A PUBLISH (or a Will) that the ACL does not allow; Aedes disconnects the client with it. */
 export class PublishDeniedError extends Error {

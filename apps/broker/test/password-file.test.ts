@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { parseAcl } from '@wattbus/mqtt/acl';
 import { REPO_ROOT, requireBinary, tempDir } from '@wattbus/testkit';
 import { describe, expect, it } from 'vitest';
-import { parseAcl } from '../src/auth/acl-file.js';
 import { parsePasswordFile, setPasswordLine } from '../src/auth/password-file.js';
 import {
   formatPasswordHash,

@@ -1,4 +1,5 @@
 export { type AedesHandle, startAedes } from './aedes.js';
+export { type ChromiumProfile, chromiumProfile } from './chromium.js';
 export { onProcessExit } from './cleanup.js';
 export { freePort } from './free-port.js';
 export { readStoredReadings, type StoredReading } from './influx-readings.js';

@@ -12,6 +12,7 @@ export const APT_PACKAGES: Readonly<Record<string, string>> = {
   socat: 'socat',
   shellcheck: 'shellcheck',
   openssl: 'openssl',
+  chromium: 'chromium',
 };
 
 const EXTRA_DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/bin', '/sbin', '/bin'];

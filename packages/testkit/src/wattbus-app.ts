@@ -4,7 +4,7 @@ import { type ProcessHandle, startProcess } from './process.js';
 import { tempDir } from './temp-dir.js';
 
 /** The apps of this repository, started from source as real child processes. */
-export type WattbusApp = 'broker' | 'edge-agent' | 'sink-worker' | 'alerter' | 'demo';
+export type WattbusApp = 'broker' | 'edge-agent' | 'sink-worker' | 'alerter' | 'demo' | 'portal';
 
 const READY: Record<WattbusApp, RegExp> = {
   broker: /broker listening/,
@@ -12,6 +12,7 @@ const READY: Record<WattbusApp, RegExp> = {
   'sink-worker': /"msg":"subscribed"/,
   alerter: /"msg":"subscribed"/,
   demo: /wattbus demo/,
+  portal: /portal listening/,
 };
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');

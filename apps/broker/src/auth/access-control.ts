@@ -1,5 +1,5 @@
+import { ClientAcl } from '@wattbus/mqtt/acl';
 import type { AuthFiles } from './auth-files.js';
-import { ClientAcl } from './client-acl.js';
 import type { Owner, SessionOwners } from './session-owners.js';
 
 interface Compiled {

@@ -1,10 +1,10 @@
+import { READ, WRITE } from '@wattbus/mqtt/acl';
 import type { AedesOptions, AedesPublishPacket, AuthenticateError, Client, ConnectPacket } from 'aedes';
 import type { Logger } from 'pino';
 import { PublishDeniedError } from '../errors.js';
 import type { ConnectionInfo } from '../listeners/listener.js';
 import type { BrokerMetrics } from '../metrics.js';
 import type { AccessControl } from './access-control.js';
-import { READ, WRITE } from './acl-file.js';
 import { AUTH_FAILURE_TEXT, type Authenticator } from './authenticator.js';
 
 export interface SecurityDeps {

@@ -1,4 +1,4 @@
-import { type AclFile, loadAcl } from './acl-file.js';
+import { type AclFile, loadAcl } from '@wattbus/mqtt/acl';
 import { loadPasswordFile, type PasswordTable } from './password-file.js';
 
 export interface AuthFilePaths {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { AuthFileError } from '../errors.js';
+import { AuthFileError } from './auth-file-error.js';
 import { isValidFilter } from './topic-match.js';
 
 export const READ = 1;

@@ -1,0 +1,30 @@
+// Units for people: W below 1 kW, kW above; kWh for energy; a ratio as a whole percentage.
+
+/** @param {number} w */
+export function formatPower(w) {
+  const abs = Math.abs(w);
+  if (abs < 1000) return `${Math.round(w)} W`;
+  return `${(w / 1000).toFixed(2)} kW`;
+}
+
+/** Grid power with its direction in words: positive is import (sign convention of the contract). */
+export function formatGrid(w) {
+  if (Math.round(w) === 0) return '0 W';
+  return `${formatPower(Math.abs(w))} ${w > 0 ? 'import' : 'export'}`;
+}
+
+/** @param {number} wh */
+export function formatEnergy(wh) {
+  const kwh = wh / 1000;
+  return `${Math.abs(kwh) < 10 ? kwh.toFixed(2) : kwh.toFixed(1)} kWh`;
+}
+
+/** @param {number | null} ratio 0..1, or null when there is no production */
+export function formatRatio(ratio) {
+  return ratio === null ? '–' : `${Math.round(ratio * 100)} %`;
+}
+
+/** @param {number} ts ms since epoch */
+export function formatTime(ts) {
+  return new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}

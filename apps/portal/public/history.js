@@ -1,0 +1,107 @@
+// History from InfluxDB through the portal's API (which checks the user's right to the site).
+import { api } from './api.js';
+import { barChart, lineChart, sizeFor } from './charts.js';
+import { formatEnergy, formatGrid, formatPower } from './format.js';
+
+const ROLES = ['consumption', 'production', 'grid'];
+const SPAN_MS = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
+const BUCKET_MS = { '24h': 5 * 60_000, '7d': 30 * 60_000, '30d': 2 * 3_600_000 }; // as the API groups them
+const LABELS = { consumption: 'Consumption', production: 'Production', grid: 'Grid' };
+// Production is stored negative (sign convention); the page shows it as a positive amount.
+const shown = (role, v) => (role === 'production' ? -v : v);
+
+let requests = 0;
+
+/**
+ * Shows in `slot` what `load` draws, unless a newer request for the same slot was made meanwhile (answers
+ * can arrive out of order when the user clicks quickly).
+ */
+async function render(slot, load) {
+  const id = String(++requests);
+  slot.dataset.request = id;
+  slot.setAttribute('aria-busy', 'true');
+  let nodes;
+  try {
+    nodes = await load();
+  } catch (err) {
+    nodes = [message(err)];
+  }
+  if (slot.dataset.request !== id) return;
+  slot.replaceChildren(...nodes);
+  slot.removeAttribute('aria-busy');
+}
+
+function dateTime(ts) {
+  return new Date(ts).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+function row(cells, header = false) {
+  const tr = document.createElement('tr');
+  cells.forEach((c, i) => {
+    const cell = document.createElement(header || i === 0 ? 'th' : 'td');
+    if (!header && i === 0) cell.scope = 'row';
+    if (header) cell.scope = 'col';
+    cell.textContent = c;
+    tr.append(cell);
+  });
+  return tr;
+}
+
+function powerSummary(series) {
+  const table = document.createElement('table');
+  table.className = 'summary';
+  table.append(row(['', 'Average', 'Peak'], true));
+  for (const role of ROLES) {
+    const values = (series[role] ?? []).map(([, v]) => shown(role, v));
+    const fmt = role === 'grid' ? formatGrid : formatPower;
+    const avg = values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+    const peak = values.length ? Math.max(...values) : null;
+    const tr = row([LABELS[role], avg === null ? '–' : fmt(avg), peak === null ? '–' : fmt(peak)]);
+    tr.dataset.role = role;
+    table.append(tr);
+  }
+  return table;
+}
+
+export function showPowerHistory(site, range, slot) {
+  return render(slot, async () => {
+    const { series } = await api.history(site, range);
+    const lines = ROLES.map((name) => ({
+      name,
+      points: (series[name] ?? []).map(([t, v]) => [t, shown(name, v)]),
+    }));
+    const to = Date.now();
+    // Missing buckets (no data) break the lines instead of being bridged.
+    const size = { ...sizeFor(slot), from: to - SPAN_MS[range], to, gapMs: 2.5 * BUCKET_MS[range] };
+    return [lineChart(`Power of ${site}, last ${range}`, lines, formatPower, dateTime, size), powerSummary(series)];
+  });
+}
+
+export function showEnergy(site, count, slot) {
+  return render(slot, async () => {
+    // One row per day of the households' time zone (the server names the days): Wh per role.
+    const { days, timezone } = await api.energy(site, count);
+    const energyOf = (role, day) => shown(role, day[role] ?? 0);
+    const bars = ROLES.map((name) => ({ name, values: days.map((d) => energyOf(name, d) / 1000) }));
+    const table = document.createElement('table');
+    table.className = 'energy';
+    table.createCaption().textContent = `Days from midnight to midnight, ${timezone} time`;
+    table.append(row(['Day', 'Consumption', 'Production', 'Grid (net)'], true));
+    for (const day of days) {
+      const tr = row([day.day, ...ROLES.map((r) => formatEnergy(energyOf(r, day)))]);
+      tr.dataset.day = day.day;
+      table.append(tr);
+    }
+    const labels = days.map((d) => d.day.slice(5));
+    const chart = barChart(`Energy per day of ${site}`, bars, labels, (v) => formatEnergy(v * 1000), sizeFor(slot));
+    return [chart, table];
+  });
+}
+
+function message(err) {
+  const p = document.createElement('p');
+  p.className = 'error';
+  p.setAttribute('role', 'alert');
+  p.textContent = `History unavailable: ${err.message}`;
+  return p;
+}

@@ -1,0 +1,126 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { BrokerLogin } from './broker-login.js';
+import { energyPerDayQuery, isRange, isSiteId, MAX_DAYS, powerHistoryQuery, RANGES } from './history-queries.js';
+import { clientAddress, cookieOf, HttpError, readJson, sendJson, sessionCookie } from './http-util.js';
+import type { InfluxClient } from './influx-client.js';
+import { localDate } from './local-day.js';
+import type { LoginLimiter } from './login-limiter.js';
+import type { Rights } from './rights.js';
+import type { Session, Sessions } from './sessions.js';
+
+export interface ApiDeps {
+  sessions: Sessions;
+  rights: Rights;
+  login: BrokerLogin;
+  limiter: LoginLimiter;
+  influx: InfluxClient;
+  log: Logger;
+  wsUrl: string;
+  ttlS: number;
+  secureCookie: boolean;
+  failureDelayMs: number;
+  trustProxy: boolean;
+  timeZone: string;
+}
+
+const USERNAME = /^[^\s\0+#/]{1,128}$/u;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The JSON API. Every data route checks the session and the user's right to the site on the server. */
+export class Api {
+  constructor(private readonly d: ApiDeps) {}
+
+  private session(req: IncomingMessage): Session {
+    const session = this.d.sessions.get(cookieOf(req));
+    if (session === undefined) throw new HttpError(401, 'not logged in');
+    return session;
+  }
+
+  /** The `site` query parameter, valid and visible to the user, or 400/403. */
+  private async site(session: Session, params: URLSearchParams): Promise<string> {
+    const site = params.get('site');
+    if (!isSiteId(site)) throw new HttpError(400, 'site: expected a site id');
+    if (!(await this.d.rights.sitesOf(session.username)).has(site)) {
+      this.d.log.warn({ user: session.username, site }, 'site refused');
+      throw new HttpError(403, 'no access to this site');
+    }
+    return site;
+  }
+
+  async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = (await readJson(req)) as { username?: unknown; password?: unknown } | null;
+    const username = body?.username;
+    const password = body?.password;
+    if (typeof username !== 'string' || !USERNAME.test(username) || typeof password !== 'string') {
+      throw new HttpError(400, 'expected {"username": "...", "password": "..."}');
+    }
+    const address = clientAddress(req, this.d.trustProxy);
+    const keys = [`user:${username}`, `addr:${address}`];
+    if (this.d.limiter.blocked(keys)) {
+      this.d.log.warn({ user: username, address }, 'login locked out');
+      throw new HttpError(429, 'too many failed logins; try again later');
+    }
+    const result = await this.d.login.check(username, password);
+    if (result === 'unavailable') throw new HttpError(503, 'the broker cannot be reached; try again later');
+    if (result === 'refused') {
+      this.d.limiter.fail(keys);
+      this.d.log.warn({ user: username, address }, 'login refused');
+      await sleep(this.d.failureDelayMs);
+      throw new HttpError(401, 'wrong username or password');
+    }
+    this.d.limiter.succeed([`user:${username}`]);
+    const session = this.d.sessions.create(username);
+    this.d.log.info({ user: username, address }, 'logged in');
+    sendJson(res, 200, await this.describe(session), {
+      'set-cookie': sessionCookie(session.id, this.d.ttlS, this.d.secureCookie),
+    });
+  }
+
+  async logout(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    await readJson(req);
+    this.d.sessions.delete(cookieOf(req));
+    sendJson(res, 200, { ok: true }, { 'set-cookie': sessionCookie('', 0, this.d.secureCookie) });
+  }
+
+  async me(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    sendJson(res, 200, await this.describe(this.session(req)));
+  }
+
+  private async describe(session: Session) {
+    return {
+      username: session.username,
+      expires: session.expires,
+      ws_url: this.d.wsUrl,
+      groups: await this.d.rights.groupsOf(session.username),
+    };
+  }
+
+  async history(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<void> {
+    const session = this.session(req);
+    const site = await this.site(session, params);
+    const range = params.get('range') ?? '24h';
+    if (!isRange(range)) throw new HttpError(400, `range: expected one of ${Object.keys(RANGES).join(', ')}`);
+    const series = await this.d.influx.seriesByRole(powerHistoryQuery(site, range));
+    sendJson(res, 200, { site, range, bucket: RANGES[range].bucket, unit: 'W', series });
+  }
+
+  async energy(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<void> {
+    const session = this.session(req);
+    const site = await this.site(session, params);
+    const daysText = params.get('days') ?? '7';
+    const days = /^\d{1,3}$/.test(daysText) ? Number(daysText) : Number.NaN;
+    if (!(days >= 1 && days <= MAX_DAYS)) throw new HttpError(400, `days: expected an integer from 1 to ${MAX_DAYS}`);
+    const series = await this.d.influx.seriesByRole(energyPerDayQuery(site, days, Date.now(), this.d.timeZone));
+    const rows = new Map<number, { day: string; start: number } & Record<string, number | string>>();
+    for (const [role, points] of Object.entries(series)) {
+      for (const [start, wh] of points) {
+        const row = rows.get(start) ?? { day: localDate(start, this.d.timeZone), start };
+        row[role] = wh;
+        rows.set(start, row);
+      }
+    }
+    const sorted = [...rows.values()].sort((a, b) => a.start - b.start);
+    sendJson(res, 200, { site, days: sorted, unit: 'Wh', timezone: this.d.timeZone });
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * InfluxQL for the portal's history views, over the influx sink's schema (measurement `reading`; tags
+ * site, meter, channel, role; fields such as power_w). User input never reaches a query unchecked: the
+ * site id must match the contract's id pattern (and the caller has checked the user's rights to it), the
+ * range is one of a fixed set, the day count an integer in bounds; the site is quoted and escaped anyway.
+ */
+import { ID_PATTERN, RESERVED_SITE_IDS } from '@wattbus/contract';
+import { isTimeZone, startOfLocalDay } from './local-day.js';
+
+const SITE_ID = new RegExp(ID_PATTERN);
+const RESERVED: readonly string[] = RESERVED_SITE_IDS;
+
+export const RANGES = {
+  '24h': { duration: '24h', bucket: '5m' },
+  '7d': { duration: '7d', bucket: '30m' },
+  '30d': { duration: '30d', bucket: '2h' },
+} as const;
+export type Range = keyof typeof RANGES;
+
+export const MAX_DAYS = 90;
+
+export function isSiteId(value: unknown): value is string {
+  return typeof value === 'string' && SITE_ID.test(value) && !RESERVED.includes(value);
+}
+
+export function isRange(value: unknown): value is Range {
+  return typeof value === 'string' && Object.hasOwn(RANGES, value);
+}
+
+/** An InfluxQL string literal. */
+function literal(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function siteLiteral(site: string): string {
+  if (!isSiteId(site)) throw new RangeError(`invalid site id ${JSON.stringify(site)}`);
+  return literal(site);
+}
+
+/**
+ * Mean power per bucket and role over the range: each channel is averaged over the bucket first, then the
+ * channels of a role are added up (averaging all points of a role together would average channels).
+ */
+export function powerHistoryQuery(site: string, range: Range): string {
+  const { duration, bucket } = RANGES[range];
+  const where = `"site" = ${siteLiteral(site)} AND time > now() - ${duration}`;
+  return (
+    `SELECT sum("p") AS "power_w" FROM (SELECT mean("power_w") AS "p" FROM "reading" WHERE ${where} ` +
+    `GROUP BY time(${bucket}), "meter", "channel", "role") WHERE time > now() - ${duration} ` +
+    `GROUP BY time(${bucket}), "role" fill(none)`
+  );
+}
+
+/**
+ * Energy per day and role over the last `days` days (today so far included), days being those of the
+ * households' time zone: the time integral of power_w per channel (Wh), added up per role. It works for
+ * every meter, including those without an energy index.
+ */
+export function energyPerDayQuery(site: string, days: number, nowMs: number, timeZone: string): string {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) throw new RangeError(`invalid day count ${days}`);
+  if (!isTimeZone(timeZone)) throw new RangeError(`invalid time zone ${JSON.stringify(timeZone)}`);
+  const start = `${startOfLocalDay(nowMs, timeZone, days - 1)}ms`;
+  const where = `"site" = ${siteLiteral(site)} AND time >= ${start}`;
+  // Days start at local midnight (DST-aware) with tz(); UTC needs no clause.
+  const tz = timeZone === 'UTC' ? '' : ` tz(${literal(timeZone)})`;
+  return (
+    `SELECT sum("e") AS "energy_wh" FROM (SELECT integral("power_w", 1h) AS "e" FROM "reading" WHERE ${where} ` +
+    `GROUP BY time(1d), "meter", "channel", "role"${tz}) WHERE time >= ${start} GROUP BY time(1d), "role" ` +
+    `fill(none)${tz}`
+  );
+}

@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+import { Api } from './api.js';
+import { BrokerLogin } from './broker-login.js';
+import type { PortalConfig } from './config.js';
+import { InfluxClient } from './influx-client.js';
+import { LoginLimiter } from './login-limiter.js';
+import { Rights } from './rights.js';
+import { PortalServer } from './server.js';
+import { Sessions } from './sessions.js';
+import { loadStaticFiles } from './static-files.js';
+
+/** Wires the portal together, starts listening, and returns how to stop it. */
+export async function startPortal(config: PortalConfig, log: Logger): Promise<() => Promise<void>> {
+  const rights = new Rights(config.acl_file, config.groups, log);
+  await rights.load();
+  const api = new Api({
+    sessions: new Sessions(config.session.ttl_s * 1000),
+    rights,
+    login: new BrokerLogin({
+      url: config.broker.url,
+      connectTimeoutMs: config.broker.connect_timeout_ms,
+      ...(config.broker.ca !== undefined && { ca: config.broker.ca }),
+    }),
+    limiter: new LoginLimiter(config.login.max_failures, config.login.window_s * 1000),
+    influx: new InfluxClient(config.influx),
+    log,
+    wsUrl: config.broker.ws_url,
+    ttlS: config.session.ttl_s,
+    secureCookie: config.session.secure_cookie,
+    failureDelayMs: config.login.failure_delay_ms,
+    trustProxy: config.login.trust_proxy,
+    timeZone: config.timezone,
+  });
+  const server = new PortalServer(api, await loadStaticFiles(), config.broker.ws_url, log);
+  const address = await server.listen(config.listen.host, config.listen.port);
+  log.info(
+    { host: address.address, port: address.port, url: `http://${address.address}:${address.port}/` },
+    'portal listening',
+  );
+  return () => server.close();
+}

@@ -1,0 +1,378 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { topics } from '@wattbus/contract';
+import { toLines } from '@wattbus/sinks';
+import {
+  type ChromiumProfile,
+  chromiumProfile,
+  freePort,
+  type InfluxdHandle,
+  type ProcessHandle,
+  REPO_ROOT,
+  startApp,
+  startInfluxd,
+  type TempDir,
+  tempDir,
+} from '@wattbus/testkit';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOfLocalDay } from '../src/local-day.js';
+import { alert, makePasswordFile, publishAs, reading } from './helpers.js';
+
+/**
+ * The portal end to end, with every part real: our broker app (Aedes) with a WebSocket listener, secured by
+ * a password file from the real mosquitto_passwd and the deployed ACL (deploy/mosquitto/acl); a real
+ * influxd seeded in the influx sink's own line protocol; the portal started from its CLI; Debian's Chromium
+ * driven by playwright-core.
+ */
+
+const DEPLOY_ACL = join(REPO_ROOT, 'deploy/mosquitto/acl');
+const SCREENSHOTS = join(REPO_ROOT, 'apps/portal/screenshots');
+const USERS = ['dash-martin', 'dash-lena', 'house-12', 'house-13', 'house-14', 'alerter'];
+const DAY = 86_400_000;
+
+const GROUPS = [
+  { id: 'tilleuls', caption: 'Rue des Tilleuls 12', sites: ['house-12', 'house-13'] },
+  { id: 'lena', caption: "Lena's house", sites: ['house-14'] },
+  // A group across households: each user sees it with only their own sites.
+  { id: 'coop', caption: 'Cooperative solar roofs', sites: ['house-12', 'house-14'] },
+];
+
+let tmp: TempDir;
+let passwords: Record<string, string>;
+let broker: ProcessHandle;
+let influxd: InfluxdHandle;
+let portal: ProcessHandle;
+let profile: ChromiumProfile;
+let context: BrowserContext;
+let mqttUrl: string;
+let portalUrl: string;
+let seq = 0;
+/** 00:00 UTC yesterday: house-12's history was measured from 10:00 to 12:00 that day. */
+const yesterday = Math.floor(Date.now() / DAY) * DAY - DAY;
+
+/** Two hours of house-12 at 1-minute intervals yesterday, and the last hour of house-13, as the sink writes them. */
+function seedLines(): string {
+  const rows = [];
+  for (let i = 0; i <= 120; i++) {
+    const ts = yesterday + 10 * 3_600_000 + i * 60_000;
+    rows.push(
+      reading('house-12', 'main', 'house', 'consumption', 1200, ts, i),
+      reading('house-12', 'pv', 'pv', 'production', -800, ts, i),
+      reading('house-12', 'main', 'grid', 'grid', 400, ts, i),
+    );
+  }
+  const now = Date.now();
+  for (let i = 1; i <= 60; i++)
+    rows.push(reading('house-13', 'main', 'house', 'consumption', 600, now - i * 60_000, i));
+  return toLines(rows);
+}
+
+async function publishPower(
+  site: string,
+  values: Array<[string, string, 'grid' | 'consumption' | 'production', number]>,
+) {
+  const ts = Date.now();
+  await publishAs(
+    mqttUrl,
+    site,
+    passwords[site] as string,
+    values.map(([meter, channel, role, power]) => ({
+      topic: topics.reading(site, meter),
+      payload: reading(site, meter, channel, role, power, ts, ++seq),
+    })),
+  );
+}
+
+async function publishAlert(site: string, rule: string, state: 'raised' | 'resolved', message: string) {
+  await publishAs(mqttUrl, 'alerter', passwords.alerter as string, [
+    { topic: topics.alert(site, rule), payload: alert(site, rule, state, message), retain: true },
+  ]);
+}
+
+async function logIn(page: Page, username: string): Promise<void> {
+  await page.goto(portalUrl);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(passwords[username] as string);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  // Readings are not retained: publish only once the page's own MQTT subscription is in place.
+  await page.locator('#live-status[data-state="online"]').waitFor();
+}
+
+/** Waits for the page to show a value (readings and answers arrive asynchronously); no time is asserted. */
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 100 });
+const text = (page: Page, selector: string) => page.locator(selector).textContent();
+const metric = (page: Page, scope: string, name: string) => text(page, `${scope} [data-metric="${name}"]`);
+
+/** fetch() from inside the page: the browser's own cookie, as an attacker with a session would do it. */
+const fetchStatus = (page: Page, path: string) => page.evaluate(async (p) => (await fetch(p)).status, path);
+
+beforeAll(async () => {
+  tmp = await tempDir('wattbus-portal-test-');
+  passwords = await makePasswordFile(tmp.path, USERS);
+  const [tcp, ws, http] = [await freePort(), await freePort(), await freePort()];
+  mqttUrl = `mqtt://127.0.0.1:${tcp}`;
+  portalUrl = `http://127.0.0.1:${http}/`;
+  [broker, influxd] = await Promise.all([
+    startApp('broker', {
+      listeners: { tcp: { host: '127.0.0.1', port: tcp }, ws: { host: '127.0.0.1', port: ws, path: '/mqtt' } },
+      auth: { allow_anonymous: false, password_file: join(tmp.path, 'passwd'), acl_file: DEPLOY_ACL },
+    }),
+    startInfluxd(),
+  ]);
+  await influxd.createDatabase('wattbus');
+  await influxd.write('wattbus', seedLines(), 'ms');
+  portal = await startApp('portal', {
+    listen: { host: '127.0.0.1', port: http },
+    broker: { url: mqttUrl, ws_url: `ws://127.0.0.1:${ws}/mqtt` },
+    acl_file: DEPLOY_ACL,
+    influx: { url: influxd.url, database: 'wattbus' },
+    timezone: 'Europe/Brussels',
+    groups: GROUPS,
+    session: { secure_cookie: false },
+    login: { failure_delay_ms: 0 },
+  });
+  // Retained alerts published before anyone looks: a raised one for each household, a resolved one.
+  await publishAlert('house-12', 'sign', 'raised', 'consumption below -50 W');
+  await publishAlert('house-14', 'missing-data', 'raised', 'no reading for 5 minutes');
+  await publishAlert('house-13', 'voltage', 'resolved', 'voltage back within 207–253 V');
+  profile = await chromiumProfile();
+  context = await chromium.launchPersistentContext(profile.userDataDir, {
+    executablePath: profile.executablePath,
+    args: profile.args,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+  });
+  await mkdir(SCREENSHOTS, { recursive: true });
+}, 90_000);
+
+afterAll(async () => {
+  await context?.close();
+  await profile?.cleanup();
+  await portal?.stop();
+  await broker?.stop();
+  await influxd?.stop();
+  await tmp?.cleanup();
+});
+
+describe('the portal API without a session', () => {
+  it('answers 401 to every data route, and 401 to a wrong password', async () => {
+    for (const path of ['api/me', 'api/history?site=house-12&range=24h', 'api/energy?site=house-12&days=7']) {
+      expect((await fetch(portalUrl + path)).status, path).toBe(401);
+    }
+    const login = (body: object, type = 'application/json') =>
+      fetch(`${portalUrl}api/login`, { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify(body) });
+    expect((await login({ username: 'dash-martin', password: 'wrong' })).status).toBe(401);
+    expect((await login({ username: 'nobody', password: 'x' })).status).toBe(401);
+    // A cross-site form cannot send JSON without a preflight: anything else is refused before the broker is asked.
+    expect((await login({ username: 'dash-martin', password: passwords['dash-martin'] }, 'text/plain')).status).toBe(
+      415,
+    );
+  });
+
+  it('gives a session cookie (HttpOnly, SameSite=Strict) for the right password; refuses cross-origin POSTs', async () => {
+    const body = JSON.stringify({ username: 'dash-lena', password: passwords['dash-lena'] });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${portalUrl}api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+    expect((await post({ origin: 'https://evil.example' })).status).toBe(403);
+    const res = await post({});
+    expect(res.status).toBe(200);
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^wattbus_portal=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    const me = await fetch(`${portalUrl}api/me`, { headers: { cookie: cookie.split(';')[0] as string } });
+    expect(await me.json()).toMatchObject({
+      username: 'dash-lena',
+      groups: [{ id: 'lena' }, { id: 'coop', sites: ['house-14'] }],
+    });
+  });
+
+  it('serves the page with a strict CSP and no referrer', async () => {
+    const res = await fetch(portalUrl);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect((await fetch(`${portalUrl}healthz`)).status).toBe(200);
+    expect((await fetch(`${portalUrl}../package.json`)).status).toBe(404);
+  });
+});
+
+describe('dash-martin (house-12 and house-13)', () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await context.newPage();
+    await logIn(page, 'dash-martin');
+  });
+
+  it('sees exactly the groups and sites the ACL lets him read, with their captions', async () => {
+    const groups = await page.locator('section.group').evaluateAll((sections) =>
+      sections.map((s) => ({
+        caption: s.querySelector('.caption')?.textContent,
+        sites: [...s.querySelectorAll('[data-site]')].map((c) => (c as HTMLElement).dataset.site),
+      })),
+    );
+    expect(groups).toEqual([
+      { caption: 'Rue des Tilleuls 12', sites: ['house-12', 'house-13'] },
+      { caption: 'Cooperative solar roofs', sites: ['house-12'] },
+    ]);
+    expect(await page.locator('body').textContent()).not.toContain('house-14');
+  });
+
+  it('shows live consumption, production, grid and self-consumption as readings arrive', async () => {
+    const S12 = '[data-group="tilleuls"] .site[data-site="house-12"]';
+    const S13 = '[data-group="tilleuls"] .site[data-site="house-13"]';
+    // Importing: 2.5 kW used, 2 kW from the panels, 500 W from the grid; all the production is used at home.
+    await publishPower('house-12', [
+      ['main', 'house', 'consumption', 2500],
+      ['pv', 'pv', 'production', -2000],
+      ['main', 'grid', 'grid', 500],
+    ]);
+    await poll(() => metric(page, S12, 'consumption')).toBe('2.50 kW');
+    expect(await metric(page, S12, 'production')).toBe('2.00 kW');
+    expect(await metric(page, S12, 'grid')).toBe('500 W import');
+    expect(await metric(page, S12, 'ratio')).toBe('100 %');
+
+    // Exporting: 3 kW produced, 2.3 kW used, 700 W exported: (3000 − 700) / 3000 = 77 % self-consumed.
+    await publishPower('house-12', [
+      ['main', 'house', 'consumption', 2300],
+      ['pv', 'pv', 'production', -3000],
+      ['main', 'grid', 'grid', -700],
+    ]);
+    await poll(() => metric(page, S12, 'grid')).toBe('700 W export');
+    expect(await metric(page, S12, 'consumption')).toBe('2.30 kW');
+    expect(await metric(page, S12, 'production')).toBe('3.00 kW');
+    expect(await metric(page, S12, 'ratio')).toBe('77 %');
+
+    // house-13 has a grid meter only: its consumption is the grid import.
+    await publishPower('house-13', [['main', 'grid', 'grid', 1000]]);
+    await poll(() => metric(page, S13, 'consumption')).toBe('1.00 kW');
+    const total = '[data-group-total="tilleuls"]';
+    expect(await metric(page, total, 'consumption')).toBe('3.30 kW');
+    expect(await metric(page, total, 'production')).toBe('3.00 kW');
+    expect(await metric(page, total, 'grid')).toBe('300 W import');
+    expect(await metric(page, total, 'ratio')).toBe('77 %');
+    // The cooperative group holds house-12 only, for him: its card and total show the same values.
+    expect(await metric(page, '[data-group="coop"] .site[data-site="house-12"]', 'ratio')).toBe('77 %');
+    expect(await metric(page, '[data-group-total="coop"]', 'consumption')).toBe('2.30 kW');
+    // The live chart draws one line per flow.
+    expect(await page.locator(`${S12} svg path.line`).count()).toBe(3);
+  });
+
+  it("lists his sites' open alerts (retained and live), not resolved ones or other households'", async () => {
+    await expect
+      .poll(() => page.locator('[data-alert]').evaluateAll((li) => li.map((l) => l.getAttribute('data-alert'))))
+      .toEqual(['house-12/sign']);
+    expect(await text(page, '[data-alert="house-12/sign"]')).toContain('consumption below -50 W');
+    await publishAlert('house-13', 'missing-data', 'raised', 'no reading from main/grid');
+    await poll(() => page.locator('[data-alert]').count()).toBe(2);
+    expect(await text(page, '[data-alert="house-13/missing-data"]')).toContain('no reading from main/grid');
+    await publishAlert('house-13', 'missing-data', 'resolved', 'readings are back');
+    await poll(() => page.locator('[data-alert]').count()).toBe(1);
+  });
+
+  it('shows history and energy per day from InfluxDB', async () => {
+    await page.locator('#history-site').selectOption('house-12');
+    await page.getByRole('button', { name: '7 days' }).click();
+    const avg = (role: string) => text(page, `#history-power tr[data-role="${role}"] td:nth-child(2)`);
+    await poll(() => avg('consumption')).toBe('1.20 kW');
+    expect(await avg('production')).toBe('800 W');
+    expect(await avg('grid')).toBe('400 W import');
+    // 10:00–12:00 UTC is 11:00–13:00 (or 12:00–14:00) in Brussels: the same calendar day.
+    const day = new Date(yesterday).toISOString().slice(0, 10);
+    const energy = () =>
+      page.locator(`#history-energy tr[data-day="${day}"] td`).evaluateAll((tds) => tds.map((td) => td.textContent));
+    // 2 h at 1.2 kW, 0.8 kW and 0.4 kW.
+    await poll(energy).toEqual(['2.40 kWh', '1.60 kWh', '0.80 kWh']);
+    // The day is Brussels' (timezone in the config): it starts at local midnight, not at 00:00 UTC.
+    const answer: { days: Array<{ day: string; start: number }> } = await page.evaluate(async () =>
+      (await fetch('/api/energy?site=house-12&days=7')).json(),
+    );
+    expect(answer.days.map((d) => [d.day, d.start])).toEqual([
+      [day, startOfLocalDay(yesterday + 12 * 3_600_000, 'Europe/Brussels')],
+    ]);
+    expect(answer.days[0]?.start).not.toBe(yesterday);
+
+    await page.locator('#history-site').selectOption('house-13');
+    await page.getByRole('button', { name: '24 h' }).click();
+    await poll(() => avg('consumption')).toBe('600 W');
+    await page.locator('#history-site').selectOption('house-12');
+    await page.getByRole('button', { name: '7 days' }).click();
+    await poll(() => avg('consumption')).toBe('1.20 kW');
+  });
+
+  it('looks right on a desktop and on a phone (screenshots)', async () => {
+    await page.screenshot({ path: join(SCREENSHOTS, 'desktop.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    // The history charts are drawn again at the phone's width.
+    await page.waitForFunction(() => {
+      const svgs = [...document.querySelectorAll<SVGSVGElement>('#history svg')];
+      return svgs.length === 2 && svgs.every((svg) => svg.viewBox.baseVal.width < 390);
+    });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('ends the session at logout', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.locator('#login-view').waitFor();
+    expect(await fetchStatus(page, '/api/me')).toBe(401);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await page.close();
+  });
+});
+
+describe("dash-lena (house-14) and dash-martin's sites", () => {
+  let page: Page;
+  beforeAll(async () => {
+    await context.clearCookies();
+    page = await context.newPage();
+    await logIn(page, 'dash-lena');
+  });
+
+  it('does not list them on the page', async () => {
+    const captions = await page.locator('section.group .caption').allTextContents();
+    expect(captions).toEqual(["Lena's house", 'Cooperative solar roofs']);
+    expect(await page.locator('[data-site]').evaluateAll((c) => c.map((e) => e.getAttribute('data-site')))).toEqual([
+      'house-14',
+      'house-14',
+    ]);
+    const body = await page.locator('body').textContent();
+    expect(body).not.toContain('house-12');
+    expect(body).not.toContain('house-13');
+    await expect
+      .poll(() => page.locator('[data-alert]').evaluateAll((li) => li.map((l) => l.getAttribute('data-alert'))))
+      .toEqual(['house-14/missing-data']);
+    expect(await page.locator('#history-site option').allTextContents()).toEqual(['house-14']);
+  });
+
+  it('refuses them through the API (403), and checks the site id (400), with her session', async () => {
+    expect(await fetchStatus(page, '/api/history?site=house-14&range=24h')).toBe(200);
+    expect(await fetchStatus(page, '/api/history?site=house-12&range=24h')).toBe(403);
+    expect(await fetchStatus(page, '/api/energy?site=house-13&days=7')).toBe(403);
+    expect(await fetchStatus(page, `/api/history?site=${encodeURIComponent("house-14' OR site='house-12")}`)).toBe(400);
+    expect(await fetchStatus(page, '/api/history?site=house-14&range=1y')).toBe(400);
+    expect(await fetchStatus(page, '/api/energy?site=house-14&days=1000')).toBe(400);
+    const me: { groups: Array<{ sites: string[] }> } = await page.evaluate(async () => (await fetch('/api/me')).json());
+    expect(me.groups.flatMap((g: { sites: string[] }) => g.sites)).toEqual(['house-14', 'house-14']);
+  });
+});
+
+describe('failed logins', () => {
+  it('lock the address out after max_failures: then even the right password is refused (429)', async () => {
+    const login = (password: string) =>
+      fetch(`${portalUrl}api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'house-13', password }),
+      });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await login('wrong')).status);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    expect((await login(passwords['house-13'] as string)).status).toBe(429);
+  });
+});
