@@ -1,6 +1,6 @@
 import { filters, parseTopic, validateInfo } from '@wattbus/contract';
 import { connectMqtt, type MqttConnection } from '@wattbus/mqtt';
-import type { SinkContext } from '@wattbus/sinks';
+import { NO_SITE_TAGS, type SinkContext } from '@wattbus/sinks';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 
@@ -27,11 +27,11 @@ export class SiteDirectory implements SinkContext {
     private readonly mqtt: MqttConnection,
     private readonly clientId: string,
     private readonly log: Logger,
-    private readonly options: SiteDirectoryOptions = { settleMs: 300, maxWaitMs: 5_000 },
+    private readonly options: SiteDirectoryOptions = { settleMs: 150, maxWaitMs: 5_000 },
   ) {}
 
   siteTags(site: string): Readonly<Record<string, string>> {
-    return this.tags.get(site) ?? {};
+    return this.tags.get(site) ?? NO_SITE_TAGS;
   }
 
   get size(): number {
@@ -77,8 +77,8 @@ export class SiteDirectory implements SinkContext {
       checked = { ok: false, errors: ['not JSON'] };
     }
     // A bad info keeps the site's previous tags: its series do not change because of it. The alerter dead-letters it.
-    if (!checked.ok) return this.log.warn({ site, errors: checked.errors.slice(0, 3) }, 'unusable site info ignored');
-    this.tags.set(site, checked.value.tags ?? {});
+    if (checked.ok) this.tags.set(site, checked.value.tags ?? NO_SITE_TAGS);
+    else this.log.warn({ site, errors: checked.errors.slice(0, 3) }, 'unusable site info ignored');
   }
 
   async stop(): Promise<void> {

@@ -19,12 +19,18 @@ export interface Sink {
 
 /** What the worker knows beyond the readings, for sinks that write it alongside them. */
 export interface SinkContext {
-  /** The tags of the site's retained `info` message (city, postcode…); {} while unknown. */
+  /**
+   * The tags of the site's retained `info` message (city, postcode…); NO_SITE_TAGS while unknown. The same
+   * object until the site's info changes, so sinks may cache what they derive from it.
+   */
   siteTags(site: string): Readonly<Record<string, string>>;
 }
 
+/** No tags: what `siteTags` returns for a site it does not know. */
+export const NO_SITE_TAGS: Readonly<Record<string, string>> = Object.freeze({});
+
 /** A context that knows no site: points carry only the readings' own tags. */
-export const NO_SITE_INFO: SinkContext = { siteTags: () => ({}) };
+export const NO_SITE_INFO: SinkContext = { siteTags: () => NO_SITE_TAGS };
 
 export interface SinkDefinition<S extends TSchema = TSchema> {
   name: string;

@@ -7,7 +7,12 @@ export const MEASUREMENT = 'reading';
 // Line protocol escapes commas, equals signs and spaces in tag keys, tag values and field keys with a
 // backslash; a backslash before any other character stays literal. Line protocol cannot carry a newline,
 // so newlines become spaces, and a trailing backslash (which would escape the separator after it) is dropped.
-const escapeKey = (s: string) => s.replace(/\r?\n/g, ' ').replace(/\\+$/, '').replace(/[,= ]/g, '\\$&');
+// Almost nothing needs escaping (ids and value names cannot), so one test skips the replacements.
+const SPECIAL = /[,= \\\r\n]/;
+const escapeKey = (s: string) =>
+  SPECIAL.test(s) ? s.replace(/\r?\n/g, ' ').replace(/\\+$/, '').replace(/[,= ]/g, '\\$&') : s;
+
+const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * One reading as one line of InfluxDB line protocol, timestamp in ms (write with `precision=ms`).
@@ -19,26 +24,34 @@ const escapeKey = (s: string) => s.replace(/\r?\n/g, ' ').replace(/\\+$/, '').re
  *   between integer and float; `seq` as an integer field.
  * - series + timestamp identify the reading, so writing it twice overwrites it: writes are idempotent.
  */
-export function toLine(reading: Reading, extraTags: Readonly<Record<string, string>> = {}): string {
-  const tags: Record<string, string> = {
-    ...extraTags,
-    ...reading.labels,
-    site: reading.site,
-    meter: reading.meter,
-    channel: reading.channel,
-    role: reading.role,
-  };
-  let line = MEASUREMENT;
-  for (const key of Object.keys(tags).sort()) {
-    const value = tags[key];
-    if (value) line += `,${escapeKey(key)}=${escapeKey(value)}`;
-  }
-  let first = true;
-  for (const [key, value] of Object.entries(reading.values)) {
-    line += `${first ? ' ' : ','}${escapeKey(key)}=${formatFloat(value)}`;
-    first = false;
+export function toLine(reading: Reading, extraTags: Readonly<Record<string, string>> = NO_TAGS): string {
+  let line = `${MEASUREMENT}${tagSet(reading, extraTags)}`;
+  let separator = ' ';
+  for (const key in reading.values) {
+    line += `${separator}${escapeKey(key)}=${formatFloat(reading.values[key as keyof Reading['values']] as number)}`;
+    separator = ',';
   }
   return `${line},seq=${reading.seq}i ${reading.ts}`;
+}
+
+/** `,key=value…` sorted by key; the common case (no labels, no extra tags) needs no sorting. */
+function tagSet(reading: Reading, extraTags: Readonly<Record<string, string>>): string {
+  const { site, meter, channel, role, labels } = reading;
+  if (isEmpty(labels) && isEmpty(extraTags)) {
+    return `,channel=${escapeKey(channel)},meter=${escapeKey(meter)},role=${escapeKey(role)},site=${escapeKey(site)}`;
+  }
+  const tags: Record<string, string> = { ...extraTags, ...labels, site, meter, channel, role };
+  let set = '';
+  for (const key of Object.keys(tags).sort()) {
+    const value = tags[key];
+    if (value) set += `,${escapeKey(key)}=${escapeKey(value)}`;
+  }
+  return set;
+}
+
+function isEmpty(record: Readonly<Record<string, string>> | undefined): boolean {
+  for (const _ in record) return false;
+  return true;
 }
 
 function formatFloat(n: number): string {
@@ -50,19 +63,23 @@ export function toLines(batch: readonly Reading[], tagsFor?: (r: Reading) => Rea
   return batch.map((r) => toLine(r, tagsFor?.(r))).join('\n');
 }
 
-/** The `keys` of a site's info tags that it has, for `toLines`. */
+/** The `keys` of a site's info tags that it has, for `toLines`; picked once per site and info. */
 export function siteTagsFor(
   context: SinkContext,
   keys: readonly string[],
 ): ((r: Reading) => Readonly<Record<string, string>>) | undefined {
   if (keys.length === 0) return undefined;
+  const picked = new Map<string, { from: Readonly<Record<string, string>>; tags: Readonly<Record<string, string>> }>();
   return (r) => {
     const all = context.siteTags(r.site);
-    const picked: Record<string, string> = {};
+    const cached = picked.get(r.site);
+    if (cached?.from === all) return cached.tags;
+    const tags: Record<string, string> = {};
     for (const key of keys) {
       const value = all[key];
-      if (value !== undefined) picked[key] = value;
+      if (value !== undefined) tags[key] = value;
     }
-    return picked;
+    picked.set(r.site, { from: all, tags });
+    return tags;
   };
 }
