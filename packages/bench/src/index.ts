@@ -1,0 +1,3 @@
+export * from './consumers.js';
+export * from './latency.js';
+export * from './node-red.js';
