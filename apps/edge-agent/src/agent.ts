@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { AgentConfig } from './config.js';
 import { discoveryMessages } from './home-assistant.js';
 import { MeterPoller } from './meter-poller.js';
-import { DiskQueue } from './queue/disk-queue.js';
+import { DiskQueue, seqKey } from './queue/disk-queue.js';
 import { QueuePublisher } from './queue/publisher.js';
 import { healthMessage, infoMessage, statusMessage } from './site-messages.js';
 
@@ -101,11 +101,16 @@ export class EdgeAgent {
   private enqueue(readings: Reading[], meter: string, checkpoint: DriverCheckpoint | undefined): void {
     const messages = readings.map((r) => ({ topic: topics.reading(r.site, r.meter), payload: JSON.stringify(r) }));
     const checkpoints = new Map(checkpoint === undefined ? [] : [[meter, checkpoint]]);
+    const seqs = new Map<string, number>();
+    for (const r of readings) {
+      const key = seqKey(r.meter, r.channel);
+      seqs.set(key, Math.max(seqs.get(key) ?? 0, r.seq));
+    }
     this.enqueueChain = this.enqueueChain.then(async () => {
       const queue = this.queue as DiskQueue;
       const droppedBefore = queue.dropped;
       try {
-        const queued = await queue.enqueue(messages, Date.now(), checkpoints);
+        const queued = await queue.enqueue(messages, Date.now(), { seqs, checkpoints });
         this.stats.queued += queued.length;
         this.publisher?.offer(queued);
       } catch (err) {

@@ -17,7 +17,12 @@ describe('DiskQueue', () => {
   it('keeps messages and seq counters across a reopen, in order', async () => {
     const q = await DiskQueue.open(dir.path, LIMITS);
     expect([q.nextSeq('main', 'grid'), q.nextSeq('main', 'grid'), q.nextSeq('main', 'pv')]).toEqual([1, 2, 1]);
-    await q.enqueue(msgs(3), 1000);
+    await q.enqueue(msgs(3), 1000, {
+      seqs: new Map([
+        ['main/grid', 2],
+        ['main/pv', 1],
+      ]),
+    });
     await q.close();
 
     const again = await DiskQueue.open(dir.path, LIMITS);
@@ -35,12 +40,27 @@ describe('DiskQueue', () => {
     await again.close();
   });
 
+  it('persists only the seqs of readings it stored: a seq handed out for a reading lost in a crash comes again', async () => {
+    const q = await DiskQueue.open(dir.path, LIMITS);
+    const a = q.nextSeq('a', 'grid');
+    await q.enqueue(msgs(1), 1000, { seqs: new Map([['a/grid', a]]) });
+    q.nextSeq('a', 'grid'); // meter a's next poll, not yet written…
+    const b = q.nextSeq('b', 'grid');
+    await q.enqueue(msgs(1, 1), 1000, { seqs: new Map([['b/grid', b]]) }); // …when meter b's readings are
+    await q.close(); // the crash
+
+    const again = await DiskQueue.open(dir.path, LIMITS);
+    expect(again.nextSeq('a', 'grid')).toBe(2); // no gap in a's stored seqs
+    expect(again.nextSeq('b', 'grid')).toBe(2);
+    await again.close();
+  });
+
   it("keeps each meter's latest driver checkpoint across a reopen, written with its readings", async () => {
     const q = await DiskQueue.open(dir.path, LIMITS);
     expect(q.savedCheckpoint('egauge')).toBeUndefined();
-    await q.enqueue(msgs(1), 1000, new Map([['egauge', { last_ts: 100 }]]));
-    await q.enqueue(msgs(1, 1), 1000, new Map([['egauge', { last_ts: 160 }]]));
-    await q.enqueue(msgs(1, 2), 1000, new Map([['other', [1, 'two']]]));
+    await q.enqueue(msgs(1), 1000, { checkpoints: new Map([['egauge', { last_ts: 100 }]]) });
+    await q.enqueue(msgs(1, 1), 1000, { checkpoints: new Map([['egauge', { last_ts: 160 }]]) });
+    await q.enqueue(msgs(1, 2), 1000, { checkpoints: new Map([['other', [1, 'two']]]) });
     await q.close();
 
     const again = await DiskQueue.open(dir.path, LIMITS);
@@ -69,9 +89,12 @@ describe('DiskQueue', () => {
     const q = await DiskQueue.open(dir.path, { ...LIMITS, maxMessages: 5 });
     const first = await q.enqueue(msgs(3));
     q.markSent((first[0] as { key: string }).key); // in flight: never dropped
+    const told: string[] = [];
+    q.onDrop((keys) => told.push(...keys));
     await q.enqueue(msgs(4, 3));
     expect(q.depth).toBe(5);
     expect(q.dropped).toBe(2);
+    expect(told).toEqual([first[1]?.key, first[2]?.key]); // whoever holds them is told before they go
     expect((await q.read(undefined, 10)).map((m) => m.payload)).toEqual(['m0', 'm3', 'm4', 'm5', 'm6']);
     await q.close();
     const again = await DiskQueue.open(dir.path, LIMITS);

@@ -16,6 +16,16 @@ export interface QueueLimits {
   maxAgeMs: number;
 }
 
+/** What a batch of readings moves forward, stored in the same fsynced write as the readings. */
+export interface EnqueueState {
+  /** `meter/channel` (seqKey) → the seq of the batch's newest reading of that channel. */
+  seqs?: ReadonlyMap<string, number>;
+  /** meter → its driver's checkpoint as of these readings. */
+  checkpoints?: ReadonlyMap<string, unknown>;
+}
+
+export const seqKey = (meter: string, channel: string) => `${meter}/${channel}`;
+
 export class QueueError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -42,6 +52,9 @@ export class DiskQueue {
   private droppedTotal = 0;
   private readonly seqs = new Map<string, number>();
   private readonly checkpoints = new Map<string, unknown>();
+  /** Keys being deleted by a limit: never handed out again, even by a read racing the delete. */
+  private readonly dropping = new Set<string>();
+  private readonly dropListeners: Array<(keys: readonly string[]) => void> = [];
   private pendingDeletes: string[] = [];
   /** Handed to the publisher and not yet acknowledged: never dropped, counted once. */
   private readonly sent = new Set<string>();
@@ -93,9 +106,13 @@ export class DiskQueue {
     return this.droppedTotal;
   }
 
-  /** The next seq of (meter, channel); it is persisted by the `enqueue` that carries the reading. */
+  /**
+   * The next seq of (meter, channel). Only the `enqueue` carrying the reading persists it: a seq handed out
+   * for a reading that never reached the queue (a crash in between) is handed out again after a restart,
+   * so a channel's stored seqs have no gaps.
+   */
   nextSeq(meter: string, channel: string): number {
-    const key = `${meter}/${channel}`;
+    const key = seqKey(meter, channel);
     const seq = (this.seqs.get(key) ?? 0) + 1;
     this.seqs.set(key, seq);
     return seq;
@@ -106,14 +123,11 @@ export class DiskQueue {
     return this.checkpoints.get(meter);
   }
 
-  /**
-   * Durably stores the messages, the current seq counters and the drivers' checkpoints as of these readings
-   * (by meter id), in one fsynced batch.
-   */
+  /** Durably stores the messages with the seq counters and driver checkpoints they move forward, in one fsynced batch. */
   async enqueue(
     messages: ReadonlyArray<{ topic: string; payload: string }>,
     now = Date.now(),
-    checkpoints: ReadonlyMap<string, unknown> = new Map(),
+    { seqs = new Map(), checkpoints = new Map() }: EnqueueState = {},
   ): Promise<QueuedMessage[]> {
     const queued = messages.map((m) => ({ key: keyOf(this.next++), topic: m.topic, payload: m.payload, at: now }));
     const ops = [
@@ -122,7 +136,7 @@ export class DiskQueue {
         key: q.key,
         value: JSON.stringify({ t: q.topic, p: q.payload, at: q.at }),
       })),
-      ...[...this.seqs].map(([k, v]) => ({ type: 'put' as const, key: `${SEQ}${k}`, value: String(v) })),
+      ...[...seqs].map(([k, v]) => ({ type: 'put' as const, key: `${SEQ}${k}`, value: String(v) })),
       ...[...checkpoints].map(([k, v]) => ({
         type: 'put' as const,
         key: `${CHECKPOINT}${k}`,
@@ -146,6 +160,7 @@ export class DiskQueue {
   async read(afterKey: string | undefined, limit: number): Promise<QueuedMessage[]> {
     const out: QueuedMessage[] = [];
     for await (const [key, value] of this.db.iterator({ gt: afterKey ?? Q, lt: Q_END, limit })) {
+      if (this.dropping.has(key)) continue;
       const { t, p, at } = JSON.parse(value) as { t: string; p: string; at: number };
       out.push({ key, topic: t, payload: p, at });
     }
@@ -201,14 +216,27 @@ export class DiskQueue {
     return this.drop(keys);
   }
 
-  private async drop(keys: string[]): Promise<string[]> {
+  /** Called with the keys a limit drops, before they are deleted: whoever holds them must not send them. */
+  onDrop(listener: (keys: readonly string[]) => void): void {
+    this.dropListeners.push(listener);
+  }
+
+  private async drop(candidates: string[]): Promise<string[]> {
+    // Sent meanwhile (the scan for candidates awaited): the broker may have it already, so it is not dropped.
+    const keys = candidates.filter((key) => !this.sent.has(key) && !this.dropping.has(key));
     if (keys.length === 0) return keys;
+    for (const key of keys) this.dropping.add(key);
+    for (const listener of this.dropListeners) listener(keys);
     this.droppedTotal += keys.length;
     this.count -= keys.length;
-    await this.db.batch([
-      ...keys.map((key) => ({ type: 'del' as const, key })),
-      { type: 'put' as const, key: DROPPED, value: String(this.droppedTotal) },
-    ]);
+    try {
+      await this.db.batch([
+        ...keys.map((key) => ({ type: 'del' as const, key })),
+        { type: 'put' as const, key: DROPPED, value: String(this.droppedTotal) },
+      ]);
+    } finally {
+      for (const key of keys) this.dropping.delete(key);
+    }
     return keys;
   }
 

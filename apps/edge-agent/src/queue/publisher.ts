@@ -40,6 +40,18 @@ export class QueuePublisher {
     this.maxLive = options.maxLive ?? 5000;
     this.fetchSize = options.fetchSize ?? 1000;
     client.on('connect', () => this.pump());
+    queue.onDrop((keys) => this.forget(keys));
+  }
+
+  /** Readings the queue's limits dropped: they must not go out any more (they are counted as dropped). */
+  private forget(keys: readonly string[]): void {
+    const gone = new Set(keys);
+    const keep = (m: QueuedMessage) => !gone.has(m.key);
+    if (this.live.some((m) => gone.has(m.key))) {
+      this.live.splice(0, this.live.length, ...this.live.filter(keep));
+      for (const key of keys) this.liveKeys.delete(key);
+    }
+    this.backlog = this.backlog.filter(keep);
   }
 
   /** Messages just enqueued. */
