@@ -34,3 +34,28 @@ export async function freePort(): Promise<number> {
   }
   throw new Error('freePort: could not find an unused port after 50 attempts');
 }
+
+function probePort(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Like freePort(), but below Linux's ephemeral range (32768–60999): for a server a test stops and starts
+ * again on the same port. A port from freePort() is an ephemeral one, so while its server is down any
+ * outgoing connection on the machine may get it as its local port, and the restart fails with EADDRINUSE.
+ */
+export async function stablePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port); // before the await, so concurrent calls cannot pick it too
+    if (await probePort(port)) return port;
+    handedOut.delete(port);
+  }
+  throw new Error('stablePort: could not find an unused port in 20000–31999 after 100 attempts');
+}

@@ -1,13 +1,14 @@
 export { type AedesHandle, startAedes } from './aedes.js';
 export { type ChromiumProfile, chromiumProfile } from './chromium.js';
 export { onProcessExit } from './cleanup.js';
-export { freePort } from './free-port.js';
+export { freePort, stablePort } from './free-port.js';
 export { readStoredReadings, type StoredReading } from './influx-readings.js';
 export {
   type InfluxdHandle,
   type InfluxResult,
   type InfluxSeries,
   type QueryOptions,
+  type StartInfluxdOptions,
   startInfluxd,
 } from './influxd.js';
 export { type MosquittoHandle, type StartMosquittoOptions, startMosquitto } from './mosquitto.js';

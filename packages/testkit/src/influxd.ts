@@ -109,8 +109,14 @@ async function pingOnce(url: string): Promise<boolean> {
   return res.status === 204;
 }
 
+export interface StartInfluxdOptions {
+  /** HTTP and RPC ports on 127.0.0.1 (e.g. from stablePort(), for restarts). Default: free ports. */
+  httpPort?: number;
+  rpcPort?: number;
+}
+
 /** Starts a real influxd (InfluxDB 1.x) on 127.0.0.1 with its own ports and temp dir. */
-export async function startInfluxd(): Promise<InfluxdHandle> {
+export async function startInfluxd(options: StartInfluxdOptions = {}): Promise<InfluxdHandle> {
   const bin = requireBinary('influxd');
   const tmp = await tempDir('wattbus-influxd-');
   const dir = tmp.path;
@@ -151,15 +157,16 @@ export async function startInfluxd(): Promise<InfluxdHandle> {
     return handle;
   };
 
-  let httpPort = await freePort();
-  let rpcPort = await freePort();
+  const chosen = options.httpPort !== undefined || options.rpcPort !== undefined;
+  let httpPort = options.httpPort ?? (await freePort());
+  let rpcPort = options.rpcPort ?? (await freePort());
   let current: ProcessHandle;
   for (let attempt = 1; ; attempt++) {
     try {
       current = await launch(httpPort, rpcPort);
       break;
     } catch (err) {
-      if (!/address already in use/i.test((err as Error).message) || attempt >= 3) {
+      if (chosen || !/address already in use/i.test((err as Error).message) || attempt >= 3) {
         await tmp.cleanup();
         throw err;
       }

@@ -54,6 +54,8 @@ export class DiskQueue {
   private readonly checkpoints = new Map<string, unknown>();
   /** Keys being deleted by a limit: never handed out again, even by a read racing the delete. */
   private readonly dropping = new Set<string>();
+  /** One set per limit scan running: keys acknowledged meanwhile, which that scan must not count as dropped. */
+  private readonly ackedDuringScans = new Set<Set<string>>();
   private readonly dropListeners: Array<(keys: readonly string[]) => void> = [];
   private pendingDeletes: string[] = [];
   /** Handed to the publisher and not yet acknowledged: never dropped, counted once. */
@@ -181,6 +183,7 @@ export class DiskQueue {
   /** The broker has it: remove it. Deletes are grouped; losing them in a crash only means a resend. */
   ack(key: string): void {
     if (!this.sent.delete(key)) return;
+    for (const acked of this.ackedDuringScans) acked.add(key);
     this.pendingDeletes.push(key);
     this.count--;
     this.deleteTimer ??= setTimeout(() => void this.flushDeletes(), 100);
@@ -196,24 +199,35 @@ export class DiskQueue {
 
   /** Drops the oldest `n` messages (not yet acknowledged), counting them. Returns their keys. */
   async dropOldest(n: number): Promise<string[]> {
-    const keys: string[] = [];
-    const pending = new Set(this.pendingDeletes);
-    for await (const key of this.db.keys({ gte: Q, lt: Q_END })) {
-      if (keys.length >= n) break;
-      if (!pending.has(key) && !this.sent.has(key)) keys.push(key);
-    }
-    return this.drop(keys);
+    return this.scanAndDrop(async (keys, pending) => {
+      for await (const key of this.db.keys({ gte: Q, lt: Q_END })) {
+        if (keys.length >= n) break;
+        if (!pending.has(key) && !this.sent.has(key)) keys.push(key);
+      }
+    });
   }
 
   /** Drops messages older than the age limit. */
   async dropExpired(now = Date.now()): Promise<string[]> {
+    return this.scanAndDrop(async (keys, pending) => {
+      for await (const [key, value] of this.db.iterator({ gte: Q, lt: Q_END })) {
+        if ((JSON.parse(value) as { at: number }).at > now - this.limits.maxAgeMs) break;
+        if (!pending.has(key) && !this.sent.has(key)) keys.push(key);
+      }
+    });
+  }
+
+  /** Runs a scan for keys to drop, then drops those still unsent (the scan awaits: the publisher goes on). */
+  private async scanAndDrop(scan: (keys: string[], pending: ReadonlySet<string>) => Promise<void>): Promise<string[]> {
     const keys: string[] = [];
-    const pending = new Set(this.pendingDeletes);
-    for await (const [key, value] of this.db.iterator({ gte: Q, lt: Q_END })) {
-      if ((JSON.parse(value) as { at: number }).at > now - this.limits.maxAgeMs) break;
-      if (!pending.has(key) && !this.sent.has(key)) keys.push(key);
+    const acked = new Set<string>();
+    this.ackedDuringScans.add(acked);
+    try {
+      await scan(keys, new Set(this.pendingDeletes));
+    } finally {
+      this.ackedDuringScans.delete(acked);
     }
-    return this.drop(keys);
+    return this.drop(keys.filter((key) => !acked.has(key)));
   }
 
   /** Called with the keys a limit drops, before they are deleted: whoever holds them must not send them. */
