@@ -17,6 +17,10 @@ describe('validateReading', () => {
   it('names the path of a string in values', () => {
     const reading = { ...exampleReading(), values: { power_w: '12' } };
     expect(errorsOf(reading)).toEqual(['values.power_w: expected number, got "12"']);
+    // 1e400 in a payload parses as Infinity: say so, not "null"
+    expect(errorsOf(JSON.parse(JSON.stringify(reading).replace('"12"', '1e400')))).toEqual([
+      'values.power_w: expected number, got Infinity',
+    ]);
   });
 
   it('reports a missing ts', () => {

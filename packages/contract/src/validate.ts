@@ -24,6 +24,8 @@ function pathOf(instancePath: string, extra?: string): string {
 }
 
 function show(value: unknown): string {
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify would print as null
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
