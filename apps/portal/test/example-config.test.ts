@@ -23,3 +23,18 @@ it('deploy/examples/portal.yaml is valid, with defaults applied', () => {
   expect(config.acl_file).toBe('/etc/wattbus/mosquitto/acl');
   expect(config.timezone).toBe('Europe/Brussels');
 });
+
+it('deploy/docker/config/portal.yaml (the compose service) is valid with the variables compose passes', () => {
+  const config = loadConfig(join(REPO_ROOT, 'deploy/docker/config/portal.yaml'), PortalConfigSchema, {
+    env: {
+      PORTAL_BROKER_WS_URL: 'wss://mqtt.example.org:8081/mqtt',
+      PORTAL_TIMEZONE: 'Europe/Brussels',
+      INFLUX_DB: 'wattbus',
+      INFLUX_READ_PASSWORD: 'secret',
+    },
+  });
+  expect(config.broker.url).toBe('mqtt://mqtt:1883');
+  expect(config.influx.url).toBe('http://influxdb:8086');
+  expect(config.listen).toEqual({ host: '0.0.0.0', port: 8090 });
+  expect(config.acl_file).toBe('/etc/wattbus/mosquitto/acl');
+});
