@@ -11,7 +11,13 @@ it('deploy/examples/sink-worker.yaml is valid, with defaults applied', () => {
   expect(config.mqtt).toMatchObject({ password: 'secret', protocol_version: 4, reject_unauthorized: true });
   expect(config.sinks).toEqual({
     file: { dir: '/var/lib/wattbus/readings', formats: ['jsonl', 'csv'], fsync: true },
-    influx: { url: 'http://127.0.0.1:8086', database: 'wattbus', create_database: true, timeout_ms: 10_000 },
+    influx: {
+      url: 'http://127.0.0.1:8086',
+      database: 'wattbus',
+      create_database: true,
+      timeout_ms: 10_000,
+      site_tags: ['city', 'postcode'],
+    },
   });
   expect(config.max_payload_bytes).toBe(65_536);
 });
