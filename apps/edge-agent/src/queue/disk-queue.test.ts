@@ -85,17 +85,19 @@ describe('DiskQueue', () => {
     await again.close();
   });
 
-  it('drops the oldest unsent messages past the limit, counts them, and keeps the count across a reopen', async () => {
+  it('drops the oldest messages past the limit, never one in flight nor a newer one in its place', async () => {
     const q = await DiskQueue.open(dir.path, { ...LIMITS, maxMessages: 5 });
     const first = await q.enqueue(msgs(3));
-    q.markSent((first[0] as { key: string }).key); // in flight: never dropped
+    q.markSent((first[0] as { key: string }).key); // in flight: never dropped, and leaves on its PUBACK
     const told: string[] = [];
     q.onDrop((keys) => told.push(...keys));
-    await q.enqueue(msgs(4, 3));
-    expect(q.depth).toBe(5);
-    expect(q.dropped).toBe(2);
-    expect(told).toEqual([first[1]?.key, first[2]?.key]); // whoever holds them is told before they go
-    expect((await q.read(undefined, 10)).map((m) => m.payload)).toEqual(['m0', 'm3', 'm4', 'm5', 'm6']);
+    await q.enqueue(msgs(4, 3)); // 7 queued, 2 over: of the oldest two, only m1 is not in flight
+    expect(q.depth).toBe(6);
+    expect(q.dropped).toBe(1);
+    expect(told).toEqual([first[1]?.key]); // whoever holds them is told before they go
+    expect((await q.read(undefined, 10)).map((m) => m.payload)).toEqual(['m0', 'm2', 'm3', 'm4', 'm5', 'm6']);
+    await q.enqueue(msgs(1, 7)); // 7 queued again, 2 over: m0 still in flight, so m2 goes
+    expect((await q.read(undefined, 10)).map((m) => m.payload)).toEqual(['m0', 'm3', 'm4', 'm5', 'm6', 'm7']);
     await q.close();
     const again = await DiskQueue.open(dir.path, LIMITS);
     expect(again.dropped).toBe(2);

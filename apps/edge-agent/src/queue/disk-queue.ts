@@ -197,12 +197,19 @@ export class DiskQueue {
     if (keys.length > 0) await this.db.batch(keys.map((key) => ({ type: 'del' as const, key })));
   }
 
-  /** Drops the oldest `n` messages (not yet acknowledged), counting them. Returns their keys. */
+  /**
+   * Drops those of the oldest `n` messages that are not in flight, counting them; returns their keys. One in
+   * flight is not replaced by a newer one: it leaves on its PUBACK, so the queue may exceed its limit by the
+   * publish window for that long, rather than lose a fresh reading while old ones are being delivered.
+   */
   async dropOldest(n: number): Promise<string[]> {
     return this.scanAndDrop(async (keys, pending) => {
+      let seen = 0;
       for await (const key of this.db.keys({ gte: Q, lt: Q_END })) {
-        if (keys.length >= n) break;
-        if (!pending.has(key) && !this.sent.has(key)) keys.push(key);
+        if (seen >= n) break;
+        if (pending.has(key)) continue; // acknowledged: already left the count
+        seen++;
+        if (!this.sent.has(key)) keys.push(key);
       }
     });
   }
