@@ -18,7 +18,8 @@ import { SinkWorker } from '../src/worker.js';
 const N = Number(process.env.SINK_N ?? 200_000);
 const N_NAIVE = Number(process.env.SINK_N_NAIVE ?? 2_000);
 // The broker's in-flight window for MQTT 3.1.1 subscribers, as deploy/mosquitto/mosquitto.conf sets it
-// (mosquitto's default is 20); override with SINK_MAX_INFLIGHT to see its effect.
+// (mosquitto's default is 20); override with SINK_MAX_INFLIGHT to see its effect. SINK_BATCH and
+// SINK_WORKER_IN_FLIGHT override the worker's batch.max_size and consumer.max_in_flight.
 const window = Number(process.env.SINK_MAX_INFLIGHT ?? 20_000);
 const [broker, influx] = await Promise.all([
   startMosquitto({ extraConfig: `max_inflight_messages ${window}` }),
@@ -40,7 +41,11 @@ async function sinkWorker(): Promise<number> {
   const config = parseConfig(
     JSON.stringify({
       mqtt: { url: broker.url, protocol_version: Number(process.env.SINK_MQTT_VERSION ?? 4) },
-      consumer: { id: 'sink-worker' },
+      consumer: {
+        id: 'sink-worker',
+        ...(process.env.SINK_WORKER_IN_FLIGHT && { max_in_flight: Number(process.env.SINK_WORKER_IN_FLIGHT) }),
+      },
+      ...(process.env.SINK_BATCH && { batch: { max_size: Number(process.env.SINK_BATCH) } }),
       sinks: { influx: { url: influx.url, database: 'bench' } },
     }),
     SinkWorkerConfigSchema,
