@@ -9,21 +9,17 @@ export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
  * the contract version, the schema, and that the payload's site and meter are the topic's.
  */
 export function decodeReading(topic: string, payload: Uint8Array, maxBytes = 64 * 1024): Decoded<Reading> {
-  let where: { site: string; meter: string };
-  try {
-    const parsed = parseTopic(topic);
-    if (parsed.kind !== 'reading') return { ok: false, reason: `not a reading topic (${parsed.kind})` };
-    where = parsed;
-  } catch (err) {
-    if (err instanceof TopicError) return { ok: false, reason: `bad topic: ${err.message}` };
-    throw err;
-  }
+  const where = readingTopic(topic);
+  if (typeof where === 'string') return { ok: false, reason: where };
   if (payload.byteLength > maxBytes) {
     return { ok: false, reason: `payload too large: ${payload.byteLength} bytes (limit ${maxBytes})` };
   }
   let data: unknown;
   try {
-    data = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+    const bytes = Buffer.isBuffer(payload)
+      ? payload
+      : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    data = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
     return { ok: false, reason: `not JSON: ${(err as Error).message}` };
   }
@@ -43,4 +39,29 @@ export function decodeReading(topic: string, payload: Uint8Array, maxBytes = 64 
     };
   }
   return { ok: true, value: r };
+}
+
+/** Site and meter of a reading topic, or why it is not one. Remembered: a stream repeats a few topics. */
+const TOPIC_MEMO_LIMIT = 10_000;
+const topicMemo = new Map<string, { site: string; meter: string } | string>();
+
+function readingTopic(topic: string): { site: string; meter: string } | string {
+  let known = topicMemo.get(topic);
+  if (known === undefined) {
+    known = parseReadingTopic(topic);
+    if (topicMemo.size >= TOPIC_MEMO_LIMIT) topicMemo.clear();
+    topicMemo.set(topic, known);
+  }
+  return known;
+}
+
+function parseReadingTopic(topic: string): { site: string; meter: string } | string {
+  try {
+    const parsed = parseTopic(topic);
+    if (parsed.kind !== 'reading') return `not a reading topic (${parsed.kind})`;
+    return { site: parsed.site, meter: parsed.meter };
+  } catch (err) {
+    if (err instanceof TopicError) return `bad topic: ${err.message}`;
+    throw err;
+  }
 }
