@@ -10,8 +10,6 @@ export interface ConsumerOptions {
   clientId: string;
   /** false (default) = persistent session, so a backlog queued while away is delivered. */
   clean?: boolean;
-  /** Default: every reading, `wattbus/v1/+/+/reading`. */
-  filter?: string;
 }
 
 export interface ConsumerHandle {
@@ -92,7 +90,7 @@ export async function startRawSubscriber(
     t.tick();
   });
   await connected(client);
-  await client.subscribeAsync(options.filter ?? filters.readings, { qos: 1 });
+  await client.subscribeAsync(filters.readings, { qos: 1 });
   return Object.assign(t, { client, stop: () => client.endAsync() });
 }
 
@@ -118,14 +116,14 @@ export async function startNaiveConsumer(
     );
   };
   await connected(client);
-  await client.subscribeAsync(options.filter ?? filters.readings, { qos: 1 });
+  await client.subscribeAsync(filters.readings, { qos: 1 });
   return Object.assign(t, { client, stop: () => client.endAsync() });
 }
 
 /** Creates the persistent session `clientId` (subscribed to every reading) and leaves it offline. */
-export async function createSession(url: string, clientId: string, filter = filters.readings): Promise<void> {
+export async function createSession(url: string, clientId: string): Promise<void> {
   const client = await connect({ url, clientId, clean: false });
-  await client.subscribeAsync(filter, { qos: 1 });
+  await client.subscribeAsync(filters.readings, { qos: 1 });
   await client.endAsync();
 }
 

@@ -207,7 +207,7 @@ async function steady(c: Consumer): Promise<Omit<SteadyResult, 'ratio'>> {
   await poller?.stop();
   await c.stop();
   await dropSession(broker.url, c.clientId);
-  if (poller) queryMs.push(poller.queryMs / Math.max(1, poller.polls));
+  if (poller) queryMs.push(poller.meanQueryMs);
   const firstPublish = load.first_ts ?? t0;
   const hist = poller?.histogram ?? arrivals;
   const stored = poller?.visible ?? arrivals.count;
@@ -222,7 +222,7 @@ async function steady(c: Consumer): Promise<Omit<SteadyResult, 'ratio'>> {
     window_s: (end - firstPublish) / 1000,
     consumer_cpu_s: delta(cpu0, cpu1),
     influxd_cpu_s: delta(influxCpu0, influxCpu1),
-    poll_query_ms: poller ? Math.round((poller.queryMs / Math.max(1, poller.polls)) * 10) / 10 : null,
+    poll_query_ms: poller ? Math.round(poller.meanQueryMs * 10) / 10 : null,
   };
   log(
     `${c.key}: steady ${result.stored}/${result.published} stored, ${Math.round(result.throughput)}/s, p50 ${formatMs(

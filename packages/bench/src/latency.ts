@@ -76,6 +76,11 @@ export class InfluxVisibilityPoller {
   polls = 0;
   /** Sum of the query round trips, ms. */
   queryMs = 0;
+
+  /** Mean time a poll's query took, ms. */
+  get meanQueryMs(): number {
+    return this.queryMs / Math.max(1, this.polls);
+  }
   /** Wall time (ms) of the first poll that saw a row, and of the poll that last saw new rows. */
   firstSeenAt: number | undefined;
   lastNewAt: number | undefined;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Health } from '@wattbus/contract';
+import { type Health, topics } from '@wattbus/contract';
 import { readStoredReadings, tempDir, waitFor } from '@wattbus/testkit';
 import mqtt, { type MqttClient } from 'mqtt';
 import { account, type Counts, formatCounts } from './accounting.js';
@@ -56,7 +56,7 @@ export class Pipeline {
     readonly broker: FaultableBroker,
     readonly influx: Awaited<ReturnType<typeof influxd>>,
     readonly sink: Faultable,
-    readonly agent: Faultable & { config: object },
+    readonly agent: Faultable,
     readonly observer: MqttClient,
     private readonly stateDir: { path: string; cleanup(): Promise<void> },
     private readonly options: PipelineOptions,
@@ -112,7 +112,7 @@ export class Pipeline {
           // not ours to judge
         }
       });
-      await observer.subscribeAsync(`wattbus/v1/${site}/health`, { qos: 0 });
+      await observer.subscribeAsync(topics.health(site), { qos: 0 });
       return p;
     } catch (err) {
       for (const s of started.reverse()) await s.dispose().catch(() => {});

@@ -6,7 +6,6 @@ export interface Rng {
   /** Uniform integer in [min, max]. */
   int(min: number, max: number): number;
   /** Uniform in [min, max). */
-  between(min: number, max: number): number;
   bytes(n: number): Buffer;
 }
 
@@ -24,7 +23,6 @@ export function makeRng(seed: number): Rng {
     seed,
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
-    between: (min, max) => min + next() * (max - min),
     bytes: (n) => Buffer.from(Array.from({ length: n }, () => Math.floor(next() * 256))),
   };
 }

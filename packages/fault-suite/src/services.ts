@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import {
   type ProcessHandle,
+  type ServiceControls,
   stablePort,
   startApp,
   startInfluxd,
@@ -43,11 +44,10 @@ async function retryAddressInUse<T>(start: () => Promise<T>): Promise<T> {
 }
 
 /** One of our apps as a child process with a fixed config (so a restart resumes the same session and state). */
-export async function app(name: string, which: WattbusApp, config: object): Promise<Faultable & { config: object }> {
+export async function app(name: string, which: WattbusApp, config: object): Promise<Faultable> {
   let proc: ProcessHandle | undefined = await startApp(which, config);
   return {
     name,
-    config,
     kill9: async () => {
       await proc?.kill9();
     },
@@ -66,6 +66,25 @@ export async function app(name: string, which: WattbusApp, config: object): Prom
       proc = undefined;
     },
     output: () => proc?.output() ?? '',
+  };
+}
+
+/** A server testkit started (mosquitto, influxd): its ServiceControls, plus freeze and a clean stop. */
+function server(name: string, s: ServiceControls): Faultable {
+  return {
+    name,
+    kill9: () => s.kill9(),
+    down: async () => {
+      await s.process().stop('SIGTERM', 15_000);
+    },
+    up: () => s.restart(),
+    freeze: () => signal(s.process(), 'SIGSTOP'),
+    thaw: () => signal(s.process(), 'SIGCONT'),
+    dispose: async () => {
+      signal(s.process(), 'SIGCONT');
+      await s.stop();
+    },
+    output: () => s.output(),
   };
 }
 
@@ -93,22 +112,7 @@ async function onStablePort<T>(start: (port: number) => Promise<T>): Promise<T> 
 export async function broker(kind: BrokerKind, extraConfig?: string): Promise<FaultableBroker> {
   if (kind === 'mosquitto') {
     const m = await onStablePort((port) => startMosquitto({ port, ...(extraConfig && { extraConfig }) }));
-    return {
-      name: kind,
-      url: m.url,
-      kill9: () => m.kill9(),
-      down: async () => {
-        await m.process().stop('SIGTERM', 15_000);
-      },
-      up: () => m.restart(),
-      freeze: () => signal(m.process(), 'SIGSTOP'),
-      thaw: () => signal(m.process(), 'SIGCONT'),
-      dispose: async () => {
-        signal(m.process(), 'SIGCONT');
-        await m.stop();
-      },
-      output: () => m.output(),
-    };
+    return { ...server(kind, m), url: m.url };
   }
   const data = await tempDir('wattbus-faults-aedes-');
   const config = (port: number) => ({
@@ -129,19 +133,5 @@ export async function broker(kind: BrokerKind, extraConfig?: string): Promise<Fa
 
 export async function influxd(): Promise<Faultable & Awaited<ReturnType<typeof startInfluxd>>> {
   const influx = await onStablePort(async (httpPort) => startInfluxd({ httpPort, rpcPort: await stablePort() }));
-  return {
-    ...influx,
-    name: 'influxd',
-    kill9: () => influx.kill9(),
-    down: async () => {
-      await influx.process().stop('SIGTERM', 15_000);
-    },
-    up: () => influx.restart(),
-    freeze: () => signal(influx.process(), 'SIGSTOP'),
-    thaw: () => signal(influx.process(), 'SIGCONT'),
-    dispose: async () => {
-      signal(influx.process(), 'SIGCONT');
-      await influx.stop();
-    },
-  };
+  return { ...influx, ...server('influxd', influx) };
 }

@@ -40,6 +40,7 @@ function siteId(prefix: string, index: number, households: number): string {
  */
 export class HouseholdFleet {
   readonly meters: readonly FleetMeter[];
+  readonly households: number;
   private cursor = 0;
 
   constructor(options: FleetOptions) {
@@ -48,6 +49,7 @@ export class HouseholdFleet {
     if (!Number.isInteger(metersPerHousehold) || metersPerHousehold < 1) {
       throw new RangeError('metersPerHousehold must be an integer ≥ 1');
     }
+    this.households = households;
     const meters: FleetMeter[] = [];
     for (let h = 0; h < households; h++) {
       const site = siteId(sitePrefix, h, households);

@@ -6,6 +6,5 @@ export {
   type LoadProgress,
   type LoadSummary,
   type Publisher,
-  realClock,
   runLoad,
 } from './run.js';

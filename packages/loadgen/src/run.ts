@@ -13,7 +13,7 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-export const realClock: Clock = {
+const realClock: Clock = {
   now: () => performance.now(),
   wall: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -162,7 +162,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   const ackSpan = (lastAckAt - start) / 1000;
   return {
     ...final,
-    households: new Set(fleet.meters.map((m) => m.site)).size,
+    households: fleet.households,
     meters: fleet.meters.length,
     qos,
     rate_offered: finiteRate ? rate : null,

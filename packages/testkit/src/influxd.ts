@@ -204,9 +204,7 @@ export async function startInfluxd(options: StartInfluxdOptions = {}): Promise<I
   return {
     url,
     port: httpPort,
-    get rpcAddress() {
-      return `127.0.0.1:${rpcPort}`;
-    },
+    rpcAddress: `127.0.0.1:${rpcPort}`,
     dir,
     configPath,
     ...serviceControls(current, () => launch(httpPort, rpcPort), tmp),
