@@ -6,12 +6,10 @@ import type { Logger } from 'pino';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export interface SiteDirectoryOptions {
-  /** The snapshot of retained infos is complete once none came for this long after the subscription. */
-  settleMs: number;
-  /** …or after this long in any case. */
-  maxWaitMs: number;
-}
+/** The snapshot of retained infos is complete once none came for this long after the subscription… */
+const SETTLE_MS = 150;
+/** …or after this long in any case. */
+const MAX_WAIT_MS = 5_000;
 
 /**
  * The tags of every site's retained `info` message, kept current, for sinks that write them with the readings
@@ -27,15 +25,10 @@ export class SiteDirectory implements SinkContext {
     private readonly mqtt: MqttConnection,
     private readonly clientId: string,
     private readonly log: Logger,
-    private readonly options: SiteDirectoryOptions = { settleMs: 150, maxWaitMs: 5_000 },
   ) {}
 
   siteTags(site: string): Readonly<Record<string, string>> {
     return this.tags.get(site) ?? NO_SITE_TAGS;
-  }
-
-  get size(): number {
-    return this.tags.size;
   }
 
   async start(): Promise<void> {
@@ -51,9 +44,7 @@ export class SiteDirectory implements SinkContext {
     await client.subscribeAsync(filters.infos, { qos: 1 });
     const started = Date.now();
     lastInfoAt = started;
-    while (Date.now() - lastInfoAt < this.options.settleMs && Date.now() - started < this.options.maxWaitMs) {
-      await sleep(Math.min(50, this.options.settleMs));
-    }
+    while (Date.now() - lastInfoAt < SETTLE_MS && Date.now() - started < MAX_WAIT_MS) await sleep(50);
     this.log.info({ sites: this.tags.size }, 'site infos loaded');
   }
 

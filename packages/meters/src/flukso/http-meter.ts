@@ -64,7 +64,8 @@ export class FluksoHttpMeter implements MeterDriver {
 
   async read(_now: number): Promise<ChannelSample[]> {
     const series = await this.fetchAll();
-    const newest = Math.max(...[...series.values()].flatMap((s) => [...s.keys()]));
+    const times = [...series.values()].flatMap((s) => [...s.keys()]);
+    const newest = Math.max(...times);
     if (!Number.isFinite(newest)) throw new MeterReadError(this.ctx.meterId, 'the Fluksometer answered empty series');
     this.checkClock(newest);
     this.checkStale(series, newest);
@@ -81,7 +82,7 @@ export class FluksoHttpMeter implements MeterDriver {
     // Report now, skip from the next read on; nothing is consumed, so that read returns this one's good seconds.
     this.reported.failOn(this.ctx.meterId, [...anomalies.values()]);
     for (const [channel, ts] of lastTs) this.lastTs.set(channel, ts);
-    this.reported.forgetUpTo(Math.min(...[...series.values()].flatMap((s) => [...s.keys()])) - 1);
+    this.reported.forgetUpTo(Math.min(...times) - 1);
     return samples;
   }
 

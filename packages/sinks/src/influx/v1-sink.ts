@@ -16,7 +16,7 @@ export class InfluxV1Sink implements Sink {
     private readonly config: InfluxV1Config,
     context: SinkContext = NO_SITE_INFO,
   ) {
-    this.tagsFor = siteTagsFor(context, config.site_tags ?? []);
+    this.tagsFor = siteTagsFor(context, config.site_tags);
   }
 
   private headers(): Record<string, string> {

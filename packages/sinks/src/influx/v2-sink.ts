@@ -30,7 +30,7 @@ export class InfluxV2Sink implements Sink {
     private readonly config: InfluxV2Config,
     context: SinkContext = NO_SITE_INFO,
   ) {
-    this.tagsFor = siteTagsFor(context, config.site_tags ?? []);
+    this.tagsFor = siteTagsFor(context, config.site_tags);
   }
 
   async open(): Promise<void> {
