@@ -92,8 +92,7 @@ function setupHistory(groups) {
     timer = setTimeout(() => {
       if (window.innerWidth === width || sites.length === 0) return;
       width = window.innerWidth;
-      void showPowerHistory(select.value, range, $('history-power'));
-      void showEnergy(select.value, 7, $('history-energy'));
+      refresh();
     }, 250);
   };
   for (const button of document.querySelectorAll('[data-range]')) {

@@ -5,6 +5,8 @@ import { lineChart, sizeFor } from './charts.js';
 import { formatGrid, formatPower, formatRatio, formatTime } from './format.js';
 import { groupTotals, parseAlert, parseReading, siteTotals } from './model.js';
 
+const UTF8 = new TextDecoder();
+
 const WINDOW_MS = 15 * 60_000;
 
 export class LiveView {
@@ -20,6 +22,8 @@ export class LiveView {
     this.channels = new Map([...this.sites].map((s) => [s, new Map()]));
     /** @type {Map<string, Array<object>>} site → totals over time, for the chart */
     this.trail = new Map([...this.sites].map((s) => [s, []]));
+    /** Per site, the totals of its latest channels: computed once per reading, read by its cards and groups. */
+    this.totals = new Map([...this.sites].map((s) => [s, siteTotals([])]));
     this.alerts = new Map();
     this.onAlerts = onAlerts;
     this.status = document.getElementById('live-status');
@@ -34,7 +38,7 @@ export class LiveView {
     this.client.on('connect', () => this.subscribe());
     this.client.on('close', () => this.setStatus('offline', 'Live data: disconnected, retrying…'));
     this.client.on('error', (err) => this.setStatus('offline', `Live data: ${err.message}`));
-    this.client.on('message', (topic, payload) => this.receive(topic, new TextDecoder().decode(payload)));
+    this.client.on('message', (topic, payload) => this.receive(topic, UTF8.decode(payload)));
   }
 
   setStatus(state, text) {
@@ -63,6 +67,7 @@ export class LiveView {
     if (reading === null || !this.sites.has(reading.site)) return;
     this.channels.get(reading.site).set(reading.key, reading);
     const totals = siteTotals(this.channels.get(reading.site).values());
+    this.totals.set(reading.site, totals);
     const trail = this.trail.get(reading.site);
     // The channels of one measurement share its time: one point per measurement, not one per channel.
     if (trail.length > 0 && trail[trail.length - 1].ts === totals.ts) trail[trail.length - 1] = totals;
@@ -72,7 +77,7 @@ export class LiveView {
   }
 
   render(site) {
-    const totals = siteTotals(this.channels.get(site).values());
+    const totals = this.totals.get(site);
     for (const card of document.querySelectorAll(`[data-site="${site}"]`)) {
       fill(card, totals);
       const trail = this.trail.get(site);
@@ -86,7 +91,7 @@ export class LiveView {
       );
     }
     for (const group of this.groups.filter((g) => g.sites.includes(site))) {
-      const totals = groupTotals(group.sites.map((s) => siteTotals(this.channels.get(s).values())));
+      const totals = groupTotals(group.sites.map((s) => this.totals.get(s)));
       fill(document.querySelector(`[data-group-total="${group.id}"]`), totals);
     }
   }

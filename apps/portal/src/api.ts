@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isSiteId } from '@wattbus/contract';
 import type { Logger } from 'pino';
 import type { BrokerLogin } from './broker-login.js';
-import { energyPerDayQuery, isRange, isSiteId, MAX_DAYS, powerHistoryQuery, RANGES } from './history-queries.js';
+import { energyPerDayQuery, isRange, MAX_DAYS, powerHistoryQuery, RANGES } from './history-queries.js';
 import { clientAddress, cookieOf, HttpError, readJson, sendJson, sessionCookie } from './http-util.js';
 import type { InfluxClient } from './influx-client.js';
 import { localDate } from './local-day.js';
@@ -41,7 +42,7 @@ export class Api {
   private async site(session: Session, params: URLSearchParams): Promise<string> {
     const site = params.get('site');
     if (!isSiteId(site)) throw new HttpError(400, 'site: expected a site id');
-    if (!(await this.d.rights.sitesOf(session.username)).has(site)) {
+    if (!(await this.d.rights.canSee(session.username, site))) {
       this.d.log.warn({ user: session.username, site }, 'site refused');
       throw new HttpError(403, 'no access to this site');
     }

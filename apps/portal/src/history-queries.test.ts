@@ -1,5 +1,6 @@
+import { isSiteId } from '@wattbus/contract';
 import { describe, expect, it } from 'vitest';
-import { energyPerDayQuery, isRange, isSiteId, powerHistoryQuery } from './history-queries.js';
+import { energyPerDayQuery, isRange, powerHistoryQuery } from './history-queries.js';
 
 describe('history queries', () => {
   it('accepts only contract site ids, never reserved ones or anything that could leave the string literal', () => {

@@ -4,11 +4,8 @@
  * site id must match the contract's id pattern (and the caller has checked the user's rights to it), the
  * range is one of a fixed set, the day count an integer in bounds; the site is quoted and escaped anyway.
  */
-import { ID_PATTERN, RESERVED_SITE_IDS } from '@wattbus/contract';
+import { isSiteId } from '@wattbus/contract';
 import { isTimeZone, startOfLocalDay } from './local-day.js';
-
-const SITE_ID = new RegExp(ID_PATTERN);
-const RESERVED: readonly string[] = RESERVED_SITE_IDS;
 
 export const RANGES = {
   '24h': { duration: '24h', bucket: '5m' },
@@ -18,10 +15,6 @@ export const RANGES = {
 export type Range = keyof typeof RANGES;
 
 export const MAX_DAYS = 90;
-
-export function isSiteId(value: unknown): value is string {
-  return typeof value === 'string' && SITE_ID.test(value) && !RESERVED.includes(value);
-}
 
 export function isRange(value: unknown): value is Range {
   return typeof value === 'string' && Object.hasOwn(RANGES, value);

@@ -1,5 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
-import { type AclFile, ClientAcl, parseAcl, READ } from '@wattbus/mqtt/acl';
+import { stat } from 'node:fs/promises';
+import { filters } from '@wattbus/contract';
+import { type AclFile, ClientAcl, loadAcl, READ } from '@wattbus/mqtt/acl';
 import type { Logger } from 'pino';
 import type { GroupConfig } from './config.js';
 
@@ -30,7 +31,7 @@ export class Rights {
     const info = await stat(this.aclFile);
     const version = `${info.mtimeMs}:${info.size}`;
     if (version === this.version && this.acl !== undefined) return;
-    this.acl = parseAcl(await readFile(this.aclFile, 'utf8'), this.aclFile);
+    this.acl = await loadAcl(this.aclFile);
     this.version = version;
   }
 
@@ -46,15 +47,19 @@ export class Rights {
 
   /** The configured sites the user may read, in config order. */
   async sitesOf(username: string): Promise<Set<string>> {
+    const mayRead = await this.readerFor(username);
+    return new Set(this.groups.flatMap((g) => g.sites).filter(mayRead));
+  }
+
+  /** Whether the user may see this site: one of the configured sites, readable under the ACL. */
+  async canSee(username: string, site: string): Promise<boolean> {
+    return this.groups.some((g) => g.sites.includes(site)) && (await this.readerFor(username))(site);
+  }
+
+  private async readerFor(username: string): Promise<(site: string) => boolean> {
     // The client id only matters for `%c` patterns; the portal's own marker never widens a pattern.
     const acl = ClientAcl.compile(await this.current(), { username, clientId: 'wattbus-portal' });
-    const visible = new Set<string>();
-    for (const group of this.groups) {
-      for (const site of group.sites) {
-        if (acl.allows(READ, `wattbus/v1/${site}/+/reading`)) visible.add(site);
-      }
-    }
-    return visible;
+    return (site) => acl.allows(READ, filters.siteReadings(site));
   }
 
   /** The groups with only the user's sites; a group with none is left out. */

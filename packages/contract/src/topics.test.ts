@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filters, parseTopic, TopicError, topics } from './topics.js';
+import { filters, isSiteId, parseTopic, TopicError, topics } from './topics.js';
 
 describe('topic builders', () => {
   it('build the contract v1 topics', () => {
@@ -10,6 +10,8 @@ describe('topic builders', () => {
     expect(topics.alert('house-12', 'missing-data')).toBe('wattbus/v1/alerts/house-12/missing-data');
     expect(topics.dlq('sink-worker')).toBe('wattbus/v1/dlq/sink-worker');
     expect(filters.shared('sinks', filters.readings)).toBe('$share/sinks/wattbus/v1/+/+/reading');
+    expect(filters.siteReadings('house-12')).toBe('wattbus/v1/house-12/+/reading');
+    expect(() => filters.siteReadings('alerts')).toThrow(TopicError);
   });
 
   it.each([
@@ -58,5 +60,14 @@ describe('parseTopic', () => {
     ['wattbus/v1/dlq/main/reading', 'site id "dlq" is reserved'],
   ])('rejects %s', (topic, message) => {
     expect(() => parseTopic(topic)).toThrow(message);
+  });
+});
+
+describe('isSiteId', () => {
+  it('takes ids of the contract pattern that are not reserved', () => {
+    expect(['house-12', 'a', 'x_1-2'].every(isSiteId)).toBe(true);
+    for (const bad of ['', 'House', 'a/b', '-a', 'alerts', 'dlq', 'x'.repeat(65), 12, null]) {
+      expect(isSiteId(bad), String(bad)).toBe(false);
+    }
   });
 });

@@ -34,6 +34,11 @@ function checkId(what: string, id: string, topic?: string): string {
   return id;
 }
 
+/** Whether `value` can be a site id: the id pattern, and not one of the reserved ids. */
+export function isSiteId(value: unknown): value is string {
+  return typeof value === 'string' && ID.test(value) && !(RESERVED_SITE_IDS as readonly string[]).includes(value);
+}
+
 function checkSite(site: string, topic?: string): string {
   checkId('site', site, topic);
   if ((RESERVED_SITE_IDS as readonly string[]).includes(site)) {
@@ -63,6 +68,8 @@ export const topics = {
 /** Subscription filters for consumers. */
 export const filters = {
   readings: `${TOPIC_ROOT}/+/+/reading`,
+  /** Every meter's readings of one site. */
+  siteReadings: (site: string) => `${TOPIC_ROOT}/${checkSite(site)}/+/reading`,
   statuses: `${TOPIC_ROOT}/+/status`,
   infos: `${TOPIC_ROOT}/+/info`,
   healths: `${TOPIC_ROOT}/+/health`,

@@ -3,7 +3,6 @@
  * them) and the household portal (which shows a user only what the broker would deliver to it).
  * Imported as `@wattbus/mqtt/acl`, so neither has to load the MQTT client.
  */
-export { type AclEntry, type AclFile, DENY, loadAcl, parseAcl, READ, WRITE } from './acl-file.js';
+export { type AclFile, loadAcl, parseAcl, READ, WRITE } from './acl-file.js';
 export { AuthFileError } from './auth-file-error.js';
-export { ClientAcl, type Identity } from './client-acl.js';
-export { type CompiledFilter, compileFilter, isValidFilter, topicMatches } from './topic-match.js';
+export { ClientAcl } from './client-acl.js';
