@@ -1,7 +1,13 @@
 import type { Reading } from '@wattbus/contract';
-import { type DriverChannel, type DriverCheckpoint, type MeterDriver, MeterReadError } from '@wattbus/meters';
+import {
+  type DriverChannel,
+  type DriverCheckpoint,
+  defaultRole,
+  type MeterDriver,
+  MeterReadError,
+  toReading,
+} from '@wattbus/meters';
 import type { ChannelConfig, MeterConfig } from './config.js';
-import { toReading } from './reading-builder.js';
 
 export interface MeterHealthState {
   reads_ok: number;
@@ -123,14 +129,12 @@ export class MeterPoller {
   }
 }
 
-const ROLES = new Set(['grid', 'consumption', 'production']);
-
 /** The configured channels, or every driver channel with a role guessed from its id. */
 export function channelsFor(meter: MeterConfig, driver: MeterDriver): ChannelConfig[] {
   if (meter.channels) return meter.channels;
   return driver.channels.map((c) => ({
     id: c.id,
-    role: (ROLES.has(c.id) ? c.id : 'other') as ChannelConfig['role'],
+    role: defaultRole(c.id),
     sign: 1,
   }));
 }

@@ -1,5 +1,5 @@
 import { type Reading, topics } from '@wattbus/contract';
-import { type MeterDriver, SimulatedMeter } from '@wattbus/meters';
+import { defaultRole, type MeterDriver, SimulatedMeter, toReading } from '@wattbus/meters';
 
 export interface FleetOptions {
   /** Number of simulated households (sites `<prefix>-0001`, `<prefix>-0002`, …). */
@@ -13,8 +13,6 @@ export interface FleetOptions {
   /** Added to every household's seed, so two fleets can differ. Default 0. */
   seed?: number;
 }
-
-const ROLES: ReadonlySet<string> = new Set(['grid', 'consumption', 'production']);
 
 interface FleetMeter {
   site: string;
@@ -85,19 +83,14 @@ export class HouseholdFleet {
     const ts = Math.max(Math.trunc(now), m.lastTs + 1);
     m.lastTs = ts;
     const samples = await m.driver.read(ts);
-    const readings = samples.map((sample): Reading => {
-      const seq = (m.seq.get(sample.channel) ?? 0) + 1;
-      m.seq.set(sample.channel, seq);
-      return {
-        v: 1,
-        site: m.site,
-        meter: m.meter,
-        channel: sample.channel,
-        role: (ROLES.has(sample.channel) ? sample.channel : 'other') as Reading['role'],
-        seq,
-        ts: sample.ts,
-        values: sample.values as Reading['values'],
+    const readings = samples.flatMap((sample) => {
+      const channel = { id: sample.channel, role: defaultRole(sample.channel), sign: 1 };
+      const nextSeq = () => {
+        const seq = (m.seq.get(sample.channel) ?? 0) + 1;
+        m.seq.set(sample.channel, seq);
+        return seq;
       };
+      return toReading(m.site, m.meter, channel, sample, nextSeq) ?? [];
     });
     return { topic: m.topic, readings };
   }

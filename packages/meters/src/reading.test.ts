@@ -1,8 +1,7 @@
 import { validateReading } from '@wattbus/contract';
-import type { ChannelSample } from '@wattbus/meters';
 import { describe, expect, it } from 'vitest';
-import type { ChannelConfig } from '../src/config.js';
-import { toReading } from '../src/reading-builder.js';
+import type { ChannelSample } from './driver.js';
+import { type PublishedChannel, toReading } from './reading.js';
 
 const TS = Date.UTC(2025, 0, 15, 12);
 
@@ -15,7 +14,7 @@ function counter(start = 0) {
 describe('toReading', () => {
   it('builds a contract Reading with role, seq, ts and values', () => {
     const seq = counter(41);
-    const channel: ChannelConfig = { id: 'grid', role: 'grid', sign: 1 };
+    const channel: PublishedChannel = { id: 'grid', role: 'grid', sign: 1 };
     const sample: ChannelSample = { channel: 'grid', ts: TS, values: { power_w: 812.5, voltage_v: 231.2 } };
     const reading = toReading('house-1', 'main', channel, sample, seq.next);
     expect(reading).toEqual({
@@ -33,7 +32,7 @@ describe('toReading', () => {
   });
 
   it('sign -1 flips power_w and reactive_power_var (with phases) but not energy, voltage or apparent power', () => {
-    const channel: ChannelConfig = { id: 'production', role: 'production', sign: -1 };
+    const channel: PublishedChannel = { id: 'production', role: 'production', sign: -1 };
     const sample: ChannelSample = {
       channel: 'production',
       ts: TS,
@@ -65,7 +64,7 @@ describe('toReading', () => {
   });
 
   it('applies other sign factors to signed quantities only', () => {
-    const channel: ChannelConfig = { id: 'grid', role: 'grid', sign: 2 };
+    const channel: PublishedChannel = { id: 'grid', role: 'grid', sign: 2 };
     const sample: ChannelSample = { channel: 'grid', ts: TS, values: { power_w: -100, energy_import_wh: 5 } };
     expect(toReading('s', 'm', channel, sample, counter().next)?.values).toEqual({
       power_w: -200,
@@ -75,7 +74,7 @@ describe('toReading', () => {
 
   it('drops non-finite values and keeps the finite ones', () => {
     const seq = counter();
-    const channel: ChannelConfig = { id: 'grid', role: 'grid', sign: -1 };
+    const channel: PublishedChannel = { id: 'grid', role: 'grid', sign: -1 };
     const sample: ChannelSample = {
       channel: 'grid',
       ts: TS,
@@ -96,7 +95,7 @@ describe('toReading', () => {
 
   it('makes no reading and consumes no seq when every value is dropped', () => {
     const seq = counter();
-    const channel: ChannelConfig = { id: 'grid', role: 'grid', sign: 1 };
+    const channel: PublishedChannel = { id: 'grid', role: 'grid', sign: 1 };
     const sample: ChannelSample = {
       channel: 'grid',
       ts: TS,
@@ -110,7 +109,7 @@ describe('toReading', () => {
   });
 
   it('copies the labels, and leaves them out when empty', () => {
-    const channel: ChannelConfig = { id: 'grid', role: 'grid', sign: 1 };
+    const channel: PublishedChannel = { id: 'grid', role: 'grid', sign: 1 };
     const labels = { tariff: 'HP', serial: 'ISK-0042' };
     const reading = toReading(
       's',

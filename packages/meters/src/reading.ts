@@ -1,6 +1,20 @@
 import { parseValueName, QUANTITIES, type Reading, type ValueName } from '@wattbus/contract';
-import type { ChannelSample } from '@wattbus/meters';
-import type { ChannelConfig } from './config.js';
+import type { ChannelSample } from './driver.js';
+
+/** A channel as it is published: its contract role, and the factor onto the contract's sign convention. */
+export interface PublishedChannel {
+  id: string;
+  role: Reading['role'];
+  /** 1 or -1, applied to the signed quantities (power, reactive power). */
+  sign: number;
+}
+
+const ROLES: ReadonlySet<string> = new Set(['grid', 'consumption', 'production']);
+
+/** The role of a channel none was configured for: its id when that is a role, else `other`. */
+export function defaultRole(channelId: string): Reading['role'] {
+  return (ROLES.has(channelId) ? channelId : 'other') as Reading['role'];
+}
 
 /**
  * A driver sample as a contract Reading: the channel's role, its sign factor applied to the signed
@@ -9,7 +23,7 @@ import type { ChannelConfig } from './config.js';
 export function toReading(
   site: string,
   meter: string,
-  channel: ChannelConfig,
+  channel: PublishedChannel,
   sample: ChannelSample,
   nextSeq: () => number,
 ): Reading | undefined {
