@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import {
+  isAddressInUse,
   type ProcessHandle,
+  retryWhileAddressInUse,
   type ServiceControls,
   stablePort,
   startApp,
@@ -31,18 +33,6 @@ function signal(proc: ProcessHandle | undefined, sig: NodeJS.Signals): void {
   if (proc && proc.proc.exitCode === null && proc.proc.signalCode === null) proc.proc.kill(sig);
 }
 
-/** Retries a start that lost its port to the previous instance's lingering socket. */
-async function retryAddressInUse<T>(start: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await start();
-    } catch (err) {
-      if (attempt >= 20 || !/address already in use|EADDRINUSE/i.test((err as Error).message)) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
-
 /** One of our apps as a child process with a fixed config (so a restart resumes the same session and state). */
 export async function app(name: string, which: WattbusApp, config: object): Promise<Faultable> {
   let proc: ProcessHandle | undefined = await startApp(which, config);
@@ -56,7 +46,7 @@ export async function app(name: string, which: WattbusApp, config: object): Prom
     },
     up: async () => {
       await proc?.stop('SIGTERM'); // no-op when it is already gone
-      proc = await retryAddressInUse(() => startApp(which, config));
+      proc = await retryWhileAddressInUse(() => startApp(which, config));
     },
     freeze: () => signal(proc, 'SIGSTOP'),
     thaw: () => signal(proc, 'SIGCONT'),
@@ -100,7 +90,7 @@ async function onStablePort<T>(start: (port: number) => Promise<T>): Promise<T> 
     try {
       return await start(await stablePort());
     } catch (err) {
-      if (attempt >= 3 || !/address already in use|EADDRINUSE/i.test((err as Error).message)) throw err;
+      if (attempt >= 3 || !isAddressInUse(err)) throw err;
     }
   }
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { type ProcessHandle, startProcess } from './process.js';
 import { requireBinary } from './require-binary.js';
-import { type ServiceControls, serviceControls } from './service.js';
+import { isAddressInUse, type ServiceControls, serviceControls } from './service.js';
 import { tempDir } from './temp-dir.js';
 import { waitFor } from './wait-for.js';
 
@@ -166,7 +166,7 @@ export async function startInfluxd(options: StartInfluxdOptions = {}): Promise<I
       current = await launch(httpPort, rpcPort);
       break;
     } catch (err) {
-      if (chosen || !/address already in use/i.test((err as Error).message) || attempt >= 3) {
+      if (chosen || !isAddressInUse(err) || attempt >= 3) {
         await tmp.cleanup();
         throw err;
       }

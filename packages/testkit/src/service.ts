@@ -13,6 +13,26 @@ export interface ServiceControls {
   restart(): Promise<void>;
 }
 
+/** A start that failed because its port was taken. */
+export function isAddressInUse(err: unknown): boolean {
+  return /address already in use|EADDRINUSE/i.test((err as Error).message);
+}
+
+/**
+ * Runs `start` again while it fails with "address already in use", for a few seconds: a server restarted on
+ * its old port may find the previous instance's socket still lingering.
+ */
+export async function retryWhileAddressInUse<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= 19 || !isAddressInUse(err)) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 /**
  * Stop, crash and restart for a server a test started. A restart binds the same ports again, and the old
  * socket may linger briefly, so "address already in use" is retried for a few seconds.
@@ -35,18 +55,7 @@ export function serviceControls(
     },
     async restart() {
       await current.stop('SIGTERM');
-      let lastErr: unknown;
-      for (let attempt = 0; attempt < 20; attempt++) {
-        try {
-          current = await launch();
-          return;
-        } catch (err) {
-          lastErr = err;
-          if (!/address already in use/i.test((err as Error).message)) throw err;
-          await new Promise((r) => setTimeout(r, 250));
-        }
-      }
-      throw lastErr;
+      current = await retryWhileAddressInUse(launch);
     },
   };
 }
