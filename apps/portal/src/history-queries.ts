@@ -5,6 +5,7 @@
  * range is one of a fixed set, the day count an integer in bounds; the site is quoted and escaped anyway.
  */
 import { isSiteId } from '@wattbus/contract';
+import { MEASUREMENT } from '@wattbus/sinks/influx-http';
 import { isTimeZone, startOfLocalDay } from './local-day.js';
 
 export const RANGES = {
@@ -38,7 +39,7 @@ export function powerHistoryQuery(site: string, range: Range): string {
   const { duration, bucket } = RANGES[range];
   const where = `"site" = ${siteLiteral(site)} AND time > now() - ${duration}`;
   return (
-    `SELECT sum("p") AS "power_w" FROM (SELECT mean("power_w") AS "p" FROM "reading" WHERE ${where} ` +
+    `SELECT sum("p") AS "power_w" FROM (SELECT mean("power_w") AS "p" FROM "${MEASUREMENT}" WHERE ${where} ` +
     `GROUP BY time(${bucket}), "meter", "channel", "role") WHERE time > now() - ${duration} ` +
     `GROUP BY time(${bucket}), "role" fill(none)`
   );
@@ -57,7 +58,7 @@ export function energyPerDayQuery(site: string, days: number, nowMs: number, tim
   // Days start at local midnight (DST-aware) with tz(); UTC needs no clause.
   const tz = timeZone === 'UTC' ? '' : ` tz(${literal(timeZone)})`;
   return (
-    `SELECT sum("e") AS "energy_wh" FROM (SELECT integral("power_w", 1h) AS "e" FROM "reading" WHERE ${where} ` +
+    `SELECT sum("e") AS "energy_wh" FROM (SELECT integral("power_w", 1h) AS "e" FROM "${MEASUREMENT}" WHERE ${where} ` +
     `GROUP BY time(1d), "meter", "channel", "role"${tz}) WHERE time >= ${start} GROUP BY time(1d), "role" ` +
     `fill(none)${tz}`
   );

@@ -1,3 +1,4 @@
+import { influxAuthHeaders } from '@wattbus/sinks/influx-http';
 import type { InfluxConfig } from './config.js';
 
 /** Points per role: `[ms since epoch, value]`, in time order. */
@@ -23,11 +24,7 @@ export class InfluxClient {
   async seriesByRole(query: string): Promise<SeriesByRole> {
     const { url, database, username, password, token, timeout_ms } = this.config;
     const params = new URLSearchParams({ db: database, q: query, epoch: 'ms' });
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (token !== undefined) headers.authorization = `Token ${token}`;
-    else if (username !== undefined) {
-      headers.authorization = `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}`;
-    }
+    const headers = { accept: 'application/json', ...influxAuthHeaders({ token, username, password }) };
     let answer: InfluxAnswer;
     try {
       const res = await fetch(`${url.replace(/\/+$/, '')}/query?${params}`, {

@@ -5,6 +5,7 @@ import { InfluxV2ConfigSchema } from './v2-config.js';
 import { InfluxV2Sink } from './v2-sink.js';
 
 export * from './config.js';
+export { type InfluxCredentials, influxAuthHeaders } from './http.js';
 export * from './line-protocol.js';
 export * from './v1-sink.js';
 export * from './v2-config.js';

@@ -1,6 +1,7 @@
 import type { Reading } from '@wattbus/contract';
 import { NO_SITE_INFO, type Sink, type SinkContext, SinkError } from '../sink.js';
 import type { InfluxV1Config } from './config.js';
+import { influxAuthHeaders } from './http.js';
 import { siteTagsFor, toLines } from './line-protocol.js';
 
 const NAME = 'influx';
@@ -19,15 +20,6 @@ export class InfluxV1Sink implements Sink {
     this.tagsFor = siteTagsFor(context, config.site_tags);
   }
 
-  private headers(): Record<string, string> {
-    const { token, username, password } = this.config;
-    if (token) return { authorization: `Token ${token}` };
-    if (username !== undefined) {
-      return { authorization: `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` };
-    }
-    return {};
-  }
-
   private endpoint(path: string, params: Record<string, string>): string {
     const url = new URL(path, this.config.url.endsWith('/') ? this.config.url : `${this.config.url}/`);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
@@ -38,7 +30,7 @@ export class InfluxV1Sink implements Sink {
     try {
       return await fetch(url, {
         method: 'POST',
-        headers: { ...this.headers(), 'content-type': contentType },
+        headers: { ...influxAuthHeaders(this.config), 'content-type': contentType },
         body,
         signal: AbortSignal.timeout(this.config.timeout_ms),
       });
