@@ -4,8 +4,6 @@ import { barChart, lineChart, sizeFor } from './charts.js';
 import { formatEnergy, formatGrid, formatPower } from './format.js';
 
 const ROLES = ['consumption', 'production', 'grid'];
-const SPAN_MS = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 };
-const BUCKET_MS = { '24h': 5 * 60_000, '7d': 30 * 60_000, '30d': 2 * 3_600_000 }; // as the API groups them
 const LABELS = { consumption: 'Consumption', production: 'Production', grid: 'Grid' };
 // Production is stored negative (sign convention); the page shows it as a positive amount.
 const shown = (role, v) => (role === 'production' ? -v : v);
@@ -65,14 +63,14 @@ function powerSummary(series) {
 
 export function showPowerHistory(site, range, slot) {
   return render(slot, async () => {
-    const { series } = await api.history(site, range);
+    const { series, span_ms, bucket_ms } = await api.history(site, range);
     const lines = ROLES.map((name) => ({
       name,
       points: (series[name] ?? []).map(([t, v]) => [t, shown(name, v)]),
     }));
     const to = Date.now();
     // Missing buckets (no data) break the lines instead of being bridged.
-    const size = { ...sizeFor(slot), from: to - SPAN_MS[range], to, gapMs: 2.5 * BUCKET_MS[range] };
+    const size = { ...sizeFor(slot), from: to - span_ms, to, gapMs: 2.5 * bucket_ms };
     return [lineChart(`Power of ${site}, last ${range}`, lines, formatPower, dateTime, size), powerSummary(series)];
   });
 }

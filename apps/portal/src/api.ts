@@ -103,7 +103,8 @@ export class Api {
     const range = params.get('range') ?? '24h';
     if (!isRange(range)) throw new HttpError(400, `range: expected one of ${Object.keys(RANGES).join(', ')}`);
     const series = await this.d.influx.seriesByRole(powerHistoryQuery(site, range));
-    sendJson(res, 200, { site, range, bucket: RANGES[range].bucket, unit: 'W', series });
+    const { bucket, span_ms, bucket_ms } = RANGES[range];
+    sendJson(res, 200, { site, range, bucket, span_ms, bucket_ms, unit: 'W', series });
   }
 
   async energy(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<void> {

@@ -9,9 +9,9 @@ import { MEASUREMENT } from '@wattbus/sinks/influx-http';
 import { isTimeZone, startOfLocalDay } from './local-day.js';
 
 export const RANGES = {
-  '24h': { duration: '24h', bucket: '5m' },
-  '7d': { duration: '7d', bucket: '30m' },
-  '30d': { duration: '30d', bucket: '2h' },
+  '24h': { duration: '24h', bucket: '5m', span_ms: 86_400_000, bucket_ms: 5 * 60_000 },
+  '7d': { duration: '7d', bucket: '30m', span_ms: 7 * 86_400_000, bucket_ms: 30 * 60_000 },
+  '30d': { duration: '30d', bucket: '2h', span_ms: 30 * 86_400_000, bucket_ms: 2 * 3_600_000 },
 } as const;
 export type Range = keyof typeof RANGES;
 

@@ -352,6 +352,9 @@ describe("dash-lena (house-14) and dash-martin's sites", () => {
 
   it('refuses them through the API (403), and checks the site id (400), with her session', async () => {
     expect(await fetchStatus(page, '/api/history?site=house-14&range=24h')).toBe(200);
+    // the page draws the chart's time axis and gaps from what the API says its range and buckets are
+    const answer = await page.evaluate(async () => (await fetch('/api/history?site=house-14&range=7d')).json());
+    expect(answer).toMatchObject({ range: '7d', bucket: '30m', span_ms: 7 * 86_400_000, bucket_ms: 30 * 60_000 });
     expect(await fetchStatus(page, '/api/history?site=house-12&range=24h')).toBe(403);
     expect(await fetchStatus(page, '/api/energy?site=house-13&days=7')).toBe(403);
     expect(await fetchStatus(page, `/api/history?site=${encodeURIComponent("house-14' OR site='house-12")}`)).toBe(400);
