@@ -1,5 +1,13 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { ChannelPhase, ID_PATTERN, Location, Role, SiteTags } from '@wattbus/contract';
+import {
+  ChannelPhase,
+  ID_PATTERN,
+  INFO_MAX_CHANNELS,
+  INFO_MAX_METERS,
+  Location,
+  Role,
+  SiteTags,
+} from '@wattbus/contract';
 import { MqttConnectionSchema } from '@wattbus/mqtt';
 
 const Id = (description: string) => Type.String({ pattern: ID_PATTERN, description });
@@ -33,6 +41,7 @@ const MeterSchema = Type.Object(
     channels: Type.Optional(
       Type.Array(ChannelSchema, {
         minItems: 1,
+        maxItems: INFO_MAX_CHANNELS,
         description: 'channels to publish; default: every channel of the driver, role from the channel id',
       }),
     ),
@@ -83,7 +92,7 @@ export const AgentConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
-    meters: Type.Array(MeterSchema, { minItems: 1 }),
+    meters: Type.Array(MeterSchema, { minItems: 1, maxItems: INFO_MAX_METERS }),
   },
   { additionalProperties: false },
 );

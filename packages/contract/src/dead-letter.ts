@@ -13,6 +13,16 @@ function asText(bytes: Uint8Array): string | undefined {
   }
 }
 
+/**
+ * Where to cut `bytes` at or below `limit` without splitting a UTF-8 character: back over continuation bytes
+ * (10xxxxxx), at most three, to the start of the character that would be split.
+ */
+function utf8Boundary(bytes: Uint8Array, limit: number): number {
+  let cut = limit;
+  while (cut > limit - 4 && cut > 0 && ((bytes[cut] as number) & 0xc0) === 0x80) cut--;
+  return cut;
+}
+
 /** Builds the DLQ message for a payload a consumer could not use, keeping the bytes as received. */
 export function makeDeadLetter(args: {
   consumer: string;
@@ -23,9 +33,8 @@ export function makeDeadLetter(args: {
 }): DeadLetter {
   const { payload } = args;
   const truncated = payload.byteLength > DEAD_LETTER_MAX_PAYLOAD;
-  const kept = truncated ? payload.subarray(0, DEAD_LETTER_MAX_PAYLOAD) : payload;
-  // A cut can split a multi-byte character, so a truncated payload is always base64.
-  const text = truncated ? undefined : asText(kept);
+  const kept = truncated ? payload.subarray(0, utf8Boundary(payload, DEAD_LETTER_MAX_PAYLOAD)) : payload;
+  const text = asText(kept);
   return {
     reason: args.reason.slice(0, 2048),
     topic: args.topic,

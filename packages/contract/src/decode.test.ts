@@ -61,10 +61,25 @@ describe('makeDeadLetter', () => {
     expect(letter).toMatchObject({ payload: '/wA=', payload_encoding: 'base64', payload_bytes: 2 });
   });
 
-  it('cuts large payloads to 64 KiB, as base64, keeping the original size', () => {
+  it('cuts large text payloads to 64 KiB and keeps them as text, with the original size', () => {
     const big = Buffer.alloc(DEAD_LETTER_MAX_PAYLOAD + 10, 'a');
     const letter = makeDeadLetter({ consumer: 'c', topic: 't', payload: big, reason: 'r' });
-    expect(letter).toMatchObject({ payload_encoding: 'base64', payload_bytes: big.length, payload_truncated: true });
+    expect(letter).toMatchObject({ payload_encoding: 'utf8', payload_bytes: big.length, payload_truncated: true });
+    expect(letter.payload).toBe('a'.repeat(DEAD_LETTER_MAX_PAYLOAD));
+  });
+
+  it('cuts a text payload before a character the limit would split', () => {
+    // 'é' is 2 bytes: with one ASCII byte first, the 64 KiB limit falls inside a character
+    const big = Buffer.from(`x${'é'.repeat(DEAD_LETTER_MAX_PAYLOAD)}`);
+    const letter = makeDeadLetter({ consumer: 'c', topic: 't', payload: big, reason: 'r' });
+    expect(letter.payload_encoding).toBe('utf8');
+    expect(letter.payload).toBe(`x${'é'.repeat(DEAD_LETTER_MAX_PAYLOAD / 2 - 1)}`);
+  });
+
+  it('cuts large binary payloads to 64 KiB as base64', () => {
+    const big = Buffer.alloc(DEAD_LETTER_MAX_PAYLOAD + 10, 0xff);
+    const letter = makeDeadLetter({ consumer: 'c', topic: 't', payload: big, reason: 'r' });
+    expect(letter).toMatchObject({ payload_encoding: 'base64', payload_truncated: true });
     expect(Buffer.from(letter.payload, 'base64')).toHaveLength(DEAD_LETTER_MAX_PAYLOAD);
   });
 });

@@ -1,18 +1,73 @@
-import type { Reading } from './schemas/index.js';
-import { parseTopic, TopicError } from './topics.js';
-import { validateReading } from './validate.js';
+import type { Alert, DeadLetter, Health, Info, Reading, Status } from './schemas/index.js';
+import { type ParsedTopic, parseTopic, TopicError } from './topics.js';
+import {
+  type Validation,
+  validateAlert,
+  validateDeadLetter,
+  validateHealth,
+  validateInfo,
+  validateReading,
+  validateStatus,
+} from './validate.js';
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
+export interface DecodeOptions {
+  /** Larger payloads are refused unread. Default 64 KiB. */
+  maxBytes?: number;
+  /**
+   * A `ts` further ahead of `now` than this is refused. Default 5 minutes: the rules judge by measurement time, so
+   * one reading stamped in 2099 would otherwise hold a channel's state in the future.
+   */
+  maxFutureMs?: number;
+  /** The consumer's clock, for `maxFutureMs`. Default `Date.now()`. */
+  now?: number;
+}
+
+export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
+export const DEFAULT_MAX_FUTURE_MS = 5 * 60_000;
+
+/** Any wattbus message, checked. `value` is null for an empty payload: a cleared retained message. */
+export type WattbusMessage =
+  | { kind: 'reading'; site: string; meter: string; value: Reading }
+  | { kind: 'info'; site: string; value: Info | null }
+  | { kind: 'status'; site: string; value: Status | null }
+  | { kind: 'health'; site: string; value: Health | null }
+  | { kind: 'alert'; site: string; rule: string; value: Alert | null }
+  | { kind: 'dlq'; consumer: string; value: DeadLetter | null };
+
 /**
- * Everything a consumer checks before trusting a reading message: the topic layout and ids, JSON syntax,
- * the contract version, the schema, and that the payload's site and meter are the topic's.
+ * Everything a consumer checks before trusting a reading message: the topic layout and ids, size, JSON syntax,
+ * the contract version, the schema, that the payload's site and meter are the topic's, and that it is not from
+ * the future.
  */
-export function decodeReading(topic: string, payload: Uint8Array, maxBytes = 64 * 1024): Decoded<Reading> {
-  const where = readingTopic(topic);
+export function decodeReading(topic: string, payload: Uint8Array, options: DecodeOptions = {}): Decoded<Reading> {
+  const where = topicOf(topic);
   if (typeof where === 'string') return { ok: false, reason: where };
+  if (where.kind !== 'reading') return { ok: false, reason: `not a reading topic (${where.kind})` };
+  const decoded = decodePayload(where, payload, options);
+  return decoded.ok ? { ok: true, value: (decoded.value as { value: Reading }).value } : decoded;
+}
+
+/** Checks any wattbus message the way `decodeReading` checks readings: one topic parser and one set of bounds. */
+export function decodeMessage(
+  topic: string,
+  payload: Uint8Array,
+  options: DecodeOptions = {},
+): Decoded<WattbusMessage> {
+  const where = topicOf(topic);
+  if (typeof where === 'string') return { ok: false, reason: where };
+  return decodePayload(where, payload, options);
+}
+
+function decodePayload(where: ParsedTopic, payload: Uint8Array, options: DecodeOptions): Decoded<WattbusMessage> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   if (payload.byteLength > maxBytes) {
     return { ok: false, reason: `payload too large: ${payload.byteLength} bytes (limit ${maxBytes})` };
+  }
+  if (payload.byteLength === 0) {
+    if (where.kind === 'reading') return { ok: false, reason: 'empty payload' };
+    return { ok: true, value: { ...where, value: null } };
   }
   let data: unknown;
   try {
@@ -23,45 +78,86 @@ export function decodeReading(topic: string, payload: Uint8Array, maxBytes = 64 
   } catch (err) {
     return { ok: false, reason: `not JSON: ${(err as Error).message}` };
   }
-  const v = (data as { v?: unknown } | null)?.v;
-  if (v !== 1)
-    return {
-      ok: false,
-      reason: `unsupported contract version ${JSON.stringify(v) ?? 'missing'} (expected 1)`,
-    };
-  const result = validateReading(data);
-  if (!result.ok) return { ok: false, reason: `schema: ${result.errors.join('; ')}` };
-  const r = result.value;
-  if (r.site !== where.site || r.meter !== where.meter) {
-    return {
-      ok: false,
-      reason: `topic/payload mismatch: topic says ${where.site}/${where.meter}, payload says ${r.site}/${r.meter}`,
-    };
+  if (where.kind !== 'dlq') {
+    const v = (data as { v?: unknown } | null)?.v;
+    if (v !== 1) return { ok: false, reason: `unsupported contract version ${versionShown(v)} (expected 1)` };
   }
-  return { ok: true, value: r };
+  const checked = VALIDATORS[where.kind](data);
+  if (!checked.ok) return { ok: false, reason: `schema: ${checked.errors.join('; ')}` };
+  const value = checked.value as { site?: string; meter?: string; rule?: string; ts?: number };
+  const mismatch = topicMismatch(where, value);
+  if (mismatch) return { ok: false, reason: mismatch };
+  if (where.kind !== 'alert' && where.kind !== 'dlq' && value.ts !== undefined) {
+    const now = options.now ?? Date.now();
+    const limit = options.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS;
+    if (value.ts - now > limit) {
+      return {
+        ok: false,
+        reason: `ts ${new Date(value.ts).toISOString()} is ${Math.round((value.ts - now) / 1000)} s ahead of this consumer's clock (limit ${Math.round(limit / 1000)} s)`,
+      };
+    }
+  }
+  return { ok: true, value: { ...where, value } as WattbusMessage };
 }
 
-/** Site and meter of a reading topic, or why it is not one. Remembered: a stream repeats a few topics. */
+const VALIDATORS: Record<ParsedTopic['kind'], (data: unknown) => Validation<unknown>> = {
+  reading: validateReading,
+  info: validateInfo,
+  status: validateStatus,
+  health: validateHealth,
+  alert: validateAlert,
+  dlq: validateDeadLetter,
+};
+
+function versionShown(v: unknown): string {
+  if (v === undefined) return 'missing';
+  return typeof v === 'object' && v !== null ? typeof v : (JSON.stringify(v) ?? String(v)).slice(0, 40);
+}
+
+function topicMismatch(
+  where: ParsedTopic,
+  payload: { site?: string; meter?: string; rule?: string },
+): string | undefined {
+  if (where.kind === 'dlq' || where.kind === 'status' || payload.site === undefined) return undefined;
+  const topicSays =
+    where.kind === 'reading'
+      ? `${where.site}/${where.meter}`
+      : where.kind === 'alert'
+        ? `${where.site}/${where.rule}`
+        : where.site;
+  const payloadSays =
+    where.kind === 'reading'
+      ? `${payload.site}/${payload.meter}`
+      : where.kind === 'alert'
+        ? `${payload.site}/${payload.rule}`
+        : payload.site;
+  return topicSays === payloadSays
+    ? undefined
+    : `topic/payload mismatch: topic says ${topicSays}, payload says ${payloadSays}`;
+}
+
+/**
+ * A topic's parts, or why it is not a wattbus topic. Good topics are remembered (a stream repeats a few, and ids
+ * bound their length); bad ones are not, so a hostile sender cannot fill the memory with long topics.
+ */
 const TOPIC_MEMO_LIMIT = 10_000;
-const topicMemo = new Map<string, { site: string; meter: string } | string>();
+const topicMemo = new Map<string, ParsedTopic>();
 
-function readingTopic(topic: string): { site: string; meter: string } | string {
-  let known = topicMemo.get(topic);
-  if (known === undefined) {
-    known = parseReadingTopic(topic);
-    if (topicMemo.size >= TOPIC_MEMO_LIMIT) topicMemo.clear();
-    topicMemo.set(topic, known);
-  }
-  return known;
+function topicOf(topic: string): ParsedTopic | string {
+  const known = topicMemo.get(topic);
+  if (known !== undefined) return known;
+  const parsed = parseOrReason(topic);
+  if (typeof parsed === 'string') return parsed;
+  if (topicMemo.size >= TOPIC_MEMO_LIMIT) topicMemo.clear();
+  topicMemo.set(topic, parsed);
+  return parsed;
 }
 
-function parseReadingTopic(topic: string): { site: string; meter: string } | string {
+function parseOrReason(topic: string): ParsedTopic | string {
   try {
-    const parsed = parseTopic(topic);
-    if (parsed.kind !== 'reading') return `not a reading topic (${parsed.kind})`;
-    return { site: parsed.site, meter: parsed.meter };
+    return parseTopic(topic);
   } catch (err) {
-    if (err instanceof TopicError) return `bad topic: ${err.message}`;
+    if (err instanceof TopicError) return `bad topic: ${err.message.slice(0, 300)}`;
     throw err;
   }
 }

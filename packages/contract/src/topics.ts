@@ -79,7 +79,10 @@ export const filters = {
   shared: (group: string, filter: string) => `$share/${checkId('share group', group)}/${filter}`,
 };
 
-/** Parses a concrete (wildcard-free) wattbus topic, or throws TopicError saying what is wrong. */
+/**
+ * Parses a concrete (wildcard-free) wattbus topic, or throws TopicError saying what is wrong. The one topic parser of
+ * every consumer: it refuses what `topics` would never build (reserved site, meter and rule ids included).
+ */
 export function parseTopic(topic: string): ParsedTopic {
   if (topic.includes('+') || topic.includes('#')) throw new TopicError('wildcards are not allowed', topic);
   const levels = topic.split('/');
@@ -89,11 +92,11 @@ export function parseTopic(topic: string): ParsedTopic {
   const rest = levels.slice(2);
   const [a, b, c] = rest as [string, string | undefined, string | undefined];
   if (a === 'alerts' && rest.length === 3) {
-    return { kind: 'alert', site: checkSite(b as string, topic), rule: checkId('rule', c as string, topic) };
+    return { kind: 'alert', site: checkSite(b as string, topic), rule: checkNotSuffix('rule', c as string, topic) };
   }
   if (a === 'dlq' && rest.length === 2) return { kind: 'dlq', consumer: checkId('consumer', b as string, topic) };
   if (rest.length === 3 && c === 'reading') {
-    return { kind: 'reading', site: checkSite(a, topic), meter: checkId('meter', b as string, topic) };
+    return { kind: 'reading', site: checkSite(a, topic), meter: checkNotSuffix('meter', b as string, topic) };
   }
   if (rest.length === 2 && (b === 'status' || b === 'info' || b === 'health')) {
     return { kind: b, site: checkSite(a, topic) };

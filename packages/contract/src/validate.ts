@@ -20,15 +20,58 @@ function pathOf(instancePath: string, extra?: string): string {
     .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'))
     .map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`))
     .join('');
-  return path || '(root)';
+  // a key can be as long as the payload
+  return path.length > 200 ? `${path.slice(0, 197)}...` : path || '(root)';
 }
 
-function show(value: unknown): string {
-  // JSON.parse reads 1e400 as Infinity, which JSON.stringify would print as null
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+const SHOWN_CHARS = 60;
+
+/**
+ * A short preview of a received value for an error message. It never serialises the whole value: a hostile payload
+ * may nest thousands of levels deep (JSON.stringify would overflow the stack) or be wide enough to make every error
+ * line megabytes long.
+ */
+export function preview(value: unknown, budget = SHOWN_CHARS): string {
+  const out: string[] = [];
+  let left = budget + 1; // one more than shown tells that there was more
+  const emit = (text: string) => {
+    out.push(text.slice(0, Math.max(left, 0)));
+    left -= text.length;
+  };
+  const walk = (node: unknown, depth: number): void => {
+    if (left <= 0) return;
+    if (node === null || typeof node !== 'object') {
+      emit(scalar(node, left));
+      return;
+    }
+    const isArray = Array.isArray(node);
+    if (depth >= 4) {
+      emit(isArray ? '[...]' : '{...}');
+      return;
+    }
+    emit(isArray ? '[' : '{');
+    let first = true;
+    for (const key in node) {
+      if (left <= 0) return;
+      if (!first) emit(',');
+      first = false;
+      if (!isArray) emit(`${JSON.stringify(key.slice(0, left + 1))}:`);
+      walk((node as Record<string, unknown>)[key], depth + 1);
+    }
+    emit(isArray ? ']' : '}');
+  };
+  walk(value, 0);
+  const text = out.join('');
+  return text.length > budget ? `${text.slice(0, budget - 3)}...` : text;
 }
+
+function scalar(value: unknown, budget: number): string {
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify would print as null
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, budget + 1));
+  return String(value);
+}
+
+const show = (value: unknown) => preview(value);
 
 function valueAt(data: unknown, instancePath: string): unknown {
   let node = data;
@@ -39,8 +82,17 @@ function valueAt(data: unknown, instancePath: string): unknown {
   return node;
 }
 
-/** One line per problem, naming the path and what was expected. */
+/** A payload can break every rule at once; the first few problems say enough. */
+const MAX_ERROR_LINES = 10;
+
+/** One line per problem (at most MAX_ERROR_LINES, then a count), naming the path and what was expected. */
 export function describeErrors(errors: readonly ErrorObject[], data: unknown): string[] {
+  const lines = collapseUnionBranches(describeEach(errors.slice(0, MAX_ERROR_LINES * 4), data));
+  if (lines.length <= MAX_ERROR_LINES && errors.length <= MAX_ERROR_LINES * 4) return lines;
+  return [...lines.slice(0, MAX_ERROR_LINES), `... ${errors.length} problems in all`];
+}
+
+function describeEach(errors: readonly ErrorObject[], data: unknown): string[] {
   const lines: string[] = [];
   for (const e of errors) {
     const got = valueAt(data, e.instancePath);
@@ -73,7 +125,7 @@ export function describeErrors(errors: readonly ErrorObject[], data: unknown): s
         );
     }
   }
-  return collapseUnionBranches(lines);
+  return lines;
 }
 
 /** A union of literals yields one `const` error per branch; fold them into one line. */

@@ -40,7 +40,7 @@ const reading = (over: Record<string, unknown> = {}) => {
 /** On a reading topic both consumers decide by the contract's decodeReading. */
 function byContract(name: string, payload: Buffer | string, topic = R): Case {
   const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
-  const ok = decodeReading(topic, buf, LIMIT).ok;
+  const ok = decodeReading(topic, buf, { maxBytes: LIMIT }).ok;
   return { name, topic, payload: buf, sink: ok ? 'store' : 'dlq', alerter: ok ? 'ok' : 'dlq' };
 }
 

@@ -12,6 +12,9 @@ const AlertSubject = Type.Object(
   { additionalProperties: false },
 );
 
+/** An alert lists this many open subjects at most, so its message stays small whatever a site declares. */
+export const ALERT_MAX_OPEN_SUBJECTS = 100;
+
 /**
  * The retained state of one rule at one site. A topic holds one retained message, so the payload
  * carries every open subject: `state` is `raised` while `open` is non-empty.
@@ -25,7 +28,13 @@ export const AlertSchema = Type.Object(
     state: Type.Union([Type.Literal('raised'), Type.Literal('resolved')]),
     severity: Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('critical')]),
     message: Type.String({ maxLength: 1024 }),
-    open: Type.Array(AlertSubject),
+    open: Type.Array(AlertSubject, { maxItems: ALERT_MAX_OPEN_SUBJECTS }),
+    open_total: Type.Optional(
+      Type.Integer({
+        minimum: ALERT_MAX_OPEN_SUBJECTS + 1,
+        description: 'how many subjects are open, when there are more than `open` lists',
+      }),
+    ),
   },
   { $id: 'wattbus/v1/alert', title: 'Alert', additionalProperties: false },
 );

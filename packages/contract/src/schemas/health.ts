@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Id, Timestamp, Version } from './common.js';
+import { INFO_MAX_METERS } from './info.js';
 
 const MeterHealth = Type.Object(
   {
@@ -28,7 +29,7 @@ export const HealthSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    meters: Type.Array(MeterHealth),
+    meters: Type.Array(MeterHealth, { maxItems: INFO_MAX_METERS }),
   },
   { $id: 'wattbus/v1/health', title: 'Health', additionalProperties: false },
 );
