@@ -69,6 +69,15 @@ describe('faults on a shared line', () => {
     await expectPvRecovered();
   });
 
+  it.each([4, 2, -2])('an answer whose byte count is off by %i: malformed, naming the meter and unit', async (off) => {
+    bank.setFault(2, { byteCountOff: off });
+    await expectPvFailure(
+      /^meter pv: modbus .*\/A unit 2: malformed answer reading input registers 0x0000-0x0025: its byte count does not match its data$/,
+    );
+    bank.setFault(2, 'none');
+    await expectPvRecovered();
+  });
+
   it('an exception answer, with the exception code and its meaning', async () => {
     bank.setFault(2, { exception: 4 });
     await expectPvFailure(

@@ -38,6 +38,16 @@ export class ModbusCrcError extends ModbusError {}
 /** An answer that is not a valid reply to the request (length, unit or function code wrong). */
 export class ModbusResponseError extends ModbusError {}
 
+/** An answer whose byte count does not match its data: as untrustworthy as a CRC error. */
+export function malformedAnswer(target: string, req: ReadRequest, cause?: unknown): ModbusResponseError {
+  return new ModbusResponseError(
+    target,
+    req,
+    `malformed answer reading ${describeRegisters(req)}: its byte count does not match its data`,
+    { cause },
+  );
+}
+
 /** The port or connection could not be opened, or went away (adapter unplugged, socket closed). */
 export class ModbusConnectionError extends ModbusError {}
 
@@ -102,6 +112,10 @@ export function classifyReadError(err: unknown, target: string, req: ReadRequest
   }
   if (message === 'CRC error') {
     return new ModbusCrcError(target, req, `CRC error in the answer reading ${describeRegisters(req)}`, { cause: err });
+  }
+  // modbus-serial trusts the answer's byte count and reads past the frame when it claims too much.
+  if (err instanceof RangeError && (err as NodeJS.ErrnoException).code === 'ERR_OUT_OF_RANGE') {
+    return malformedAnswer(target, req, err);
   }
   if (/^(Data length error|Unexpected data error)/.test(message)) {
     return new ModbusResponseError(target, req, `bad answer reading ${describeRegisters(req)}: ${message}`, {

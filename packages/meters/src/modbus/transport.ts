@@ -4,6 +4,7 @@ import {
   errorMessage,
   ModbusConnectionError,
   ModbusTimeoutError,
+  malformedAnswer,
   type ReadRequest,
 } from './errors.js';
 
@@ -71,8 +72,9 @@ export class ClientTransport implements ModbusTransport {
     const client = this.client as ModbusClient;
     await this.link.beforeRequest();
     client.setTimeout(timeoutMs);
+    let words: number[];
     try {
-      return await new Promise<number[]>((resolve, reject) => {
+      words = await new Promise<number[]>((resolve, reject) => {
         this.abortInFlight = reject;
         const done = (err: unknown, res: { data: number[] } | undefined) =>
           err ? reject(err) : resolve(res?.data ?? []);
@@ -87,6 +89,10 @@ export class ClientTransport implements ModbusTransport {
     } finally {
       this.abortInFlight = undefined;
     }
+    // A byte count that claims less than the frame carries (or more, read from the CRC) gives another number of
+    // registers than asked for: every value decoded from them would be shifted.
+    if (words.length !== req.count) throw malformedAnswer(this.target, req);
+    return words;
   }
 
   async close(): Promise<void> {

@@ -4,9 +4,10 @@ import { type ChannelValues, plausibleValues } from './values.js';
 
 /**
  * What a simulated unit does with requests: answer normally, stay silent (no answer), answer with a
- * damaged CRC (RTU; over TCP the answer is cut short instead), or answer with a Modbus exception.
+ * damaged CRC (RTU; over TCP the answer is cut short instead), answer with a Modbus exception, or answer
+ * with its byte count off by `byteCountOff` (the data and the CRC as they should be: a firmware bug).
  */
-export type Fault = 'none' | 'silent' | 'bad-crc' | { exception: number };
+export type Fault = 'none' | 'silent' | 'bad-crc' | { exception: number } | { byteCountOff: number };
 
 export interface UnitOptions {
   /** Values to serve; default: plausible values for every field of the map. */
@@ -90,14 +91,14 @@ export class SlaveBank {
     const unit = this.units.get(unitId);
     if (!unit || unit.fault === 'silent') return undefined;
     const exception = (code: number): Answer => ({ pdu: Buffer.from([fc | 0x80, code]), corrupt: false });
-    if (typeof unit.fault === 'object') return exception(unit.fault.exception);
+    if (typeof unit.fault === 'object' && 'exception' in unit.fault) return exception(unit.fault.exception);
     if (fc !== 3 && fc !== 4) return exception(1);
     if (count < 1 || count > unit.map.maxRegistersPerRead) return exception(3);
     if (address + count > 0x10000) return exception(2);
     const registers = unit.registers.get(fc) ?? new Map<number, number>();
     const pduOut = Buffer.alloc(2 + 2 * count);
     pduOut[0] = fc;
-    pduOut[1] = 2 * count;
+    pduOut[1] = 2 * count + (typeof unit.fault === 'object' ? unit.fault.byteCountOff : 0);
     for (let i = 0; i < count; i++) {
       const word = registers.get(address + i);
       if (word === undefined && unit.strict) return exception(2);
