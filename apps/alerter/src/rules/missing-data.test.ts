@@ -60,9 +60,9 @@ describe('MissingDataRule: silent channels', () => {
   it('counts from the last reading of each channel separately', () => {
     const r = rule();
     r.onInfo(info(SITE, [{ id: 'main', interval_ms: 200, channels: ['grid', 'solar'] }]), T0);
-    r.onReading(reading(SITE, 'main', 'grid', T0), T0 + 100);
-    r.onReading(reading(SITE, 'main', 'grid', T0), T0 + 400);
-    r.onReading(reading(SITE, 'main', 'solar', T0), T0 + 150);
+    r.onReading(reading(SITE, 'main', 'grid', T0 + 100), T0 + 100);
+    r.onReading(reading(SITE, 'main', 'grid', T0 + 400), T0 + 400);
+    r.onReading(reading(SITE, 'main', 'solar', T0 + 150), T0 + 150);
     expect(subjects(r, T0 + 749)).toEqual([]);
     // solar: last seen T0+150, missing from T0+750; grid: last seen T0+400, missing from T0+1000
     expect(openAt(r, T0 + 751)).toEqual([['main/solar', T0 + 150, 'no reading for over 3 × 200 ms']]);
@@ -100,17 +100,33 @@ describe('MissingDataRule: silent channels', () => {
   it('resolves a missing channel when a reading arrives, and keeps its since while it stays open', () => {
     const r = rule();
     r.onInfo(info(SITE, [{ id: 'main', interval_ms: 200, channels: ['grid', 'solar'] }]), T0);
-    r.onReading(reading(SITE, 'main', 'grid', T0), T0 + 50);
+    r.onReading(reading(SITE, 'main', 'grid', T0 + 50), T0 + 50);
     expect(openAt(r, T0 + 700)).toEqual([
       ['main/grid', T0 + 50, 'no reading for over 3 × 200 ms'],
       ['main/solar', T0, 'no reading for over 3 × 200 ms'],
     ]);
     expect(openAt(r, T0 + 5000)).toEqual(openAt(r, T0 + 700));
 
-    r.onReading(reading(SITE, 'main', 'solar', T0), T0 + 5001);
+    r.onReading(reading(SITE, 'main', 'solar', T0 + 5001), T0 + 5001);
     expect(subjects(r, T0 + 5002)).toEqual(['main/grid']);
-    r.onReading(reading(SITE, 'main', 'grid', T0), T0 + 5003);
+    r.onReading(reading(SITE, 'main', 'grid', T0 + 5003), T0 + 5003);
     expect(r.evaluate(T0 + 5004).get(SITE)?.size ?? 0).toBe(0);
+  });
+
+  it('judges on measurement time: a replayed backlog neither resolves a silent channel nor moves its since', () => {
+    const r = rule();
+    r.onInfo(info(SITE, [{ id: 'main', interval_ms: 1000, channels: ['grid'] }]), T0);
+    r.onReading(reading(SITE, 'main', 'grid', T0 + 10_000), T0 + 10_000);
+    const ended = T0 + 3_600_000;
+    expect(openAt(r, ended)).toEqual([['main/grid', T0 + 10_000, 'no reading for over 3 × 1 s']]);
+    // The agent comes back an hour later and replays what it queued until its meter failed at T0 + 20 s.
+    for (let ts = T0 + 11_000; ts <= T0 + 20_000; ts += 1000) r.onReading(reading(SITE, 'main', 'grid', ts), ended);
+    expect(openAt(r, ended + 1)).toEqual([['main/grid', T0 + 20_000, 'no reading for over 3 × 1 s']]);
+    expect(openAt(r, ended + 10_000)).toEqual([['main/grid', T0 + 20_000, 'no reading for over 3 × 1 s']]);
+    // A live reading resolves it; one stamped ahead of the alerter's clock counts as taken on arrival.
+    r.onReading(reading(SITE, 'main', 'grid', ended + 60_000), ended + 10_000);
+    expect(subjects(r, ended + 12_999)).toEqual([]);
+    expect(openAt(r, ended + 13_000)).toEqual([['main/grid', ended + 10_000, 'no reading for over 3 × 1 s']]);
   });
 
   it('watches sites independently', () => {

@@ -16,10 +16,14 @@ export interface MissingDataOptions {
 }
 
 interface ChannelWatch {
-  lastSeen: number;
+  /**
+   * Measurement time of the newest reading taken (capped at its arrival, so a clock running ahead does not
+   * postpone the alert), or the `since` of a restored alert; undefined while the channel is only known from info.
+   */
+  lastTs: number | undefined;
+  /** When this process started watching the channel: the fallback for `lastTs`. */
+  watchedSince: number;
   intervalMs: number;
-  /** A reading arrived (since this process started), so `lastSeen` is known first-hand. */
-  heard: boolean;
 }
 
 function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
@@ -48,7 +52,7 @@ export class MissingDataRule implements AlertRule {
 
   private watch(site: string, subject: string, now: number, intervalMs: number): ChannelWatch {
     const siteChannels = getOrCreate(this.channels, site, () => new Map<string, ChannelWatch>());
-    const w = getOrCreate(siteChannels, subject, () => ({ lastSeen: now, intervalMs, heard: false }));
+    const w = getOrCreate(siteChannels, subject, () => ({ lastTs: undefined, watchedSince: now, intervalMs }));
     w.intervalMs = intervalMs;
     return w;
   }
@@ -57,10 +61,13 @@ export class MissingDataRule implements AlertRule {
     return this.intervals.get(`${site}/${meter}`) ?? this.options.defaultIntervalMs;
   }
 
+  /**
+   * Judged on measurement time, like every other rule: a backlog replayed after an outage does not make a
+   * channel look alive, and `since` is the time of the channel's last measurement.
+   */
   onReading(r: Reading, now: number): void {
     const w = this.watch(r.site, `${r.meter}/${r.channel}`, now, this.intervalOf(r.site, r.meter));
-    w.lastSeen = now;
-    w.heard = true;
+    w.lastTs = Math.max(w.lastTs ?? Number.NEGATIVE_INFINITY, Math.min(r.ts, now));
   }
 
   onInfo(info: Info, now: number): void {
@@ -71,8 +78,9 @@ export class MissingDataRule implements AlertRule {
   }
 
   /**
-   * A channel that was missing before a restart has been silent since its `since`, not since its info was
-   * seen again. Subject `site` is left to the retained status, which says whether the agent is still offline.
+   * A channel that was missing before a restart has been silent since its `since` (its last measurement), not
+   * since its info was seen again, unless a newer reading was taken since. Subject `site` is left to the
+   * retained status, which says whether the agent is still offline.
    */
   onRestore(alert: Alert, now: number): void {
     for (const { subject, since } of alert.open) {
@@ -85,7 +93,7 @@ export class MissingDataRule implements AlertRule {
       }
       if (!meter || !channel || rest.length > 0) continue;
       const w = this.watch(alert.site, subject, now, this.intervalOf(alert.site, meter));
-      if (!w.heard) w.lastSeen = Math.min(w.lastSeen, since);
+      w.lastTs = Math.max(w.lastTs ?? Number.NEGATIVE_INFINITY, since);
     }
   }
 
@@ -113,10 +121,10 @@ export class MissingDataRule implements AlertRule {
       for (const [subject, w] of channels) {
         const [meter = '', channel = ''] = subject.split('/');
         const after = this.options.afterIntervalsFor?.(site, meter, channel) ?? this.options.afterIntervals;
-        const silentFor = now - w.lastSeen;
-        if (silentFor >= after * w.intervalMs) {
+        const last = w.lastTs ?? w.watchedSince;
+        if (now - last >= after * w.intervalMs) {
           add(site, subject, {
-            since: w.lastSeen,
+            since: last,
             message: `no reading for over ${after} × ${duration(w.intervalMs)}`,
           });
         }
