@@ -1,10 +1,12 @@
 import type { Reading } from '@wattbus/contract';
 import {
+  type ChannelSample,
   type DriverChannel,
   type DriverCheckpoint,
   defaultRole,
   type MeterDriver,
   MeterReadError,
+  PartialReadError,
   toReading,
 } from '@wattbus/meters';
 import type { ChannelConfig, MeterConfig } from './config.js';
@@ -89,25 +91,29 @@ export class MeterPoller {
     }, target - now);
   }
 
-  /** Reads once and hands every reading to the hooks; returns how many readings were made. */
+  /**
+   * Reads once and hands every reading to the hooks; returns how many readings were made. A read that failed for
+   * some channels only counts as a failed read, and the channels it did read are published.
+   */
   async pollOnce(now: number): Promise<number> {
-    let samples: Awaited<ReturnType<MeterDriver['read']>>;
+    let samples: ChannelSample[];
     try {
       if (!this.opened) {
         await this.driver.open();
         this.opened = true;
       }
       samples = await this.driver.read(now);
+      this.health.reads_ok++;
+      this.health.last_ok_ts = now;
     } catch (err) {
       const error =
         err instanceof MeterReadError ? err : new MeterReadError(this.meter.id, (err as Error).message, { cause: err });
       this.health.read_errors++;
       this.health.last_error = error.message;
       this.hooks.error(this.meter.id, error);
-      return 0;
+      if (!(error instanceof PartialReadError)) return 0;
+      samples = error.samples;
     }
-    this.health.reads_ok++;
-    this.health.last_ok_ts = now;
     const readings: Reading[] = [];
     for (const sample of samples) {
       const channel = this.channels.get(sample.channel);

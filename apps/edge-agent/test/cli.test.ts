@@ -2,35 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateReading } from '@wattbus/contract';
 import { drivers } from '@wattbus/meters';
-import { type ProcessHandle, startApp, type TempDir, tempDir } from '@wattbus/testkit';
+import { type TempDir, tempDir } from '@wattbus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  configPath: string;
-}
-
-/** Runs the real agent (src/main.ts through tsx) to completion, with stdout and stderr kept apart. */
-async function runAgent(config: object, args: string[]): Promise<Run> {
-  const handle: ProcessHandle & { configPath: string } = await startApp('edge-agent', config, {
-    args,
-    readyWhen: null,
-  });
-  let stdout = '';
-  let stderr = '';
-  handle.proc.stdout?.on('data', (c: Buffer) => {
-    stdout += c.toString('utf8');
-  });
-  handle.proc.stderr?.on('data', (c: Buffer) => {
-    stderr += c.toString('utf8');
-  });
-  const closed = new Promise<void>((resolve) => handle.proc.once('close', () => resolve()));
-  const code = await handle.exited;
-  await closed;
-  return { code, stdout, stderr, configPath: handle.configPath };
-}
+import { runAgent } from './run-agent.js';
 
 describe('wattbus-agent command line', () => {
   let tmp: TempDir;

@@ -1,5 +1,5 @@
 import { type Reading, validateReading } from '@wattbus/contract';
-import { MeterReadError } from '@wattbus/meters';
+import { MeterReadError, PartialReadError } from '@wattbus/meters';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MeterConfig } from '../src/config.js';
 import { channelsFor, MeterPoller } from '../src/meter-poller.js';
@@ -87,6 +87,30 @@ describe('MeterPoller.pollOnce', () => {
       [1, T0, 1],
       [2, T0 + 3000, 4],
     ]);
+  });
+
+  it('publishes the channels a partly failed read got, and counts the read as failed', async () => {
+    const { poller, readings, errors } = setup({
+      channels: [
+        { id: 'grid', values: ['power_w'] },
+        { id: 'production', values: ['power_w'] },
+      ],
+      read: (now) => {
+        throw new PartialReadError(
+          'main',
+          [{ channel: 'grid', ts: now, values: { power_w: 42 } }],
+          'channel production: no data',
+        );
+      },
+    });
+    expect(await poller.pollOnce(T0)).toBe(1);
+    expect(readings.map((r) => [r.channel, r.seq, r.values.power_w])).toEqual([['grid', 1, 42]]);
+    expect(errors.map((e) => e.error.message)).toEqual(['meter main: channel production: no data']);
+    expect(poller.health).toEqual({
+      reads_ok: 0,
+      read_errors: 1,
+      last_error: 'meter main: channel production: no data',
+    });
   });
 
   it('retries a failed open() on the next poll, and does not reopen once open', async () => {

@@ -19,7 +19,8 @@ export interface DriverChannel {
 /**
  * One meter (or one device exposing several channels). Constructors do no I/O: `open` connects,
  * `read` measures once, `close` releases. Errors thrown from `read` are per-meter: the agent records
- * them and tries again on the next cycle.
+ * them and tries again on the next cycle. A read that got some channels but not others throws a
+ * `PartialReadError` carrying the samples it got: the agent publishes those and records the error.
  */
 export interface MeterDriver {
   readonly channels: readonly DriverChannel[];
@@ -75,5 +76,18 @@ export class MeterReadError extends Error {
   ) {
     super(`meter ${meterId}: ${message}`, options);
     this.name = 'MeterReadError';
+  }
+}
+
+/** A read that failed for some channels only: `samples` are those of the channels that were read. */
+export class PartialReadError extends MeterReadError {
+  constructor(
+    meterId: string,
+    readonly samples: ChannelSample[],
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(meterId, message, options);
+    this.name = 'PartialReadError';
   }
 }

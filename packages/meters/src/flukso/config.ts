@@ -60,8 +60,9 @@ export const FluksoConfigSchema = Type.Object(
       maximum: 86_400,
       default: 60,
       description:
-        'a read fails with "no data from sensor …" when a sensor gave no power for this long (mqtt: no gauge ' +
-        'message by our clock; http: only "nan" in its series for this many seconds of the Fluksometer\'s time); ' +
+        'a sensor that gave no power for this long fails with "no data from sensor …" (mqtt: the channels that use ' +
+        'it, after no gauge message by our clock; http: the read, after only "nan" in its series for this many ' +
+        "seconds of the Fluksometer's time); " +
         'the Fluksometer measures every second',
     }),
     max_power_w: Type.Number({
@@ -77,7 +78,8 @@ export const FluksoConfigSchema = Type.Object(
       default: 3000,
       description:
         'mqtt only: opening the meter waits up to this long for a first power value of every sensor, so that ' +
-        'the first read (and wattbus-agent --once) has data; 0: do not wait',
+        'the first read (and wattbus-agent --once) has data; a sensor that sent nothing by then fails its channels; ' +
+        '0: do not wait (a silent sensor fails its channels after stale_after_s)',
     }),
     connect_timeout_ms: Type.Integer({
       minimum: 100,

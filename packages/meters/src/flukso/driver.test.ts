@@ -1,7 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { freePort, type MosquittoHandle, startAedes, startMosquitto, waitFor } from '@wattbus/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ChannelSample, MeterReadError } from '../driver.js';
+import { type ChannelSample, MeterReadError, PartialReadError } from '../driver.js';
 import { type FluksoConfig, FluksoConfigSchema } from './config.js';
 import { FluksoMeter } from './driver.js';
 import { type FluksoFault, FluksoSimulator } from './simulator.js';
@@ -179,7 +179,7 @@ describe('FluksoMeter against a simulated Fluksometer on mosquitto', () => {
     },
   );
 
-  it('fails with "no data from sensor …" when a sensor goes silent, and recovers when it speaks again', async () => {
+  it('a silent sensor fails only its channels, naming it; the others keep reading, and it recovers', async () => {
     const sim = await fluksometer();
     const meter = await opened({ stale_after_s: 60 });
     await sim.tick();
@@ -190,12 +190,34 @@ describe('FluksoMeter against a simulated Fluksometer on mosquitto', () => {
     await sim.tick();
     await readUntil(meter, T + 30, ['grid']);
     ourNow += 40_000; // PV last spoke 70 s ago, L1 and L2 40 s ago
-    const error = await readError(meter);
-    expect(error.message).toBe(`meter flm: no data from sensor ${PV} for 70 s`);
-    sim.resume(PV);
     deviceNow += 40_000;
     await sim.tick();
-    await readUntil(meter, T + 70);
+    const error = await waitFor(
+      async () => {
+        const e = await readError(meter);
+        return e instanceof PartialReadError && e.samples.length > 0 ? e : undefined;
+      },
+      { what: 'a read with the grid sample of T + 70' },
+    );
+    expect(error.message).toBe(`meter flm: channel production: no data from sensor ${PV} for 70 s`);
+    expect(error.samples.map((s) => [s.channel, s.ts, s.values.power_w])).toEqual([['grid', (T + 70) * 1000, 1500.5]]);
+    sim.resume(PV);
+    deviceNow += 1000;
+    await sim.tick();
+    await readUntil(meter, T + 71);
+  });
+
+  it('fails the channels of a sensor that sent nothing while opening waited for first data', async () => {
+    const sim = await fluksometer();
+    sim.silence(PV);
+    sim.run(50);
+    const meter = await opened({ first_data_ms: 300 });
+    const error = await readError(meter);
+    expect(error).toBeInstanceOf(PartialReadError);
+    expect(error.message).toMatch(
+      new RegExp(`^meter flm: channel production: no data from sensor ${PV} for \\d+ s \\(none yet\\)$`),
+    );
+    expect((error as PartialReadError).samples.map((s) => [s.channel, s.values.power_w])).toEqual([['grid', 1500.5]]);
   });
 
   it('fails to open clearly when the broker is not there', async () => {

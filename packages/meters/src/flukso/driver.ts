@@ -6,11 +6,12 @@ import {
   type DriverContext,
   type MeterDriver,
   MeterReadError,
+  PartialReadError,
 } from '../driver.js';
 import { type FluksoConfig, isHttpUrl } from './config.js';
 import { FluksoHttpMeter } from './http-meter.js';
 import { topicsFor } from './payload.js';
-import { FluksoDataError, FluksoSensors } from './sensors.js';
+import { FluksoDataError, FluksoSensors, FluksoSilentSensorError } from './sensors.js';
 
 /**
  * A Fluksometer read through its local MQTT broker: `open` subscribes to the gauge (W) and counter (Wh) topics of
@@ -109,16 +110,25 @@ export class FluksoMeter implements MeterDriver {
     });
   }
 
-  async read(now: number): Promise<ChannelSample[]> {
+  /**
+   * Silence is measured on our clock, like the arrival of messages. A sensor that sent nothing during the wait
+   * for first data fails its channels at once (with first_data_ms 0, after stale_after_s).
+   */
+  async read(_now: number): Promise<ChannelSample[]> {
     if (!this.client) throw new MeterReadError(this.ctx.meterId, 'not open');
+    const staleMs = this.config.stale_after_s * 1000;
     try {
-      return this.sensors.take(now, this.config.stale_after_s * 1000, this.openedAt);
+      return this.sensors.take(this.clock(), staleMs, this.openedAt, this.config.first_data_ms > 0);
     } catch (err) {
       if (!(err instanceof FluksoDataError)) throw err;
       const link = this.client.connected
         ? ''
         : ` (not connected to ${this.config.url}: ${this.lastError ?? 'reconnecting'})`;
-      throw new MeterReadError(this.ctx.meterId, `${err.message}${link}`, { cause: err });
+      const message = `${err.message}${link}`;
+      if (err instanceof FluksoSilentSensorError) {
+        throw new PartialReadError(this.ctx.meterId, err.samples, message, { cause: err });
+      }
+      throw new MeterReadError(this.ctx.meterId, message, { cause: err });
     }
   }
 

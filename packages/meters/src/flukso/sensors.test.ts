@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FluksoSensorConfig } from './config.js';
-import { FluksoDataError, FluksoSensors } from './sensors.js';
+import { FluksoDataError, FluksoSensors, FluksoSilentSensorError } from './sensors.js';
 
 const L1 = '11111111111111111111111111111111';
 const L2 = '22222222222222222222222222222222';
@@ -27,6 +27,17 @@ const ULB = [
   sensor(L1, 'consumption'),
   sensor(PV, 'production', { factor: -1 }),
 ];
+
+/** The FluksoSilentSensorError `take` throws. */
+function silentError(take: () => unknown): FluksoSilentSensorError {
+  try {
+    take();
+  } catch (err) {
+    expect(err).toBeInstanceOf(FluksoSilentSensorError);
+    return err as FluksoSilentSensorError;
+  }
+  throw new Error('expected the take to fail');
+}
 
 describe('FluksoSensors', () => {
   it('declares per channel power, phases, and energy when its factors agree in sign', () => {
@@ -133,11 +144,47 @@ describe('FluksoSensors', () => {
   it('names a silent sensor, by the time of arrival on our clock', () => {
     const s = new FluksoSensors([sensor(L1, 'a'), sensor(L2, 'b')], 100_000);
     send(s, L1, 'gauge', T, 1, 10_000);
-    expect(() => s.take(65_000, STALE, 1_000)).toThrow(`no data from sensor ${L2} for 64 s (none yet)`);
-    send(s, L2, 'gauge', T, 1, 65_500);
-    expect(() => s.take(71_000, STALE, 1_000)).toThrow(`no data from sensor ${L1} for 61 s`);
-    send(s, L1, 'gauge', T + 70, 1, 71_500);
-    expect(s.take(72_000, STALE, 1_000).map((x) => x.channel)).toEqual(['a', 'b']);
+    expect(silentError(() => s.take(65_000, STALE, 1_000)).message).toBe(
+      `channel b: no data from sensor ${L2} for 64 s (none yet)`,
+    );
+    send(s, L2, 'gauge', T, 2, 65_500);
+    expect(silentError(() => s.take(71_000, STALE, 1_000)).message).toBe(
+      `channel a: no data from sensor ${L1} for 61 s`,
+    );
+    send(s, L1, 'gauge', T + 70, 3, 71_500);
+    expect(s.take(72_000, STALE, 1_000).map((x) => [x.channel, x.values.power_w])).toEqual([['a', 3]]);
+  });
+
+  it('fails only the channels of a silent sensor, naming it, and returns the others', () => {
+    const s = new FluksoSensors(ULB, 100_000);
+    send(s, L1, 'gauge', T, 500, 1_000);
+    send(s, PV, 'gauge', T, 2000, 1_000);
+    expect(s.take(2_000, STALE, 0).map((x) => x.channel)).toEqual(['grid', 'consumption', 'production']);
+    // The PV clamp goes silent; the grid clamp L1 goes on.
+    send(s, L1, 'gauge', T + 70, 700, 71_000);
+    const error = silentError(() => s.take(72_000, STALE, 0));
+    expect(error.message).toBe(
+      `channel grid: no data from sensor ${PV} for 71 s; channel production: no data from sensor ${PV} for 71 s`,
+    );
+    expect(error.samples).toEqual([{ channel: 'consumption', ts: (T + 70) * 1000, values: { power_w: 700 } }]);
+    // Back: every channel reads again, the consumption sample is not returned twice.
+    send(s, PV, 'gauge', T + 72, 1900, 73_000);
+    expect(s.take(74_000, STALE, 0).map((x) => [x.channel, x.ts])).toEqual([
+      ['grid', (T + 72) * 1000],
+      ['production', (T + 72) * 1000],
+    ]);
+  });
+
+  it('with noneIsSilent, fails the channels of a sensor that never sent a gauge at once', () => {
+    const s = new FluksoSensors(ULB, 100_000);
+    send(s, L1, 'gauge', T, 500, 1_000);
+    expect(s.take(3_000, STALE, 0)).toEqual([{ channel: 'consumption', ts: T * 1000, values: { power_w: 500 } }]);
+    send(s, L1, 'gauge', T + 1, 600, 3_500);
+    const error = silentError(() => s.take(4_000, STALE, 0, true));
+    expect(error.message).toBe(
+      `channel grid: no data from sensor ${PV} for 4 s (none yet); channel production: no data from sensor ${PV} for 4 s (none yet)`,
+    );
+    expect(error.samples.map((x) => [x.channel, x.values.power_w])).toEqual([['consumption', 600]]);
   });
 
   it('ignores other sensors and topics, and refuses a sensor listed twice for a channel', () => {

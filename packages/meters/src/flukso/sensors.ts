@@ -8,6 +8,17 @@ export class FluksoDataError extends Error {
   override name = 'FluksoDataError';
 }
 
+/** Some channels have a silent sensor: they fail, naming it; `samples` are those of the other channels. */
+export class FluksoSilentSensorError extends FluksoDataError {
+  override name = 'FluksoSilentSensorError';
+  constructor(
+    message: string,
+    readonly samples: ChannelSample[],
+  ) {
+    super(message);
+  }
+}
+
 interface Latest extends FluksoValue {
   /** Our clock when it arrived, ms: staleness does not depend on the Fluksometer's clock. */
   receivedAt: number;
@@ -93,10 +104,11 @@ export class FluksoSensors {
 
   /**
    * What arrived since the previous take, one sample per channel and time. Throws (and forgets them) if bad
-   * messages arrived since, or if a sensor has been silent for longer than `staleAfterMs`; the good values are
-   * kept for the next take.
+   * messages arrived since; the good values are kept for the next take. A sensor silent for longer than
+   * `staleAfterMs` (counted from `since` if it never spoke; at once with `noneIsSilent`) fails the channels that
+   * use it, naming it, with a FluksoSilentSensorError carrying the samples of the other channels.
    */
-  take(now: number, staleAfterMs: number, since: number): ChannelSample[] {
+  take(now: number, staleAfterMs: number, since: number, noneIsSilent = false): ChannelSample[] {
     if (this.problemCount > 0) {
       const [first] = this.problems;
       const more = this.problemCount > 1 ? ` (and ${this.problemCount - 1} more bad messages)` : '';
@@ -104,13 +116,22 @@ export class FluksoSensors {
       this.problemCount = 0;
       throw new FluksoDataError(`${first}${more}`);
     }
-    const stale = [...this.state].filter(([, s]) => now - (s.gauge?.receivedAt ?? since) > staleAfterMs);
-    if (stale.length > 0) {
-      const describe = ([id, s]: [string, SensorState]) =>
-        `${id} for ${Math.round((now - (s.gauge?.receivedAt ?? since)) / 1000)} s${s.gauge ? '' : ' (none yet)'}`;
-      throw new FluksoDataError(`no data from sensor ${stale.map(describe).join(', sensor ')}`);
+    const silent = new Map<string, string>();
+    for (const [id, s] of this.state) {
+      const quietMs = now - (s.gauge?.receivedAt ?? since);
+      if (quietMs > staleAfterMs || (noneIsSilent && !s.gauge)) {
+        silent.set(id, `sensor ${id} for ${Math.round(quietMs / 1000)} s${s.gauge ? '' : ' (none yet)'}`);
+      }
     }
-    return this.groups.flatMap((g) => this.channelSamples(g));
+    const samples: ChannelSample[] = [];
+    const failures: string[] = [];
+    for (const g of this.groups) {
+      const quiet = [...new Set(g.entries.map((e) => silent.get(e.id)).filter((x) => x !== undefined))];
+      if (quiet.length === 0) samples.push(...this.channelSamples(g));
+      else failures.push(`channel ${g.id}: no data from ${quiet.join(', ')}`);
+    }
+    if (failures.length > 0) throw new FluksoSilentSensorError(failures.join('; '), samples);
+    return samples;
   }
 
   private channelSamples(g: Channel): ChannelSample[] {
