@@ -1,6 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFailure } from '../../test/read-failure.js';
+import { PartialReadError } from '../driver.js';
 import { type EcodevicesConfig, EcodevicesConfigSchema } from './config.js';
 import { EcodevicesMeter } from './driver.js';
 import { EcodevicesSimulator, type EcodevicesSimulatorOptions } from './simulator.js';
@@ -115,8 +116,21 @@ describe('EcodevicesMeter against the simulated Eco-devices', () => {
     const sim = await simulator({ state: { product: 'Eco-devices', c1: 0, c2: 0 } });
     const error = await readFailure(meter(sim).read(NOW));
     expect(error.message).toBe(
-      'meter linky: Eco-devices answer unusable: no meter on the teleinfo inputs (T1_PTEC and T2_PTEC "----"): is the meter wired?',
+      'meter linky: no meter on the teleinfo inputs (T1_PTEC and T2_PTEC "----"): is the meter wired?',
     );
+    expect(error).toBeInstanceOf(PartialReadError);
+    expect((error as PartialReadError).samples).toEqual([]);
+  });
+
+  it('with a pulse counter, still fails naming the unwired teleinfo input, and returns the counter', async () => {
+    const sim = await simulator({ state: { product: 'Eco-devices', c1: 0, c2: 10_818 } });
+    const m = meter(sim, { teleinfo: ['t1'], c2: { channel: 'production', value: 'energy_export_wh', scale: 1000 } });
+    const error = await readFailure(m.read(NOW));
+    expect(error.message).toBe('meter linky: no meter on the teleinfo inputs (T1_PTEC "----"): is the meter wired?');
+    expect(error).toBeInstanceOf(PartialReadError);
+    expect((error as PartialReadError).samples).toEqual([
+      { channel: 'production', ts: NOW, values: { energy_export_wh: 10_818_000 } },
+    ]);
   });
 
   it('authenticates with HTTP Basic, and names a wrong password', async () => {

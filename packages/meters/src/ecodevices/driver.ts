@@ -5,6 +5,7 @@ import {
   type DriverContext,
   type MeterDriver,
   MeterReadError,
+  PartialReadError,
 } from '../driver.js';
 import { deviceUrl, getDevicePage, type HttpClient, httpClientFor } from '../http/index.js';
 import type { EcodevicesConfig } from './config.js';
@@ -62,27 +63,40 @@ export class EcodevicesMeter implements MeterDriver {
     const body = await getDevicePage(this.client, url, this.ctx.meterId);
     // The agent gives increasing times; this keeps a channel's ts unique whatever the caller does.
     const ts = Math.max(now, this.lastTs + 1);
-    let samples: ChannelSample[];
+    let read: { samples: ChannelSample[]; metered: number };
     try {
-      samples = this.samples(parseStatus(body), ts);
+      read = this.samples(parseStatus(body), ts);
     } catch (err) {
       if (!(err instanceof EcodevicesDataError)) throw err;
       throw new MeterReadError(this.ctx.meterId, `Eco-devices answer unusable: ${err.message}`, { cause: err });
     }
     this.lastTs = ts;
+    const { samples, metered } = read;
+    if (this.config.teleinfo.length > 0 && metered === 0) {
+      // The pulse counters are inputs of their own: they keep reading.
+      const fields = this.config.teleinfo.map((t) => `${t.toUpperCase()}_PTEC`).join(' and ');
+      throw new PartialReadError(
+        this.ctx.meterId,
+        samples,
+        `no meter on the teleinfo inputs (${fields} "${ABSENT}"): is the meter wired?`,
+      );
+    }
     return samples;
   }
 
-  private samples(data: Status, ts: number): ChannelSample[] {
+  /** The samples of an answer, and how many configured teleinfo inputs have a meter. */
+  private samples(data: Status, ts: number): { samples: ChannelSample[]; metered: number } {
     const byChannel = new Map<string, ChannelSample>();
     const sample = (channel: string) => {
       const existing = byChannel.get(channel) ?? { channel, ts, values: {} };
       byChannel.set(channel, existing);
       return existing;
     };
+    let metered = 0;
     for (const input of this.config.teleinfo) {
       const reading = teleinfo(data, input, this.config.max_apparent_power_va);
       if (!reading) continue;
+      metered++;
       const s = sample(input);
       Object.assign(s.values, reading.values);
       s.labels = { tariff: reading.tariff };
@@ -91,11 +105,7 @@ export class EcodevicesMeter implements MeterDriver {
       const c = this.config[counter];
       if (c) sample(c.channel).values[c.value as ValueName] = pulseCounter(data, counter, c);
     }
-    if (byChannel.size === 0 && this.config.teleinfo.length > 0) {
-      const fields = this.config.teleinfo.map((t) => `${t.toUpperCase()}_PTEC`).join(' and ');
-      throw new EcodevicesDataError(`no meter on the teleinfo inputs (${fields} "${ABSENT}"): is the meter wired?`);
-    }
-    return this.channels.flatMap((c) => byChannel.get(c.id) ?? []);
+    return { samples: this.channels.flatMap((c) => byChannel.get(c.id) ?? []), metered };
   }
 }
 
