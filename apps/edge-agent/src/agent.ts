@@ -63,20 +63,25 @@ export class EdgeAgent {
       });
     });
 
+    const will = () => ({
+      topic: topics.status(site),
+      payload: Buffer.from(JSON.stringify(statusMessage('offline'))),
+      qos: 1 as const,
+      retain: true,
+    });
     const client = connectMqtt(config.mqtt, {
       clientId: `wattbus-agent-${site}`,
-      will: {
-        topic: topics.status(site),
-        payload: Buffer.from(JSON.stringify(statusMessage('offline'))),
-        qos: 1,
-        retain: true,
-      },
+      will: will(),
       onEvent: (event) => {
         if (event.type === 'error') log.error({ site, ...event }, 'mqtt error; readings stay queued');
         else log.info({ site, ...event, queued: queue.depth }, `mqtt ${event.type}`);
       },
     });
     this.client = client;
+    // The Will is fixed for a connection: each reconnection gets one stamped anew, not with the agent's start time.
+    client.on('close', () => {
+      client.options.will = will();
+    });
     client.on('connect', () => {
       this.publishRetained(topics.status(site), statusMessage('online'));
       const info = infoMessage(config, this.pollers);
@@ -164,18 +169,47 @@ export class EdgeAgent {
     await this.enqueueChain;
     const client = this.client;
     if (client?.connected) {
-      await client
-        .publishAsync(topics.status(this.config.site.id), JSON.stringify(statusMessage('offline')), {
-          qos: 1,
-          retain: true,
-        })
-        .catch(() => {});
       const deadline = Date.now() + graceMs;
+      const offline = client.publishAsync(
+        topics.status(this.config.site.id),
+        JSON.stringify(statusMessage('offline')),
+        { qos: 1, retain: true },
+      );
+      await within(
+        offline.catch(() => {}),
+        graceMs,
+      );
       while ((this.publisher?.pending ?? 0) > 0 && client.connected && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 20));
       }
     }
-    await client?.endAsync(true);
+    this.publisher?.stop();
+    if (client) await disconnect(client, graceMs);
     await this.queue?.close();
   }
+}
+
+/**
+ * Ends the connection with a DISCONNECT, so the broker drops the Will: the `offline` just published is the last
+ * status, with the stop time. mqtt.js only sends DISCONNECT once nothing awaits a PUBACK, so readings still in
+ * flight are given up first (they stay queued on disk); a broker that does not take the DISCONNECT within
+ * `timeoutMs` gets the socket closed.
+ */
+async function disconnect(client: MqttClient, timeoutMs: number): Promise<void> {
+  if (!client.connected) {
+    await client.endAsync(true);
+    return;
+  }
+  for (const id of Object.keys(client.outgoing)) client.removeOutgoingMessage(Number(id));
+  const ended = client.endAsync(false);
+  await within(ended, timeoutMs);
+  client.stream.destroy();
+  await ended;
+}
+
+/** Waits for `promise`, but no longer than `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }

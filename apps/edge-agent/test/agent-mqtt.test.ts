@@ -1,5 +1,14 @@
-import { type Reading, topics, validateHealth, validateInfo, validateReading, validateStatus } from '@wattbus/contract';
+import {
+  type Reading,
+  type Status,
+  topics,
+  validateHealth,
+  validateInfo,
+  validateReading,
+  validateStatus,
+} from '@wattbus/contract';
 import { startApp, type TempDir, tempDir, waitFor } from '@wattbus/testkit';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_VERSION } from '../src/version.js';
 import { BROKERS, observe, type Received, type TestBroker } from './brokers.js';
@@ -113,16 +122,21 @@ describe.each(Object.keys(BROKERS) as Array<keyof typeof BROKERS>)('edge-agent w
       expect(m.retain).toBe(false);
     }
 
+    const stoppedAt = Date.now();
     expect(await agent.stop('SIGTERM')).toBe(0);
+    // A Will fired by the agent's going away would reach the live subscriber before this marker, published after.
+    const marker = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    await marker.publishAsync(`wattbus/v1/${site}/marker`, '{}', { qos: 1 });
+    await marker.endAsync();
+    await waitFor(() => live.messages.some((m) => m.topic.endsWith('/marker')), { what: 'the marker' });
+
+    // one offline after the online, stamped with the stop time, and it is the retained status
+    const statuses = live.messages.filter((m) => m.topic === topics.status(site)).map((m) => m.payload as Status);
+    expect(statuses.map((m) => m.state)).toEqual(['online', 'offline']);
+    expect(statuses[1]?.ts).toBeGreaterThanOrEqual(stoppedAt);
     const offline = await retained(broker.url, topics.status(site));
-    expect(offline.payload).toMatchObject({ v: 1, state: 'offline', agent: AGENT_VERSION });
+    expect(offline.payload).toEqual(statuses[1]);
     expect(validateStatus(offline.payload).ok).toBe(true);
-    // the live subscriber saw online, then offline, and nothing after
-    const states = live.messages
-      .filter((m) => m.topic === topics.status(site))
-      .map((m) => (m.payload as { state: string }).state);
-    expect(states.at(-1)).toBe('offline');
-    expect(states.indexOf('online')).toBeLessThan(states.lastIndexOf('offline'));
     await live.client.endAsync();
   });
 

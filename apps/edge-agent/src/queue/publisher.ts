@@ -28,6 +28,7 @@ export class QueuePublisher {
   private backlogMayHaveMore = true;
   private fetching: Promise<void> | undefined;
   private inFlight = 0;
+  private stopped = false;
   private readonly maxLive: number;
   private readonly fetchSize: number;
   acked = 0;
@@ -77,8 +78,13 @@ export class QueuePublisher {
     return this.inFlight;
   }
 
+  /** Sends nothing more (the agent is stopping); what was not acknowledged stays queued. */
+  stop(): void {
+    this.stopped = true;
+  }
+
   pump(): void {
-    while (this.client.connected && this.inFlight < this.options.window) {
+    while (!this.stopped && this.client.connected && this.inFlight < this.options.window) {
       const live = this.live.shift();
       if (live) {
         this.liveKeys.delete(live.key);
