@@ -2,11 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isSiteId } from '@wattbus/contract';
 import type { Logger } from 'pino';
 import type { BrokerLogin } from './broker-login.js';
+import { BUSY, type CheckBudget } from './check-budget.js';
+import type { TrustedProxies } from './client-address.js';
 import { energyPerDayQuery, isRange, MAX_DAYS, powerHistoryQuery, RANGES } from './history-queries.js';
-import { clientAddress, cookieOf, HttpError, readJson, sendJson, sessionCookie } from './http-util.js';
+import { cookieOf, HttpError, readJson, sendJson, sessionCookie } from './http-util.js';
 import type { InfluxClient } from './influx-client.js';
 import { localDate } from './local-day.js';
-import type { LoginLimiter } from './login-limiter.js';
+import type { LoginThrottle } from './login-throttle.js';
 import type { Rights } from './rights.js';
 import type { Session, Sessions } from './sessions.js';
 
@@ -14,19 +16,21 @@ export interface ApiDeps {
   sessions: Sessions;
   rights: Rights;
   login: BrokerLogin;
-  limiter: LoginLimiter;
+  throttle: LoginThrottle;
+  brokerChecks: CheckBudget;
+  proxies: TrustedProxies;
   influx: InfluxClient;
   log: Logger;
   wsUrl: string;
   ttlS: number;
   secureCookie: boolean;
   failureDelayMs: number;
-  trustProxy: boolean;
   timeZone: string;
 }
 
 const USERNAME = /^[^\s\0+#/]{1,128}$/u;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const retryAfter = (ms: number) => ({ 'retry-after': String(Math.ceil(ms / 1000)) });
 
 /** The JSON API. Every data route checks the session and the user's right to the site on the server. */
 export class Api {
@@ -56,21 +60,40 @@ export class Api {
     if (typeof username !== 'string' || !USERNAME.test(username) || typeof password !== 'string') {
       throw new HttpError(400, 'expected {"username": "...", "password": "..."}');
     }
-    const address = clientAddress(req, this.d.trustProxy);
-    const keys = [`user:${username}`, `addr:${address}`];
-    if (this.d.limiter.blocked(keys)) {
-      this.d.log.warn({ user: username, address }, 'login locked out');
-      throw new HttpError(429, 'too many failed logins; try again later');
+    const address = this.d.proxies.clientAddress(req);
+    const who = { user: username, address };
+    const attempt = this.d.throttle.begin(username, address);
+    if (typeof attempt === 'number') {
+      this.d.log.debug(who, 'login refused while locked out');
+      throw new HttpError(429, 'too many failed logins; try again later', retryAfter(attempt));
     }
-    const result = await this.d.login.check(username, password);
-    if (result === 'unavailable') throw new HttpError(503, 'the broker cannot be reached; try again later');
+    let result: Awaited<ReturnType<BrokerLogin['check']>> | typeof BUSY;
+    try {
+      result = await this.d.brokerChecks.run(() => this.d.login.check(username, password));
+    } catch (err) {
+      attempt.abandoned();
+      throw err;
+    }
+    if (result === BUSY) {
+      attempt.abandoned();
+      // One line when the queue overflows, not one per refused login of a flood.
+      if (this.d.brokerChecks.refusedInARow === 1) this.d.log.warn(who, 'too many logins at once: refusing (503)');
+      throw new HttpError(503, 'too many logins right now; try again in a moment', retryAfter(1000));
+    }
+    if (result === 'unavailable') {
+      attempt.abandoned();
+      throw new HttpError(503, 'the broker cannot be reached; try again later');
+    }
     if (result === 'refused') {
-      this.d.limiter.fail(keys);
-      this.d.log.warn({ user: username, address }, 'login refused');
+      const lockouts = attempt.failed();
+      this.d.log.warn(who, 'login refused');
+      for (const { key, waitMs } of lockouts) {
+        this.d.log.warn({ ...who, key, wait_s: Math.ceil(waitMs / 1000) }, 'login locked out');
+      }
       await sleep(this.d.failureDelayMs);
       throw new HttpError(401, 'wrong username or password');
     }
-    this.d.limiter.succeed([`user:${username}`]);
+    attempt.succeeded();
     const session = this.d.sessions.create(username);
     this.d.log.info({ user: username, address }, 'logged in');
     sendJson(res, 200, await this.describe(session), {

@@ -74,13 +74,51 @@ export const PortalConfigSchema = Type.Object(
     ),
     login: Type.Object(
       {
-        max_failures: Type.Integer({ minimum: 1, default: 5, description: 'per username and per address' }),
-        window_s: Type.Integer({ minimum: 1, default: 900, description: 'failures are counted over this window' }),
-        failure_delay_ms: Type.Integer({ minimum: 0, maximum: 10_000, default: 1000 }),
-        trust_proxy: Type.Boolean({
-          default: false,
-          description: 'take the client address from X-Forwarded-For (last entry): only behind your own reverse proxy',
+        max_failures: Type.Integer({
+          minimum: 1,
+          default: 5,
+          description:
+            'failed logins of one username from one address (attempts in progress count too) before that pair waits',
         }),
+        lockout_s: Type.Integer({
+          minimum: 1,
+          default: 60,
+          description: 'the first wait; it doubles with every further failure of the pair, up to window_s',
+        }),
+        window_s: Type.Integer({
+          minimum: 1,
+          default: 900,
+          description: 'failures are forgotten this long after the last one (and no wait is longer)',
+        }),
+        max_address_failures: Type.Integer({
+          minimum: 1,
+          default: 20,
+          description: 'failed logins from one address, any usernames, before the address waits likewise',
+        }),
+        failure_delay_ms: Type.Integer({ minimum: 0, maximum: 10_000, default: 1000 }),
+        trusted_proxies: Type.Array(Type.String({ minLength: 1, description: 'an address or CIDR, e.g. 10.0.0.0/8' }), {
+          default: [],
+          description:
+            'reverse proxies whose X-Forwarded-For is believed: the client is the last address not among them; ' +
+            'from any other peer the header is ignored',
+        }),
+        broker_checks: Type.Object(
+          {
+            concurrency: Type.Integer({ minimum: 1, default: 4, description: 'login checks at the broker at once' }),
+            per_second: Type.Number({
+              exclusiveMinimum: 0,
+              default: 5,
+              description: "checks started per second: keep it under the broker's connection_rate for this address",
+            }),
+            burst: Type.Integer({ minimum: 1, default: 20, description: 'checks that may start at once' }),
+            queue: Type.Integer({
+              minimum: 0,
+              default: 50,
+              description: 'logins waiting for a check; past that, 503 without asking the broker',
+            }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -7,6 +7,7 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -84,14 +85,4 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new HttpError(400, 'invalid JSON');
   }
-}
-
-/**
- * The client's address, for counting failed logins. Behind a reverse proxy every request comes from the
- * proxy, so with `trustProxy` the last X-Forwarded-For entry (the one the proxy itself added) is used.
- */
-export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = req.headers['x-forwarded-for'];
-  const last = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',').pop()?.trim();
-  return trustProxy && last ? last : (req.socket.remoteAddress ?? 'unknown');
 }

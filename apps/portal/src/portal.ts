@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import { Api } from './api.js';
 import { BrokerLogin } from './broker-login.js';
+import { CheckBudget } from './check-budget.js';
+import { TrustedProxies } from './client-address.js';
 import type { PortalConfig } from './config.js';
 import { InfluxClient } from './influx-client.js';
-import { LoginLimiter } from './login-limiter.js';
+import { LoginThrottle } from './login-throttle.js';
 import { Rights } from './rights.js';
 import { PortalServer } from './server.js';
 import { Sessions } from './sessions.js';
@@ -13,6 +15,7 @@ import { loadStaticFiles } from './static-files.js';
 export async function startPortal(config: PortalConfig, log: Logger): Promise<() => Promise<void>> {
   const rights = new Rights(config.acl_file, config.groups, log);
   await rights.load();
+  const { login } = config;
   const api = new Api({
     sessions: new Sessions(config.session.ttl_s * 1000),
     rights,
@@ -20,15 +23,27 @@ export async function startPortal(config: PortalConfig, log: Logger): Promise<()
       url: config.broker.url,
       connectTimeoutMs: config.broker.connect_timeout_ms,
       ...(config.broker.ca !== undefined && { ca: config.broker.ca }),
+      log,
     }),
-    limiter: new LoginLimiter(config.login.max_failures, config.login.window_s * 1000),
+    throttle: new LoginThrottle({
+      maxFailures: login.max_failures,
+      maxAddressFailures: login.max_address_failures,
+      lockoutMs: login.lockout_s * 1000,
+      windowMs: login.window_s * 1000,
+    }),
+    brokerChecks: new CheckBudget({
+      concurrency: login.broker_checks.concurrency,
+      perSecond: login.broker_checks.per_second,
+      burst: login.broker_checks.burst,
+      queue: login.broker_checks.queue,
+    }),
+    proxies: new TrustedProxies(login.trusted_proxies),
     influx: new InfluxClient(config.influx),
     log,
     wsUrl: config.broker.ws_url,
     ttlS: config.session.ttl_s,
     secureCookie: config.session.secure_cookie,
-    failureDelayMs: config.login.failure_delay_ms,
-    trustProxy: config.login.trust_proxy,
+    failureDelayMs: login.failure_delay_ms,
     timeZone: config.timezone,
   });
   const server = new PortalServer(api, await loadStaticFiles(), config.broker.ws_url, log);

@@ -50,7 +50,7 @@ export class PortalServer {
       }
       throw new HttpError(url.pathname.startsWith('/api/') || file === undefined ? 404 : 405, 'not found');
     } catch (err) {
-      if (err instanceof HttpError) return sendJson(res, err.status, { error: err.message });
+      if (err instanceof HttpError) return sendJson(res, err.status, { error: err.message }, err.headers);
       if (err instanceof InfluxError) {
         this.log.error({ err: err.message }, 'history query failed');
         return sendJson(res, 502, { error: 'history is unavailable right now' });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { LoginLimiter } from './login-limiter.js';
 import { Sessions } from './sessions.js';
 
 describe('Sessions', () => {
@@ -17,28 +16,5 @@ describe('Sessions', () => {
     expect(sessions.get(a.id)).toBeUndefined();
     expect(sessions.get(undefined)).toBeUndefined();
     expect(sessions.size).toBe(0);
-  });
-});
-
-describe('LoginLimiter', () => {
-  it('locks a key out after max failures within the window, until they age out', () => {
-    let now = 0;
-    const limiter = new LoginLimiter(3, 10_000, () => now);
-    const keys = ['user:u', 'addr:1.2.3.4'];
-    for (let i = 0; i < 3; i++) {
-      expect(limiter.blocked(keys)).toBe(false);
-      limiter.fail(keys);
-      now += 1000;
-    }
-    expect(limiter.blocked(keys)).toBe(true);
-    expect(limiter.blocked(['addr:1.2.3.4'])).toBe(true);
-    expect(limiter.blocked(['user:other'])).toBe(false);
-    now += 7001; // the first failure is now out of the window
-    expect(limiter.blocked(keys)).toBe(false);
-    // A success clears the username's count only: one good account does not reset an address's failures.
-    limiter.succeed(['user:u']);
-    limiter.fail(keys);
-    expect(limiter.blocked(['user:u'])).toBe(false);
-    expect(limiter.blocked(['addr:1.2.3.4'])).toBe(true);
   });
 });
