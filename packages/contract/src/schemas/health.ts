@@ -26,6 +26,8 @@ export const HealthSchema = Type.Object(
         depth: Type.Integer({ minimum: 0 }),
         oldest_age_ms: Type.Optional(Type.Integer({ minimum: 0 })),
         dropped: Type.Integer({ minimum: 0 }),
+        /** Why the agent cannot write its queue (e.g. a full disk): new readings are lost until it can. */
+        write_error: Type.Optional(Type.String({ maxLength: 512 })),
       },
       { additionalProperties: false },
     ),
