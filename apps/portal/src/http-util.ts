@@ -14,6 +14,26 @@ export class HttpError extends Error {
 }
 
 /**
+ * The path and query of a request target, taken as sent: never throws, whatever the target (`//`, `/%`,
+ * `*`, an absolute URL). Only exact paths are served, so no normalisation is needed.
+ */
+export function requestTarget(target: string | undefined): { path: string; params: URLSearchParams } {
+  const text = target ?? '/';
+  const q = text.indexOf('?');
+  return q === -1
+    ? { path: text, params: new URLSearchParams() }
+    : { path: text.slice(0, q), params: new URLSearchParams(text.slice(q + 1)) };
+}
+
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Headers on every answer: a strict CSP (scripts, styles and connections from the portal itself, plus the
  * broker's WebSocket origin), no referrer, no framing, no MIME sniffing.
  */
@@ -67,7 +87,7 @@ export function sessionCookie(id: string, maxAgeS: number, secure: boolean): str
  */
 export async function readJson(req: IncomingMessage): Promise<unknown> {
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== 'null' && new URL(origin).host !== req.headers.host) {
+  if (origin !== undefined && origin !== 'null' && !sameOrigin(origin, req.headers.host)) {
     throw new HttpError(403, 'cross-origin request');
   }
   if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
