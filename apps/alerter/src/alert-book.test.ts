@@ -1,4 +1,4 @@
-import { type Alert, validateAlert } from '@wattbus/contract';
+import { ALERT_MAX_OPEN_SUBJECTS, type Alert, validateAlert } from '@wattbus/contract';
 import { describe, expect, it } from 'vitest';
 import { AlertBook } from './alert-book.js';
 import type { AlertRule, OpenSubject } from './rules/rule.js';
@@ -206,5 +206,32 @@ describe('AlertBook.restore', () => {
     book.restore(retained('house-1', []));
     expect(book.update(MD, open({}), T0)).toEqual([]);
     expect(book.openCount()).toBe(0);
+  });
+});
+
+describe('AlertBook: a site with thousands of open subjects', () => {
+  it('lists the first 100 of thousands of open subjects with open_total, keeps them all, and stays small', () => {
+    const book = new AlertBook();
+    const silent = Object.fromEntries(Array.from({ length: 8000 }, (_, i) => [`m${i % 32}/c-${i}`, T0 - i]));
+    const [raised] = book.update(MD, open({ 'house-1': silent }), T0);
+    expect(raised?.open).toHaveLength(ALERT_MAX_OPEN_SUBJECTS);
+    expect(raised?.open[0]).toEqual({ subject: 'm0/c-0', since: T0, message: 'm m0/c-0' });
+    expect(raised?.open_total).toBe(8000);
+    expect(raised?.message).toBe(
+      'missing-data at house-1: 8000 open (raised: m0/c-0, m1/c-1, m2/c-2, m3/c-3, m4/c-4, m5/c-5, m6/c-6, m7/c-7, m8/c-8, m9/c-9 and 7990 more)',
+    );
+    expect(validateAlert(raised).ok).toBe(true);
+    expect(JSON.stringify(raised).length).toBeLessThan(10_000);
+    expect(book.openCount('house-1')).toBe(8000);
+
+    // One more opens: the book still compares all of them. Back under the bound: no open_total.
+    const [more] = book.update(MD, open({ 'house-1': { ...silent, 'm0/late': T0 } }), T0 + 1);
+    expect(more?.open_total).toBe(8001);
+    expect(more?.message).toBe('missing-data at house-1: 8001 open (raised: m0/late)');
+    const few = Object.fromEntries(Object.entries(silent).slice(0, 3));
+    const [fewer] = book.update(MD, open({ 'house-1': few }), T0 + 2);
+    expect(fewer?.open.map((o) => o.subject)).toEqual(['m0/c-0', 'm1/c-1', 'm2/c-2']);
+    expect(fewer).not.toHaveProperty('open_total');
+    expect(validateAlert(fewer).ok).toBe(true);
   });
 });

@@ -1,12 +1,23 @@
-import type { Alert } from '@wattbus/contract';
+import { ALERT_MAX_OPEN_SUBJECTS, type Alert } from '@wattbus/contract';
 import type { AlertRule, OpenSubject } from './rules/rule.js';
 
 const key = (site: string, rule: string) => `${site}\u0000${rule}`;
+
+/** Subjects named in an alert's message at most; the rest are counted. */
+const MESSAGE_MAX_NAMES = 10;
+const named = (subjects: string[]) =>
+  subjects.length <= MESSAGE_MAX_NAMES
+    ? subjects.join(', ')
+    : `${subjects.slice(0, MESSAGE_MAX_NAMES).join(', ')} and ${subjects.length - MESSAGE_MAX_NAMES} more`;
 
 /**
  * The alerts as published: per (site, rule) the open subjects. `update` compares a rule's evaluation with
  * it and returns the Alert messages to publish (retained) for what changed: a subject opened or cleared.
  * `restore` takes the retained messages back after a restart, so nothing is raised twice.
+ *
+ * The book keeps every open subject; a message lists the first `ALERT_MAX_OPEN_SUBJECTS` and says how many are open
+ * in `open_total`, so no site can make the alerter publish more than the broker takes. (After a restart, subjects
+ * beyond those listed are published as raised again.)
  */
 export class AlertBook {
   private readonly published = new Map<string, Map<string, OpenSubject>>();
@@ -60,8 +71,8 @@ function toAlert(
   const raised = [...open.keys()].filter((s) => !before.has(s));
   const cleared = [...before.keys()].filter((s) => !open.has(s));
   const parts = [
-    raised.length > 0 && `raised: ${raised.join(', ')}`,
-    cleared.length > 0 && `resolved: ${cleared.join(', ')}`,
+    raised.length > 0 && `raised: ${named(raised)}`,
+    cleared.length > 0 && `resolved: ${named(cleared)}`,
   ].filter(Boolean);
   return {
     v: 1,
@@ -71,6 +82,7 @@ function toAlert(
     state: open.size > 0 ? 'raised' : 'resolved',
     severity: rule.severity,
     message: `${rule.id} at ${site}: ${open.size} open (${parts.join('; ')})`.slice(0, 1024),
-    open: [...open].map(([subject, o]) => ({ subject, ...o })),
+    open: [...open].slice(0, ALERT_MAX_OPEN_SUBJECTS).map(([subject, o]) => ({ subject, ...o })),
+    ...(open.size > ALERT_MAX_OPEN_SUBJECTS && { open_total: open.size }),
   };
 }

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { config } from '../../test/fixtures.js';
-import { EmailNotifier } from './email.js';
+import { DIGEST_MAX_CHANGES, DIGEST_MAX_SUBJECTS, Digest, EmailNotifier } from './email.js';
 
 interface Mail {
   from: string;
@@ -117,6 +117,30 @@ describe('EmailNotifier', () => {
     expect(mails).toHaveLength(2);
   });
 
+  it('sends a mass outage as one small mail: the first changes and subjects, and how many more', async () => {
+    const { server, port, mails } = await smtpServer();
+    servers.push(server);
+    const mailer = new EmailNotifier(emailConfig(port, 3600), pino({ level: 'silent' }));
+    const subjects = Array.from({ length: 100 }, (_, i) => ({ subject: `m/c-${i}`, since: 0, message: 'no reading' }));
+    for (let i = 0; i < 500; i++) {
+      mailer.notify({ ...alert(`house-${1000 + i}`, 'missing-data'), open: subjects, open_total: 8000 });
+    }
+    await mailer.close();
+
+    expect(mails).toHaveLength(1);
+    const data = mails[0]?.data ?? '';
+    expect(data).toContain('Subject: [wattbus] 500 alert changes at 500 sites (500 raised, 0 resolved)');
+    expect(data.match(/ missing-data raised: /g)).toHaveLength(DIGEST_MAX_CHANGES);
+    expect(data).toContain(`house-${1000 + DIGEST_MAX_CHANGES - 1} missing-data raised`);
+    expect(data).not.toContain(`house-${1000 + DIGEST_MAX_CHANGES} `);
+    expect(data.match(/ m\/c-\d+: no reading/g)).toHaveLength(DIGEST_MAX_CHANGES * DIGEST_MAX_SUBJECTS);
+    expect(data.match(new RegExp(`\\(and ${8000 - DIGEST_MAX_SUBJECTS} more open\\)`, 'g'))).toHaveLength(
+      DIGEST_MAX_CHANGES,
+    );
+    expect(data).toContain(`(and ${500 - DIGEST_MAX_CHANGES} more changes; the retained alerts`);
+    expect(data.length).toBeLessThan(64 * 1024);
+  });
+
   it('requires STARTTLS, verifies the server against the configured CA, then authenticates', async () => {
     const pki = await makeTestPki();
     const { server, port, mails } = await smtpServer(pki.server);
@@ -141,7 +165,9 @@ describe('EmailNotifier', () => {
       },
       pino({ level: 'silent' }),
     );
-    await expect(refused.send('ops@example.org', [alert('house-13', 'sign')])).rejects.toThrow(/certificate/);
+    await expect(refused.send('ops@example.org', Digest.of([alert('house-13', 'sign')]))).rejects.toThrow(
+      /certificate/,
+    );
     await refused.close();
     expect(untrusted.mails).toHaveLength(0);
     await Promise.all([pki.cleanup(), other.cleanup()]);

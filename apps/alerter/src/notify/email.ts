@@ -6,22 +6,54 @@ import type { EmailConfig } from '../config.js';
 import { type Notifier, NotifyError } from './notifier.js';
 import { withRetry } from './retry.js';
 
-interface Digest {
-  alerts: Alert[];
-  timer: NodeJS.Timeout;
-}
+/** A digest lists this many changes at most and counts the rest, so a mass outage still makes one small mail… */
+export const DIGEST_MAX_CHANGES = 50;
+/** …with this many open subjects of each change. */
+export const DIGEST_MAX_SUBJECTS = 10;
 
-/** One line per change, then its open subjects. */
-export function digestText(alerts: readonly Alert[]): string {
-  return alerts
-    .map((a) => {
+/** The changes collected for one recipient: the first ones, and counts of all. */
+export class Digest {
+  readonly listed: Alert[] = [];
+  total = 0;
+  raised = 0;
+  readonly sites = new Set<string>();
+  timer: NodeJS.Timeout | undefined;
+
+  static of(alerts: readonly Alert[]): Digest {
+    const d = new Digest();
+    for (const a of alerts) d.add(a);
+    return d;
+  }
+
+  add(alert: Alert): void {
+    this.total++;
+    if (alert.state === 'raised') this.raised++;
+    this.sites.add(alert.site);
+    if (this.listed.length < DIGEST_MAX_CHANGES) this.listed.push(alert);
+  }
+
+  subject(): string {
+    const { total, raised } = this;
+    const sites = this.sites.size;
+    return `[wattbus] ${total} alert change${total === 1 ? '' : 's'} at ${sites} site${sites === 1 ? '' : 's'} (${raised} raised, ${total - raised} resolved)`;
+  }
+
+  /** One paragraph per change: a line, then its open subjects. */
+  text(): string {
+    const parts = this.listed.map((a) => {
       const head = `[${a.severity}] ${new Date(a.ts).toISOString()} ${a.site} ${a.rule} ${a.state}: ${a.message}`;
+      const shown = a.open.slice(0, DIGEST_MAX_SUBJECTS);
+      const notShown = (a.open_total ?? a.open.length) - shown.length;
       return [
         head,
-        ...a.open.map((o) => `    ${o.subject}: ${o.message} (since ${new Date(o.since).toISOString()})`),
+        ...shown.map((o) => `    ${o.subject}: ${o.message} (since ${new Date(o.since).toISOString()})`),
+        ...(notShown > 0 ? [`    (and ${notShown} more open)`] : []),
       ].join('\n');
-    })
-    .join('\n\n');
+    });
+    const more = this.total - this.listed.length;
+    if (more > 0) parts.push(`(and ${more} more changes; the retained alerts on wattbus/v1/alerts/# hold every state)`);
+    return parts.join('\n\n');
+  }
 }
 
 /**
@@ -46,13 +78,13 @@ export class EmailNotifier implements Notifier {
 
   notify(alert: Alert): void {
     for (const to of this.recipientsOf(alert.site)) {
-      const digest = this.pending.get(to);
-      if (digest) {
-        digest.alerts.push(alert);
-        continue;
+      let digest = this.pending.get(to);
+      if (!digest) {
+        digest = new Digest();
+        digest.timer = setTimeout(() => this.flush(to), this.cfg.digest_s * 1000);
+        this.pending.set(to, digest);
       }
-      const timer = setTimeout(() => this.flush(to), this.cfg.digest_s * 1000);
-      this.pending.set(to, { alerts: [alert], timer });
+      digest.add(alert);
     }
   }
 
@@ -61,7 +93,7 @@ export class EmailNotifier implements Notifier {
     if (!digest) return;
     clearTimeout(digest.timer);
     this.pending.delete(to);
-    const p = this.send(to, digest.alerts)
+    const p = this.send(to, digest)
       .catch((err: unknown) =>
         this.log.error({ err: (err as Error).message, ...(err as NotifyError).context }, 'mail failed'),
       )
@@ -82,20 +114,17 @@ export class EmailNotifier implements Notifier {
     return this.transport;
   }
 
-  async send(to: string, alerts: readonly Alert[]): Promise<void> {
-    const raised = alerts.filter((a) => a.state === 'raised').length;
-    const sites = new Set(alerts.map((a) => a.site));
-    const subject = `[wattbus] ${alerts.length} alert change${alerts.length === 1 ? '' : 's'} at ${sites.size} site${
-      sites.size === 1 ? '' : 's'
-    } (${raised} raised, ${alerts.length - raised} resolved)`;
+  async send(to: string, digest: Digest): Promise<void> {
+    const subject = digest.subject();
+    const text = digest.text();
     try {
       await withRetry(
-        () => this.getTransport().sendMail({ from: this.cfg.from, to, subject, text: digestText(alerts) }),
+        () => this.getTransport().sendMail({ from: this.cfg.from, to, subject, text }),
         this.cfg.retry,
         this.stopping.signal,
         (err, n, delayMs) => this.log.warn({ to, attempt: n, delayMs, err: (err as Error).message }, 'mail retry'),
       );
-      this.log.info({ to, alerts: alerts.length }, 'digest mailed');
+      this.log.info({ to, alerts: digest.total }, 'digest mailed');
     } catch (err) {
       throw new NotifyError(
         (err as Error).message,
