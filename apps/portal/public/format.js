@@ -19,6 +19,17 @@ export function formatEnergy(wh) {
   return `${Math.abs(kwh) < 10 ? kwh.toFixed(2) : kwh.toFixed(1)} kWh`;
 }
 
+/**
+ * What the history left out, in words, or null: `left_out` counts per role the readings of an absurd power
+ * (1 GW or more, a meter glitch) that the portal did not add up.
+ * @param {Record<string, number>} leftOut
+ */
+export function formatLeftOut(leftOut) {
+  const total = Object.values(leftOut ?? {}).reduce((a, b) => a + b, 0);
+  if (total === 0) return null;
+  return `${total} reading${total === 1 ? '' : 's'} of an absurd power (1 GW or more) left out`;
+}
+
 /** @param {number | null} ratio 0..1, or null when there is no production */
 export function formatRatio(ratio) {
   return ratio === null ? '–' : `${Math.round(ratio * 100)} %`;

@@ -1,7 +1,7 @@
 // History from InfluxDB through the portal's API (which checks the user's right to the site).
 import { api } from './api.js';
 import { barChart, lineChart, sizeFor } from './charts.js';
-import { formatEnergy, formatGrid, formatPower } from './format.js';
+import { formatEnergy, formatGrid, formatLeftOut, formatPower } from './format.js';
 
 const ROLES = ['consumption', 'production', 'grid'];
 const LABELS = { consumption: 'Consumption', production: 'Production', grid: 'Grid' };
@@ -63,7 +63,7 @@ function powerSummary(series) {
 
 export function showPowerHistory(site, range, slot) {
   return render(slot, async () => {
-    const { series, span_ms, bucket_ms } = await api.history(site, range);
+    const { series, span_ms, bucket_ms, left_out } = await api.history(site, range);
     const lines = ROLES.map((name) => ({
       name,
       points: (series[name] ?? []).map(([t, v]) => [t, shown(name, v)]),
@@ -71,14 +71,15 @@ export function showPowerHistory(site, range, slot) {
     const to = Date.now();
     // Missing buckets (no data) break the lines instead of being bridged.
     const size = { ...sizeFor(slot), from: to - span_ms, to, gapMs: 2.5 * bucket_ms };
-    return [lineChart(`Power of ${site}, last ${range}`, lines, formatPower, dateTime, size), powerSummary(series)];
+    const chart = lineChart(`Power of ${site}, last ${range}`, lines, formatPower, dateTime, size);
+    return [chart, powerSummary(series), ...note(left_out)];
   });
 }
 
 export function showEnergy(site, count, slot) {
   return render(slot, async () => {
     // One row per day of the households' time zone (the server names the days): Wh per role.
-    const { days, timezone } = await api.energy(site, count);
+    const { days, timezone, left_out } = await api.energy(site, count);
     const energyOf = (role, day) => shown(role, day[role] ?? 0);
     const bars = ROLES.map((name) => ({ name, values: days.map((d) => energyOf(name, d) / 1000) }));
     const table = document.createElement('table');
@@ -92,8 +93,18 @@ export function showEnergy(site, count, slot) {
     }
     const labels = days.map((d) => d.day.slice(5));
     const chart = barChart(`Energy per day of ${site}`, bars, labels, (v) => formatEnergy(v * 1000), sizeFor(slot));
-    return [chart, table];
+    return [chart, table, ...note(left_out)];
   });
+}
+
+/** A line under the chart when readings were left out, so a gap or a low total is not a mystery. */
+function note(leftOut) {
+  const text = formatLeftOut(leftOut);
+  if (text === null) return [];
+  const p = document.createElement('p');
+  p.className = 'note';
+  p.textContent = text;
+  return [p];
 }
 
 function message(err) {

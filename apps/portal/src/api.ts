@@ -4,9 +4,17 @@ import type { Logger } from 'pino';
 import type { BrokerLogin } from './broker-login.js';
 import { BUSY, type CheckBudget } from './check-budget.js';
 import type { TrustedProxies } from './client-address.js';
-import { energyPerDayQuery, isRange, MAX_DAYS, powerHistoryQuery, RANGES } from './history-queries.js';
+import {
+  energyOutlierQuery,
+  energyPerDayQuery,
+  isRange,
+  MAX_DAYS,
+  powerHistoryQuery,
+  powerOutlierQuery,
+  RANGES,
+} from './history-queries.js';
 import { cookieOf, HttpError, readJson, sendJson, sessionCookie } from './http-util.js';
-import type { InfluxClient } from './influx-client.js';
+import type { InfluxClient, SeriesByRole } from './influx-client.js';
 import { localDate } from './local-day.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Rights } from './rights.js';
@@ -31,6 +39,11 @@ export interface ApiDeps {
 const USERNAME = /^[^\s\0+#/]{1,128}$/u;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const retryAfter = (ms: number) => ({ 'retry-after': String(Math.ceil(ms / 1000)) });
+
+/** Readings left out for an absurd power, per role, from an outlier count query's answer. */
+function leftOut(counts: SeriesByRole | undefined): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts ?? {}).map(([role, points]) => [role, points[0]?.[1] ?? 0]));
+}
 
 /** The JSON API. Every data route checks the session and the user's right to the site on the server. */
 export class Api {
@@ -125,9 +138,12 @@ export class Api {
     const site = await this.site(session, params);
     const range = params.get('range') ?? '24h';
     if (!isRange(range)) throw new HttpError(400, `range: expected one of ${Object.keys(RANGES).join(', ')}`);
-    const series = await this.d.influx.seriesByRole(powerHistoryQuery(site, range));
+    const [series = {}, outliers] = await this.d.influx.seriesByRole(
+      powerHistoryQuery(site, range),
+      powerOutlierQuery(site, range),
+    );
     const { bucket, span_ms, bucket_ms } = RANGES[range];
-    sendJson(res, 200, { site, range, bucket, span_ms, bucket_ms, unit: 'W', series });
+    sendJson(res, 200, { site, range, bucket, span_ms, bucket_ms, unit: 'W', series, left_out: leftOut(outliers) });
   }
 
   async energy(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<void> {
@@ -136,7 +152,11 @@ export class Api {
     const daysText = params.get('days') ?? '7';
     const days = /^\d{1,3}$/.test(daysText) ? Number(daysText) : Number.NaN;
     if (!(days >= 1 && days <= MAX_DAYS)) throw new HttpError(400, `days: expected an integer from 1 to ${MAX_DAYS}`);
-    const series = await this.d.influx.seriesByRole(energyPerDayQuery(site, days, Date.now(), this.d.timeZone));
+    const now = Date.now();
+    const [series = {}, outliers] = await this.d.influx.seriesByRole(
+      energyPerDayQuery(site, days, now, this.d.timeZone),
+      energyOutlierQuery(site, days, now, this.d.timeZone),
+    );
     const rows = new Map<number, { day: string; start: number } & Record<string, number | string>>();
     for (const [role, points] of Object.entries(series)) {
       for (const [start, wh] of points) {
@@ -146,6 +166,6 @@ export class Api {
       }
     }
     const sorted = [...rows.values()].sort((a, b) => a.start - b.start);
-    sendJson(res, 200, { site, days: sorted, unit: 'Wh', timezone: this.d.timeZone });
+    sendJson(res, 200, { site, days: sorted, unit: 'Wh', timezone: this.d.timeZone, left_out: leftOut(outliers) });
   }
 }

@@ -17,6 +17,14 @@ export type Range = keyof typeof RANGES;
 
 export const MAX_DAYS = 90;
 
+/**
+ * |power_w| from which a reading is taken for a meter glitch and left out of history and energy: 1 GW, far
+ * beyond any household. Values such as 1e308 are valid readings, but InfluxDB's own mean or sum of two of
+ * them is +Inf, which it cannot even send as JSON. `outlierCountQuery` counts what was left out.
+ */
+export const ABSURD_POWER_W = 1_000_000_000;
+const PLAUSIBLE = `"power_w" > -${ABSURD_POWER_W} AND "power_w" < ${ABSURD_POWER_W}`;
+
 export function isRange(value: unknown): value is Range {
   return typeof value === 'string' && Object.hasOwn(RANGES, value);
 }
@@ -37,12 +45,35 @@ function siteLiteral(site: string): string {
  */
 export function powerHistoryQuery(site: string, range: Range): string {
   const { duration, bucket } = RANGES[range];
-  const where = `"site" = ${siteLiteral(site)} AND time > now() - ${duration}`;
+  const where = `"site" = ${siteLiteral(site)} AND time > now() - ${duration} AND ${PLAUSIBLE}`;
   return (
     `SELECT sum("p") AS "power_w" FROM (SELECT mean("power_w") AS "p" FROM "${MEASUREMENT}" WHERE ${where} ` +
     `GROUP BY time(${bucket}), "meter", "channel", "role") WHERE time > now() - ${duration} ` +
     `GROUP BY time(${bucket}), "role" fill(none)`
   );
+}
+
+/** The readings of the range left out for an absurd power, per role. */
+export function powerOutlierQuery(site: string, range: Range): string {
+  return outlierCountQuery(site, `time > now() - ${RANGES[range].duration}`);
+}
+
+/** The readings of the days asked for left out for an absurd power, per role. */
+export function energyOutlierQuery(site: string, days: number, nowMs: number, timeZone: string): string {
+  return outlierCountQuery(site, `time >= ${startOfDays(days, nowMs, timeZone)}ms`);
+}
+
+function outlierCountQuery(site: string, time: string): string {
+  return (
+    `SELECT count("power_w") AS "left_out" FROM "${MEASUREMENT}" WHERE "site" = ${siteLiteral(site)} AND ${time} ` +
+    `AND ("power_w" <= -${ABSURD_POWER_W} OR "power_w" >= ${ABSURD_POWER_W}) GROUP BY "role"`
+  );
+}
+
+function startOfDays(days: number, nowMs: number, timeZone: string): number {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) throw new RangeError(`invalid day count ${days}`);
+  if (!isTimeZone(timeZone)) throw new RangeError(`invalid time zone ${JSON.stringify(timeZone)}`);
+  return startOfLocalDay(nowMs, timeZone, days - 1);
 }
 
 /**
@@ -51,10 +82,8 @@ export function powerHistoryQuery(site: string, range: Range): string {
  * every meter, including those without an energy index.
  */
 export function energyPerDayQuery(site: string, days: number, nowMs: number, timeZone: string): string {
-  if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) throw new RangeError(`invalid day count ${days}`);
-  if (!isTimeZone(timeZone)) throw new RangeError(`invalid time zone ${JSON.stringify(timeZone)}`);
-  const start = `${startOfLocalDay(nowMs, timeZone, days - 1)}ms`;
-  const where = `"site" = ${siteLiteral(site)} AND time >= ${start}`;
+  const start = `${startOfDays(days, nowMs, timeZone)}ms`;
+  const where = `"site" = ${siteLiteral(site)} AND time >= ${start} AND ${PLAUSIBLE}`;
   // Days start at local midnight (DST-aware) with tz(); UTC needs no clause.
   const tz = timeZone === 'UTC' ? '' : ` tz(${literal(timeZone)})`;
   return (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEnergy, formatGrid, formatPower, formatRatio } from '../public/format.js';
+import { formatEnergy, formatGrid, formatLeftOut, formatPower, formatRatio } from '../public/format.js';
 import { groupTotals, parseAlert, parseReading, siteTotals } from '../public/model.js';
 
 const ch = (role: string, power_w: number, ts = 1) => ({ role, power_w, ts });
@@ -71,5 +71,14 @@ describe('the numbers the page shows (public/model.js)', () => {
     expect([formatGrid(500), formatGrid(-1500), formatGrid(0.2)]).toEqual(['500 W import', '1.50 kW export', '0 W']);
     expect([formatEnergy(2400), formatEnergy(12_345)]).toEqual(['2.40 kWh', '12.3 kWh']);
     expect([formatRatio(0.766), formatRatio(null)]).toEqual(['77 %', '–']);
+  });
+
+  it('says how many readings the history left out for an absurd power, and nothing when none', () => {
+    expect(formatLeftOut({})).toBeNull();
+    expect(formatLeftOut({ consumption: 0 })).toBeNull();
+    expect(formatLeftOut({ consumption: 1 })).toBe('1 reading of an absurd power (1 GW or more) left out');
+    expect(formatLeftOut({ consumption: 2, production: 1 })).toBe(
+      '3 readings of an absurd power (1 GW or more) left out',
+    );
   });
 });

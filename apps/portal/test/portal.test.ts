@@ -65,6 +65,8 @@ function seedLines(): string {
   const now = Date.now();
   for (let i = 1; i <= 60; i++)
     rows.push(reading('house-13', 'main', 'house', 'consumption', 600, now - i * 60_000, i));
+  // A glitching meter: left out of the history, and said so under the chart.
+  rows.push(reading('house-13', 'garage', 'ev', 'consumption', 1e308, now - 30 * 60_000, 1));
   return toLines(rows);
 }
 
@@ -298,9 +300,13 @@ describe('dash-martin (house-12 and house-13)', () => {
     await page.locator('#history-site').selectOption('house-13');
     await page.getByRole('button', { name: '24 h' }).click();
     await poll(() => avg('consumption')).toBe('600 W');
+    const leftOut = '1 reading of an absurd power (1 GW or more) left out';
+    expect(await text(page, '#history-power .note')).toBe(leftOut);
+    await poll(() => text(page, '#history-energy .note')).toBe(leftOut);
     await page.locator('#history-site').selectOption('house-12');
     await page.getByRole('button', { name: '7 days' }).click();
     await poll(() => avg('consumption')).toBe('1.20 kW');
+    expect(await page.locator('#history .note').count()).toBe(0);
   });
 
   it('looks right on a desktop and on a phone (screenshots)', async () => {
