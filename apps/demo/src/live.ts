@@ -26,7 +26,8 @@ export class LiveFeed {
         reconnect_min_ms: 250,
         reconnect_max_ms: 2000,
       },
-      { clientId: `wattbus-demo-view-${process.pid}` },
+      // The demo's own broker on localhost; the view shows whether it is connected.
+      { clientId: `wattbus-demo-view-${process.pid}`, onEvent: () => {} },
     );
     this.client = client;
     client.on('connect', () => {

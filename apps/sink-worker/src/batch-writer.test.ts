@@ -33,7 +33,7 @@ describe('BatchWriter', () => {
     const sink = new RecordingSink('a');
     const writer = new BatchWriter([sink], OPTIONS);
     const done: number[] = [];
-    for (let i = 1; i <= 7; i++) writer.add(reading(i), () => done.push(i));
+    for (let i = 1; i <= 7; i++) writer.add(reading(i), reading(i), () => done.push(i));
     await vi.advanceTimersByTimeAsync(0);
     expect(sink.batches).toEqual([[1, 2, 3, 4, 5]]);
     expect(done).toEqual([1, 2, 3, 4, 5]);
@@ -51,7 +51,7 @@ describe('BatchWriter', () => {
     const sink = new RecordingSink('a');
     const writer = new BatchWriter([sink], { ...OPTIONS, maxBatch: 1000 });
     for (let i = 1; i <= 30; i++) {
-      writer.add(reading(i), () => {});
+      writer.add(reading(i), reading(i), () => {});
       await vi.advanceTimersByTimeAsync(9); // never idle for 10 ms
     }
     expect(sink.batches.length).toBeGreaterThanOrEqual(1);
@@ -67,7 +67,7 @@ describe('BatchWriter', () => {
       retrying: (_e, sink, attempt) => retries.push(`${sink}#${attempt}`),
     });
     const done: number[] = [];
-    for (let i = 1; i <= 5; i++) writer.add(reading(i), () => done.push(i));
+    for (let i = 1; i <= 5; i++) writer.add(reading(i), reading(i), () => done.push(i));
     await vi.advanceTimersByTimeAsync(0);
     expect(good.batches).toEqual([[1, 2, 3, 4, 5]]);
     expect(done).toEqual([]); // flaky does not have them yet
@@ -78,15 +78,42 @@ describe('BatchWriter', () => {
     expect(done).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it('reports a permanent refusal for dead-lettering and then acks', async () => {
-    const sink = new RecordingSink('a');
-    sink.failures.push(new SinkError('a', 'field type conflict', true));
-    const rejected: number[][] = [];
-    const writer = new BatchWriter([sink], OPTIONS, { rejected: (rs) => rejected.push(rs.map((r) => r.seq)) });
+  it('rejects only the readings a store refuses on their own, writes the rest of their batch, then acks all', async () => {
+    const refusedSeqs = new Set([2, 5]);
+    const stored: number[] = [];
+    const sink: Sink = {
+      name: 'picky',
+      open: async () => {},
+      close: async () => {},
+      write: async (batch) => {
+        if (batch.some((r) => refusedSeqs.has(r.seq))) throw new SinkError('picky', 'partial write', true);
+        stored.push(...batch.map((r) => r.seq));
+      },
+    };
+    const rejected: string[] = [];
+    const writer = new BatchWriter<string>([sink], OPTIONS, {
+      rejected: (messages, error) => rejected.push(...messages.map((m) => `${m}: ${error.message}`)),
+    });
     const done: number[] = [];
-    for (let i = 1; i <= 5; i++) writer.add(reading(i), () => done.push(i));
+    for (let i = 1; i <= 5; i++) writer.add(reading(i), `message ${i}`, () => done.push(i));
     await vi.advanceTimersByTimeAsync(0);
-    expect(rejected).toEqual([[1, 2, 3, 4, 5]]);
+    expect(stored.sort()).toEqual([1, 3, 4]);
+    expect(rejected).toEqual(['message 2: sink picky: partial write', 'message 5: sink picky: partial write']);
+    expect(done).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('dead-letters what a sink refuses up front, without sending it, and writes the rest', async () => {
+    const sink = new RecordingSink('a');
+    const refusing = Object.assign(sink, {
+      refuse: (r: Reading) => (r.seq % 2 === 0 ? 'even seqs are not welcome' : undefined),
+    });
+    const rejected: number[] = [];
+    const writer = new BatchWriter([refusing], OPTIONS, { rejected: (rs) => rejected.push(...rs.map((r) => r.seq)) });
+    const done: number[] = [];
+    for (let i = 1; i <= 5; i++) writer.add(reading(i), reading(i), () => done.push(i));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sink.batches).toEqual([[1, 3, 5]]);
+    expect(rejected).toEqual([2, 4]);
     expect(done).toEqual([1, 2, 3, 4, 5]);
   });
 });
@@ -114,7 +141,7 @@ describe('BatchWriter with a sink that takes concurrent writes', () => {
     };
     const writer = new BatchWriter([sink], { ...OPTIONS, maxBatch: 2 });
     const done: number[] = [];
-    for (let i = 1; i <= 6; i++) writer.add(reading(i), () => done.push(i));
+    for (let i = 1; i <= 6; i++) writer.add(reading(i), reading(i), () => done.push(i));
     await vi.advanceTimersByTimeAsync(0);
     expect(started).toEqual([
       [1, 2],

@@ -17,16 +17,17 @@ export interface BatchWriterOptions {
   retryMaxMs: number;
 }
 
-export interface BatchWriterEvents {
+export interface BatchWriterEvents<M> {
   written?(sink: string, count: number, elapsedMs: number): void;
   retrying?(error: Error, sink: string, attempt: number, delayMs: number): void;
-  /** The store refused the data itself; these readings must go to the dead-letter topic. */
-  rejected?(readings: readonly Reading[], error: SinkError): void;
+  /** The store refused these readings themselves (the rest of their batch is stored); they go to the dead-letter topic. */
+  rejected?(messages: readonly M[], error: SinkError): void;
 }
 
-/** A reading waiting for the sinks that have not written it yet. */
-interface Tracked {
+/** A reading waiting for the sinks that have not written it yet, with the message it came in. */
+interface Tracked<M> {
   reading: Reading;
+  message: M;
   remaining: number;
   done: () => void;
 }
@@ -37,8 +38,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * One sink's queue: batches by size, age or idle input, up to the sink's maxConcurrentWrites at a time, each
  * retried forever with backoff on transient errors. Each sink has its own lane, so a store that is down delays only its own writes.
  */
-class SinkLane {
-  private pending: Tracked[] = [];
+class SinkLane<M> {
+  private pending: Tracked<M>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly writes = new Set<Promise<void>>();
   private readonly maxWrites: number;
@@ -48,8 +49,8 @@ class SinkLane {
   constructor(
     private readonly sink: Sink,
     private readonly options: BatchWriterOptions,
-    private readonly events: BatchWriterEvents,
-    private readonly completed: (item: Tracked) => void,
+    private readonly events: BatchWriterEvents<M>,
+    private readonly completed: (item: Tracked<M>) => void,
   ) {
     this.maxWrites = Math.max(1, sink.maxConcurrentWrites ?? 1);
   }
@@ -58,7 +59,7 @@ class SinkLane {
     return this.pending.length;
   }
 
-  add(item: Tracked): void {
+  add(item: Tracked<M>): void {
     const now = performance.now();
     if (this.pending.length === 0) this.firstAt = now;
     this.lastAt = now;
@@ -105,25 +106,53 @@ class SinkLane {
 
   private async writeNext(): Promise<void> {
     const batch = this.pending.splice(0, this.options.maxBatch);
+    const accepted = this.sink.refuse ? this.refuseUpFront(batch) : batch;
+    await this.writeOrSplit(accepted);
+    for (const item of batch) this.completed(item);
+  }
+
+  /** Readings the sink says it cannot store go to `rejected` before the write, with the sink's reason. */
+  private refuseUpFront(batch: Tracked<M>[]): Tracked<M>[] {
+    const accepted: Tracked<M>[] = [];
+    for (const item of batch) {
+      const reason = this.sink.refuse?.(item.reading);
+      if (reason === undefined) accepted.push(item);
+      else this.events.rejected?.([item.message], new SinkError(this.sink.name, reason, true));
+    }
+    return accepted;
+  }
+
+  /**
+   * Writes a batch, retrying transient failures forever. When the store refuses the batch for its content, the
+   * culprits are found by halving: the store wrote the rest (or writes it again, harmlessly: writes are
+   * idempotent), and only readings refused on their own are rejected, not the other households' in their batch.
+   */
+  private async writeOrSplit(batch: Tracked<M>[]): Promise<void> {
+    if (batch.length === 0) return;
     const readings = batch.map((t) => t.reading);
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       try {
         await this.sink.write(readings);
         this.events.written?.(this.sink.name, batch.length, performance.now() - started);
-        break;
+        return;
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
         if (error instanceof SinkError && error.permanent) {
-          this.events.rejected?.(readings, error);
-          break;
+          if (batch.length === 1) {
+            this.events.rejected?.([(batch[0] as Tracked<M>).message], error);
+            return;
+          }
+          const half = Math.ceil(batch.length / 2);
+          await this.writeOrSplit(batch.slice(0, half));
+          await this.writeOrSplit(batch.slice(half));
+          return;
         }
         const delayMs = backoffDelay(attempt, this.options.retryMinMs, this.options.retryMaxMs);
         this.events.retrying?.(error, this.sink.name, attempt + 1, delayMs);
         await sleep(delayMs);
       }
     }
-    for (const item of batch) this.completed(item);
   }
 
   /** Writes everything queued so far. */
@@ -142,20 +171,21 @@ class SinkLane {
  * (or refused it permanently, after `rejected`). That is when the worker may PUBACK it. Sinks are written
  * in parallel and independently: a store that is down holds the acks but not the other stores.
  */
-export class BatchWriter {
-  private readonly lanes: SinkLane[];
+export class BatchWriter<M = Reading> {
+  private readonly lanes: SinkLane<M>[];
   private closed = false;
 
-  constructor(sinks: readonly Sink[], options: BatchWriterOptions, events: BatchWriterEvents = {}) {
-    const completed = (item: Tracked) => {
+  constructor(sinks: readonly Sink[], options: BatchWriterOptions, events: BatchWriterEvents<M> = {}) {
+    const completed = (item: Tracked<M>) => {
       if (--item.remaining === 0) item.done();
     };
     this.lanes = sinks.map((sink) => new SinkLane(sink, options, events, completed));
   }
 
-  add(reading: Reading, done: () => void): void {
+  /** `message` is what `rejected` hands back: the reading's original message, for its dead letter. */
+  add(reading: Reading, message: M, done: () => void): void {
     if (this.closed) throw new Error('BatchWriter is closed');
-    const item: Tracked = { reading, remaining: this.lanes.length, done };
+    const item: Tracked<M> = { reading, message, remaining: this.lanes.length, done };
     for (const lane of this.lanes) lane.add(item);
   }
 

@@ -28,6 +28,12 @@ export const SinkWorkerConfigSchema = Type.Object(
             description: 'subscribe through $share/<group>/ so N workers split the stream (MQTT 5 brokers)',
           }),
         ),
+        max_silence_ms: Type.Integer({
+          minimum: 0,
+          default: 300_000,
+          description:
+            '/healthz fails when no reading came for this long while some agent is online (a lost subscription); 0 = off',
+        }),
         max_in_flight: Type.Integer({
           minimum: 1,
           default: 20_000,
@@ -60,6 +66,11 @@ export const SinkWorkerConfigSchema = Type.Object(
       minimum: 256,
       default: 65_536,
       description: 'larger messages are dead-lettered',
+    }),
+    max_future_ms: Type.Integer({
+      minimum: 0,
+      default: 300_000,
+      description: "readings stamped further ahead of this worker's clock are dead-lettered",
     }),
     sinks: SinksSchema,
   },

@@ -18,6 +18,10 @@ export class LazyOpenSink implements Sink {
     return this.inner.maxConcurrentWrites;
   }
 
+  get refuse(): Sink['refuse'] {
+    return this.inner.refuse;
+  }
+
   async open(): Promise<void> {
     await this.inner.open();
     this.opened = true;

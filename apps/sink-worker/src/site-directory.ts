@@ -1,5 +1,5 @@
-import { filters, parseTopic, validateInfo } from '@wattbus/contract';
-import { connectMqtt, type MqttConnection } from '@wattbus/mqtt';
+import { decodeMessage, filters } from '@wattbus/contract';
+import { connectMqtt, logConnectionEvents, type MqttConnection } from '@wattbus/mqtt';
 import { NO_SITE_TAGS, type SinkContext } from '@wattbus/sinks';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -13,18 +13,21 @@ const MAX_WAIT_MS = 5_000;
 
 /**
  * The tags of every site's retained `info` message, kept current, for sinks that write them with the readings
- * (InfluxDB's city and postcode tags). Its own clean-session connection subscribes to the infos and `start` returns
- * once the broker's retained snapshot has arrived, so the readings that a persistent session holds for the worker
- * are written with their site's tags from the first batch on.
+ * (InfluxDB's city and postcode tags), and which sites' agents are online (retained `status`), so the worker can
+ * tell a suspicious silence. Its own clean-session connection subscribes to both and `start` returns once the
+ * broker's retained snapshot has arrived, so the readings that a persistent session holds for the worker are
+ * written with their site's tags from the first batch on.
  */
 export class SiteDirectory implements SinkContext {
   private readonly tags = new Map<string, Readonly<Record<string, string>>>();
+  private readonly online = new Set<string>();
   private client: MqttClient | undefined;
 
   constructor(
     private readonly mqtt: MqttConnection,
     private readonly clientId: string,
-    private readonly log: Logger,
+    /** Also the sinks' log (SinkContext). */
+    readonly log: Logger,
   ) {}
 
   siteTags(site: string): Readonly<Record<string, string>> {
@@ -33,43 +36,49 @@ export class SiteDirectory implements SinkContext {
 
   async start(): Promise<void> {
     // Its own client id, whatever mqtt.client_id says: the readings' persistent session must not be taken over.
-    const client = connectMqtt({ ...this.mqtt, client_id: this.clientId }, { clientId: this.clientId, clean: true });
+    const client = connectMqtt(
+      { ...this.mqtt, client_id: this.clientId },
+      { clientId: this.clientId, clean: true, onEvent: logConnectionEvents(this.log, 'site infos') },
+    );
     this.client = client;
     let lastInfoAt = Date.now();
     client.on('message', (topic, payload) => {
       lastInfoAt = Date.now();
-      this.onInfo(topic, payload);
+      this.onMessage(topic, payload);
     });
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
-    await client.subscribeAsync(filters.infos, { qos: 1 });
+    await client.subscribeAsync([filters.infos, filters.statuses], { qos: 1 });
     const started = Date.now();
     lastInfoAt = started;
     while (Date.now() - lastInfoAt < SETTLE_MS && Date.now() - started < MAX_WAIT_MS) await sleep(50);
-    this.log.info({ sites: this.tags.size }, 'site infos loaded');
+    this.log.info({ online: this.online.size, sites: this.tags.size }, 'site infos loaded');
   }
 
-  private onInfo(topic: string, payload: Buffer): void {
-    let site: string;
-    try {
-      const parsed = parseTopic(topic);
-      if (parsed.kind !== 'info') return;
-      site = parsed.site;
-    } catch {
+  /** Sites whose agent's retained status says online. */
+  onlineSites(): number {
+    return this.online.size;
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    // No clock-skew check: a retained message keeps the time it was published at.
+    const decoded = decodeMessage(topic, payload, { maxFutureMs: Number.POSITIVE_INFINITY });
+    if (!decoded.ok) {
+      // A bad info keeps the site's previous tags: its series do not change because of it. The alerter dead-letters it.
+      this.log.warn(
+        { topic: topic.slice(0, 200), reason: decoded.reason.slice(0, 300) },
+        'unusable site message ignored',
+      );
       return;
     }
-    if (payload.byteLength === 0) {
-      this.tags.delete(site); // a cleared retained info
-      return;
+    const message = decoded.value;
+    if (message.kind === 'info') {
+      if (message.value === null)
+        this.tags.delete(message.site); // a cleared retained info
+      else this.tags.set(message.site, message.value.tags ?? NO_SITE_TAGS);
+    } else if (message.kind === 'status') {
+      if (message.value?.state === 'online') this.online.add(message.site);
+      else this.online.delete(message.site);
     }
-    let checked: ReturnType<typeof validateInfo>;
-    try {
-      checked = validateInfo(JSON.parse(payload.toString('utf8')));
-    } catch {
-      checked = { ok: false, errors: ['not JSON'] };
-    }
-    // A bad info keeps the site's previous tags: its series do not change because of it. The alerter dead-letters it.
-    if (checked.ok) this.tags.set(site, checked.value.tags ?? NO_SITE_TAGS);
-    else this.log.warn({ site, errors: checked.errors.slice(0, 3) }, 'unusable site info ignored');
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,12 @@
-import { decodeReading, filters, topics } from '@wattbus/contract';
-import { connectMqtt, type HeldMessage, publishDeadLetter, receiveWithManualAcks } from '@wattbus/mqtt';
+import { decodeReading, filters } from '@wattbus/contract';
+import {
+  connectMqtt,
+  type HeldMessage,
+  logConnectionEvents,
+  type ManualAckReceiver,
+  publishDeadLetter,
+  receiveWithManualAcks,
+} from '@wattbus/mqtt';
 import { type ObservabilityEndpoint, serveObservability } from '@wattbus/observability';
 import { type Sink, type SinkDefinition, sinks as sinkRegistry } from '@wattbus/sinks';
 import type { MqttClient } from 'mqtt';
@@ -8,26 +15,44 @@ import { BatchWriter } from './batch-writer.js';
 import type { SinkWorkerConfig } from './config.js';
 import { LazyOpenSink } from './lazy-open.js';
 import { SinkWorkerMetrics } from './metrics.js';
+import { SilenceWatch } from './silence-watch.js';
 import { SiteDirectory } from './site-directory.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Part of a stop's time kept for the DISCONNECT after the final writes. */
+const DISCONNECT_MS = 2_000;
+
+/** Whether `promise` settles within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  const result = await Promise.race([settled, timedOut]);
+  clearTimeout(timer);
+  return result;
+}
 
 /** subscribe → validate → batch → write to every sink → PUBACK; bad messages → DLQ (then PUBACK). */
 export class SinkWorker {
   private client: MqttClient | undefined;
-  private inFlight: () => number = () => 0;
-  readonly metrics = new SinkWorkerMetrics(() => this.inFlight());
+  private receiver: ManualAckReceiver | undefined;
+  readonly metrics = new SinkWorkerMetrics(() => this.receiver?.inFlight() ?? 0);
   private endpoint: ObservabilityEndpoint | undefined;
-  private writer: BatchWriter | undefined;
+  private writer: BatchWriter<HeldMessage> | undefined;
+  private readonly silence: SilenceWatch;
   private readonly sinks: Sink[];
   private readonly sites: SiteDirectory;
-  private stopping = false;
 
   constructor(
     private readonly config: SinkWorkerConfig,
     private readonly log: Logger,
   ) {
     this.sites = new SiteDirectory(config.mqtt, `${config.consumer.id}-sites`, log);
+    this.silence = new SilenceWatch(config.consumer.max_silence_ms, () => this.sites.onlineSites());
     this.sinks = Object.entries(config.sinks)
       .filter(([, sinkConfig]) => sinkConfig !== undefined)
       .map(
@@ -38,7 +63,7 @@ export class SinkWorker {
   async start(): Promise<void> {
     await Promise.all([this.openSinks(), this.sites.start()]);
     const { config, log } = this;
-    this.writer = new BatchWriter(
+    this.writer = new BatchWriter<HeldMessage>(
       this.sinks,
       {
         maxBatch: config.batch.max_size,
@@ -58,44 +83,44 @@ export class SinkWorker {
           this.metrics.retries.inc({ sink });
           log.warn({ sink, attempt, delayMs, err: error.message }, 'sink write failed; retrying, acks held');
         },
-        rejected: (readings, error) => {
-          log.error({ sink: error.sink, count: readings.length, err: error.message }, 'sink refused batch');
-          for (const r of readings) {
-            const payload = Buffer.from(JSON.stringify(r));
-            this.deadLetter(topics.reading(r.site, r.meter), payload, error.message, () => {});
-          }
+        rejected: (messages, error) => {
+          log.error({ sink: error.sink, count: messages.length, err: error.message }, 'sink refused readings');
+          // acked once every sink is done with them, like the stored ones
+          for (const m of messages) this.deadLetter(m.topic, m.payload, error.message, () => {});
         },
       },
     );
     const client = connectMqtt(config.mqtt, {
       clientId: config.consumer.id,
       clean: false,
-      onEvent: (event) => {
-        if (event.type === 'error') log.error(event, 'mqtt error');
-        else log.info(event, `mqtt ${event.type}`);
-      },
+      onEvent: logConnectionEvents(log, 'readings'),
     });
     this.client = client;
-    this.inFlight = receiveWithManualAcks(client, (m) => this.onMessage(m), {
+    const receiver = receiveWithManualAcks(client, (m) => this.onMessage(m), {
       maxInFlight: config.consumer.max_in_flight,
-    }).inFlight;
+    });
+    this.receiver = receiver;
     if (config.metrics) {
-      this.endpoint = await serveObservability(this.metrics.registry, config.metrics, () => ({
-        ok: client.connected,
-        mqtt: client.connected ? 'connected' : 'disconnected',
-        in_flight: this.inFlight(),
-      }));
+      this.endpoint = await serveObservability(this.metrics.registry, config.metrics, () => {
+        const silent = this.silence.check();
+        return {
+          ok: client.connected && silent === undefined,
+          mqtt: client.connected ? 'connected' : 'disconnected',
+          in_flight: receiver.inFlight(),
+          ...(silent && { problem: silent }),
+        };
+      });
       log.info({ port: this.endpoint.port }, 'metrics on /metrics, health on /healthz');
     }
     const filter = config.consumer.share_group
       ? filters.shared(config.consumer.share_group, filters.readings)
       : filters.readings;
     client.on('connect', (connack) => {
-      // A resumed session still has its subscription, and the broker is already sending what it kept.
-      if (connack.sessionPresent) return log.info({ filter, resumed: true }, 'subscribed');
+      // Even when the session is resumed: a session someone else held meanwhile under our client id may have
+      // lost its subscription. Subscribing again to the same filter changes nothing else.
       client.subscribe(filter, { qos: 1 }, (err) => {
         if (err) log.error({ err: err.message, filter }, 'subscribe failed');
-        else log.info({ filter }, 'subscribed');
+        else log.info({ filter, resumed: connack.sessionPresent }, 'subscribed');
       });
     });
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
@@ -115,10 +140,13 @@ export class SinkWorker {
   }
 
   private onMessage(m: HeldMessage): void {
-    if (this.stopping) return; // left unacked: the broker redelivers it to the next session
     this.metrics.received.inc();
-    const decoded = decodeReading(m.topic, m.payload, this.config.max_payload_bytes);
-    if (decoded.ok) (this.writer as BatchWriter).add(decoded.value, m.ack);
+    this.silence.heard();
+    const decoded = decodeReading(m.topic, m.payload, {
+      maxBytes: this.config.max_payload_bytes,
+      maxFutureMs: this.config.max_future_ms,
+    });
+    if (decoded.ok) (this.writer as BatchWriter<HeldMessage>).add(decoded.value, m, m.ack);
     else this.deadLetter(m.topic, m.payload, decoded.reason, m.ack);
   }
 
@@ -131,13 +159,23 @@ export class SinkWorker {
     );
   }
 
-  /** Stops reading, writes what is batched (within `timeoutMs`), sends its acks, disconnects. */
+  /**
+   * Stops taking messages (later ones stay with the broker, unacked), writes what is batched and sends its acks
+   * within `timeoutMs`, and disconnects: in bounded time whatever the backlog, and with nothing lost, since
+   * what is not acked is redelivered to the next session.
+   */
   async stop(timeoutMs = 10_000): Promise<void> {
-    this.stopping = true;
+    this.receiver?.close();
+    const deadline = Date.now() + timeoutMs;
     const flushed = this.writer?.close() ?? Promise.resolve();
-    const timedOut = await Promise.race([flushed.then(() => false), sleep(timeoutMs).then(() => true)]);
-    if (timedOut) this.log.warn('stores still failing at shutdown; unacked messages stay with the broker');
-    await this.client?.endAsync();
+    if (!(await settlesWithin(flushed, timeoutMs - DISCONNECT_MS))) {
+      this.log.warn('stores still failing at shutdown; unacked messages stay with the broker');
+    }
+    const client = this.client;
+    if (client && !(await settlesWithin(client.endAsync(), Math.max(deadline - Date.now(), DISCONNECT_MS)))) {
+      this.log.warn('broker did not take the DISCONNECT in time; closing the socket');
+      await client.endAsync(true);
+    }
     await this.sites.stop();
     await Promise.allSettled(this.sinks.map((s) => s.close()));
     await this.endpoint?.close();

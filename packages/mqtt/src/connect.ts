@@ -8,8 +8,11 @@ export interface ConnectOptions {
   /** false = persistent session: the broker keeps QoS1 messages while we are away. */
   clean?: boolean;
   will?: IClientOptions['will'];
-  /** Called on each connection state change, for structured logging. */
-  onEvent?: (event: MqttEvent) => void;
+  /**
+   * Called on each connection state change. Required, so that no connection of any app is silent about a
+   * refused password or an unreachable broker: most callers pass `logConnectionEvents(log, name)`.
+   */
+  onEvent: (event: MqttEvent) => void;
 }
 
 export type MqttEvent =
@@ -63,7 +66,7 @@ export function clientOptions(conn: MqttConnection, opts: ConnectOptions): IClie
 export function connectMqtt(conn: MqttConnection, opts: ConnectOptions): MqttClient {
   const client = mqtt.connect(conn.url, clientOptions(conn, opts));
   let attempt = 0;
-  const emit = opts.onEvent ?? (() => {});
+  const emit = opts.onEvent;
   client.on('connect', (connack) => {
     attempt = 0;
     client.options.reconnectPeriod = conn.reconnect_min_ms;
@@ -84,6 +87,23 @@ export function connectMqtt(conn: MqttConnection, opts: ConnectOptions): MqttCli
     });
   });
   return client;
+}
+
+interface EventLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/** One JSON log line per connection event, naming the connection: refusals and retries are never silent. */
+export function logConnectionEvents(log: EventLog, connection: string): (event: MqttEvent) => void {
+  return (event) => {
+    const fields = { connection, ...event };
+    if (event.type === 'error') log.error(fields, `mqtt ${connection}: ${event.message}`);
+    else if (event.type === 'connect') log.info(fields, `mqtt ${connection}: connected`);
+    else if (event.type === 'offline') log.warn(fields, `mqtt ${connection}: offline`);
+    else log.warn(fields, `mqtt ${connection}: reconnecting in ${event.delayMs} ms (attempt ${event.attempt})`);
+  };
 }
 
 /**

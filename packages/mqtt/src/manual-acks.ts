@@ -14,6 +14,18 @@ export interface ManualAckOptions {
   maxInFlight: number;
 }
 
+export interface ManualAckReceiver {
+  /** Messages passed on and not yet acked. */
+  inFlight(): number;
+  /**
+   * Stops passing messages on: later ones are left unacked (the broker redelivers them to the next session) and
+   * the socket is read again even at `maxInFlight`. Without it, a worker stopping at a full window would never
+   * read its DISCONNECT through: mqtt.js would be waiting for a callback that only a new message could release.
+   * Held messages can still be acked.
+   */
+  close(): void;
+}
+
 interface Held {
   messageId: number;
   ready: boolean;
@@ -38,8 +50,9 @@ export function receiveWithManualAcks(
   client: MqttClient,
   onMessage: (message: HeldMessage) => void,
   options: ManualAckOptions,
-): { inFlight(): number } {
+): ManualAckReceiver {
   let connection = 0;
+  let closing = false;
   let queue: Held[] = [];
   let head = 0;
   const waiting: Array<() => void> = [];
@@ -69,6 +82,11 @@ export function receiveWithManualAcks(
   });
 
   client.handleMessage = (packet: IPublishPacket, callback) => {
+    if (closing) {
+      // Unacked, so the broker keeps it for the next session; read on, so a DISCONNECT can get through.
+      callback(packet.qos === 1 ? SKIP_AUTO_ACK : undefined);
+      return;
+    }
     const { qos } = packet;
     if (qos !== 1) {
       // QoS0 needs no ack; QoS2 (not used by wattbus) keeps mqtt.js's own handshake.
@@ -92,5 +110,11 @@ export function receiveWithManualAcks(
     if (inFlight() < options.maxInFlight) callback(SKIP_AUTO_ACK);
     else waiting.push(() => callback(SKIP_AUTO_ACK));
   };
-  return { inFlight };
+  return {
+    inFlight,
+    close: () => {
+      closing = true;
+      for (const resume of waiting.splice(0)) resume();
+    },
+  };
 }

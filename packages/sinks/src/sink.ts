@@ -13,6 +13,11 @@ export interface Sink {
    */
   readonly maxConcurrentWrites?: number;
   open(): Promise<void>;
+  /**
+   * Why this store cannot take the reading, if it is known before writing (e.g. a label InfluxDB reserves): the
+   * worker dead-letters it with this reason instead of sending a write that would be refused.
+   */
+  refuse?(reading: Reading): string | undefined;
   write(batch: readonly Reading[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -24,6 +29,8 @@ export interface SinkContext {
    * object until the site's info changes, so sinks may cache what they derive from it.
    */
   siteTags(site: string): Readonly<Record<string, string>>;
+  /** Where a sink reports what an operator should know (e.g. a store that may lose acknowledged writes). */
+  log?: { warn(fields: Record<string, unknown>, message: string): void };
 }
 
 /** No tags: what `siteTags` returns for a site it does not know. */

@@ -19,7 +19,9 @@ describe('toLine', () => {
 
   it('lets the contract tags win over labels and extra tags of the same name, and skips empty tags', () => {
     const r = { ...exampleReading(), labels: { site: 'evil', tariff: '' } };
-    expect(toLine(r, { role: 'x', city: '' })).toMatch(/^reading,channel=grid,meter=main,role=grid,site=house-12 /);
+    expect(toLine(r, { role: 'x', city: '', only: '\\\\' })).toMatch(
+      /^reading,channel=grid,meter=main,role=grid,site=house-12 /,
+    );
   });
 
   it('joins a batch with newlines', () => {

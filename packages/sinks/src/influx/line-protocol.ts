@@ -19,7 +19,8 @@ const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
  *
  * - tags: site, meter, channel, role, then every label (labels are short, low-cardinality strings such as
  *   a tariff period or a meter serial, which dashboards group by), then `extraTags` (site info tags such as
- *   city and postcode). Tags are sorted by key, as InfluxDB prefers; empty tag values are left out.
+ *   city and postcode). Tags are sorted by key, as InfluxDB prefers; tags whose value is empty (or only
+ *   backslashes, which escaping drops) are left out, since InfluxDB refuses empty tag values.
  * - fields: every value as a float (line protocol numbers without `i`), so a field's type never flips
  *   between integer and float; `seq` as an integer field.
  * - series + timestamp identify the reading, so writing it twice overwrites it: writes are idempotent.
@@ -43,10 +44,17 @@ function tagSet(reading: Reading, extraTags: Readonly<Record<string, string>>): 
   const tags: Record<string, string> = { ...extraTags, ...labels, site, meter, channel, role };
   let set = '';
   for (const key of Object.keys(tags).sort()) {
-    const value = tags[key];
-    if (value) set += `,${escapeKey(key)}=${escapeKey(value)}`;
+    // a value of only backslashes is empty once escaped, and InfluxDB refuses an empty tag value
+    const value = escapeKey(tags[key] as string);
+    if (value) set += `,${escapeKey(key)}=${value}`;
   }
   return set;
+}
+
+/** Why InfluxDB would refuse this reading's point whatever else is in the write, or undefined. */
+export function influxRefusal(reading: Reading): string | undefined {
+  if (reading.labels && 'time' in reading.labels) return 'label "time" is reserved by InfluxDB (it cannot be a tag)';
+  return undefined;
 }
 
 function isEmpty(record: Readonly<Record<string, string>> | undefined): boolean {

@@ -2,7 +2,7 @@ import type { Reading } from '@wattbus/contract';
 import { NO_SITE_INFO, type Sink, type SinkContext, SinkError } from '../sink.js';
 import type { InfluxV1Config } from './config.js';
 import { influxAuthHeaders } from './http.js';
-import { siteTagsFor, toLines } from './line-protocol.js';
+import { influxRefusal, siteTagsFor, toLines } from './line-protocol.js';
 
 const NAME = 'influx';
 
@@ -11,6 +11,7 @@ export class InfluxV1Sink implements Sink {
   readonly name = NAME;
   /** Each write is its own request and points are keyed by series + time, so batches may overlap. */
   readonly maxConcurrentWrites = 4;
+  readonly refuse = influxRefusal;
   private readonly tagsFor: ReturnType<typeof siteTagsFor>;
 
   constructor(

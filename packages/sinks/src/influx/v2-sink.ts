@@ -1,7 +1,7 @@
 import { HttpError, InfluxDB, type WriteApi } from '@influxdata/influxdb-client';
 import type { Reading } from '@wattbus/contract';
 import { NO_SITE_INFO, type Sink, type SinkContext, SinkError } from '../sink.js';
-import { siteTagsFor, toLines } from './line-protocol.js';
+import { influxRefusal, siteTagsFor, toLines } from './line-protocol.js';
 import type { InfluxV2Config } from './v2-config.js';
 
 const NAME = 'influx2';
@@ -22,6 +22,7 @@ export const WRITE_OPTIONS = {
 /** InfluxDB 2.x through its native write API (@influxdata/influxdb-client), same line protocol as /write. */
 export class InfluxV2Sink implements Sink {
   readonly name = NAME;
+  readonly refuse = influxRefusal;
   private api: WriteApi | undefined;
 
   private readonly tagsFor: ReturnType<typeof siteTagsFor>;

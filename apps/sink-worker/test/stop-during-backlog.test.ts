@@ -1,0 +1,90 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { exampleReading } from '@wattbus/contract';
+import { readStoredReadings, startApp, startInfluxd, startMosquitto, tempDir, waitFor } from '@wattbus/testkit';
+import mqtt from 'mqtt';
+import { describe, expect, it } from 'vitest';
+
+const BACKLOG = 50_000;
+const TOPIC = 'wattbus/v1/house-12/main/reading';
+
+/** Sequence numbers of every JSON-lines row the file sink wrote under `dir`. */
+async function fileSeqs(dir: string): Promise<number[]> {
+  const seqs: number[] = [];
+  for (const name of await readdir(dir).catch(() => [])) {
+    if (!name.endsWith('.jsonl')) continue;
+    for (const line of (await readFile(join(dir, name), 'utf8')).split('\n')) {
+      if (line) seqs.push((JSON.parse(line) as { seq: number }).seq);
+    }
+  }
+  return seqs;
+}
+
+const SINKS = {
+  file: async () => {
+    const dir = await tempDir('wattbus-stop-file-');
+    return {
+      config: { file: { dir: dir.path, formats: ['jsonl'] } },
+      storedSeqs: () => fileSeqs(dir.path),
+      cleanup: () => dir.cleanup(),
+    };
+  },
+  influx: async () => {
+    const influx = await startInfluxd();
+    return {
+      config: { influx: { url: influx.url, database: 'stop', site_tags: [] } },
+      storedSeqs: async () => (await readStoredReadings(influx, 'stop').catch(() => [])).map((r) => r.seq),
+      cleanup: () => influx.stop(),
+    };
+  },
+};
+
+describe.each(Object.keys(SINKS) as Array<keyof typeof SINKS>)('sink-worker with a %s sink', (sinkType) => {
+  it(`stops on SIGTERM by itself while draining a ${BACKLOG}-reading backlog, and the next worker stores the rest`, async () => {
+    // The broker sends 200 unacked messages at most and the worker holds 100 at most, so it drains at most about
+    // 100 per write and idle period (10 ms): the SIGTERM comes mid-backlog, with a full window held, on any machine.
+    const [broker, sink] = await Promise.all([
+      startMosquitto({ extraConfig: 'max_inflight_messages 200' }),
+      SINKS[sinkType](),
+    ]);
+    const config = {
+      mqtt: { url: broker.url },
+      consumer: { id: `stop-${sinkType}`, max_in_flight: 100 },
+      sinks: sink.config,
+    };
+    // The persistent session exists, then the backlog piles up for it.
+    await (await startApp('sink-worker', config)).stop();
+    const pub = await mqtt.connectAsync(broker.url, { clientId: `stop-publisher-${sinkType}` });
+    const base = exampleReading();
+    for (let from = 1; from <= BACKLOG; from += 1000) {
+      await Promise.all(
+        Array.from({ length: 1000 }, (_, i) =>
+          pub.publishAsync(TOPIC, JSON.stringify({ ...base, seq: from + i, ts: base.ts + (from + i) * 1000 }), {
+            qos: 1,
+          }),
+        ),
+      );
+    }
+    await pub.endAsync();
+
+    const draining = await startApp('sink-worker', config);
+    await waitFor(async () => (await sink.storedSeqs()).length > 0, { what: 'the first write', intervalMs: 20 });
+    await new Promise((r) => setTimeout(r, 1000));
+    // Escalation to SIGKILL only after 60 s: a worker that hangs shows as a null exit code, not as a slow test.
+    expect(await draining.stop('SIGTERM', 60_000)).toBe(0);
+    expect(new Set(await sink.storedSeqs()).size).toBeLessThan(BACKLOG / 2);
+
+    const next = await startApp('sink-worker', config);
+    const seqs = await waitFor(
+      async () => {
+        const s = await sink.storedSeqs();
+        return new Set(s).size === BACKLOG ? s : undefined;
+      },
+      { what: `all ${BACKLOG} readings stored`, timeoutMs: 60_000 },
+    );
+    expect([...new Set(seqs)].sort((a, b) => a - b)).toEqual(Array.from({ length: BACKLOG }, (_, i) => i + 1));
+    if (sinkType === 'influx') expect(seqs).toHaveLength(BACKLOG); // a store keyed by series and time: once each
+    expect(await next.stop()).toBe(0);
+    await Promise.all([broker.stop(), sink.cleanup()]);
+  });
+});
