@@ -1,16 +1,17 @@
+import { decodeMessage, filters, topics, type WattbusMessage } from '@wattbus/contract';
 import {
-  decodeReading,
-  filters,
-  parseTopic,
-  topics,
-  validateAlert,
-  validateInfo,
-  validateStatus,
-} from '@wattbus/contract';
-import { connectMqtt, publishDeadLetter } from '@wattbus/mqtt';
+  connectMqtt,
+  type HeldMessage,
+  logConnectionEvents,
+  type ManualAckReceiver,
+  publishDeadLetter,
+  receiveWithManualAcks,
+  subscribeRetained,
+} from '@wattbus/mqtt';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { AlertBook } from './alert-book.js';
+import { CatchUp } from './catch-up.js';
 import type { AlerterConfig } from './config.js';
 import { EmailNotifier } from './notify/email.js';
 import type { Notifier } from './notify/notifier.js';
@@ -18,16 +19,25 @@ import { WebhookNotifier } from './notify/webhook.js';
 import { createRules } from './rules/index.js';
 import type { AlertRule } from './rules/rule.js';
 
-/** Runs the alert rules over the MQTT stream and publishes alert state, retained, per (site, rule). */
+/**
+ * Runs the alert rules over the MQTT stream and publishes alert state, retained, per (site, rule). Two connections:
+ * a clean session for the retained state (the alerts, taken back before any reading is judged; infos and statuses),
+ * which also publishes alerts and dead letters and so is never paused, and a persistent session for the readings,
+ * so that readings sent while the alerter was down are judged when it is back.
+ */
 export class Alerter {
   readonly book = new AlertBook();
   readonly stats = { received: 0, deadLettered: 0, published: 0 };
   private readonly rules: AlertRule[];
   private notifiers: Notifier[] = [];
-  private client: MqttClient | undefined;
+  private state: MqttClient | undefined;
+  private readings: MqttClient | undefined;
+  private receiver: ManualAckReceiver | undefined;
   private timer: NodeJS.Timeout | undefined;
-  /** Until the first evaluation, retained alerts are taken back into the book instead of being re-raised. */
+  /** While the retained snapshot loads, retained alerts are taken back into the book instead of being re-raised. */
   private restoring = true;
+  private readonly catchUp = new CatchUp();
+  private stopping = false;
 
   constructor(
     private readonly config: AlerterConfig,
@@ -38,82 +48,113 @@ export class Alerter {
   }
 
   async start(): Promise<void> {
-    const { log } = this;
     const { webhook, email } = this.config.notify;
-    if (webhook) this.notifiers.push(new WebhookNotifier(webhook, log));
-    if (email) this.notifiers.push(new EmailNotifier(email, log));
-    const client = connectMqtt(this.config.mqtt, {
-      clientId: this.config.consumer.id,
-      onEvent: (event) => {
-        if (event.type === 'error') log.error(event, 'mqtt error');
-        else log.info(event, `mqtt ${event.type}`);
-      },
+    if (webhook) this.notifiers.push(new WebhookNotifier(webhook, this.log));
+    if (email) this.notifiers.push(new EmailNotifier(email, this.log));
+    // Connecting can take any time (broker down, password refused: each attempt is logged and retried); a stop
+    // must not wait for it.
+    this.connect().catch((err: Error) => {
+      if (!this.stopping) this.log.error({ err: err.message }, 'start failed');
     });
-    this.client = client;
-    client.on('message', (topic, payload) => this.onMessage(topic, payload));
-    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
-    await client.subscribeAsync([filters.alerts, filters.infos, filters.statuses, filters.readings], {
-      qos: 1,
-    });
-    log.info('subscribed');
+  }
+
+  private async connect(): Promise<void> {
+    await this.loadState();
+    if (this.stopping) return;
+    await this.receiveReadings();
+    if (this.stopping) return;
     this.timer = setInterval(() => this.evaluate(), this.config.evaluate_every_ms);
   }
 
-  private onMessage(topic: string, payload: Buffer): void {
+  private async loadState(): Promise<void> {
+    const clientId = `${this.config.consumer.id}-state`;
+    const client = connectMqtt(
+      { ...this.config.mqtt, client_id: clientId },
+      { clientId, clean: true, onEvent: logConnectionEvents(this.log, 'state') },
+    );
+    this.state = client;
+    client.on('message', (topic, payload) => this.onState(topic, payload));
+    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    await subscribeRetained(client, [filters.alerts, filters.infos, filters.statuses]);
+    this.restoring = false;
+    await client.unsubscribeAsync(filters.alerts); // from now on, only our own alerts would come back
+    this.log.info({ open: this.book.openCount() }, 'retained alerts taken back');
+  }
+
+  /** The persistent session: the broker first hands over what it kept for us, then the live stream. */
+  private async receiveReadings(): Promise<void> {
+    const { config, log } = this;
+    const client = connectMqtt(config.mqtt, {
+      clientId: config.consumer.id,
+      clean: false,
+      onEvent: logConnectionEvents(log, 'readings'),
+    });
+    this.readings = client;
+    this.receiver = receiveWithManualAcks(client, (m) => this.onReading(m), {
+      maxInFlight: config.consumer.max_in_flight,
+    });
+    client.on('close', () => this.catchUp.disconnected());
+    client.on('connect', (connack) => {
+      this.catchUp.connected(this.now());
+      // A resumed session still has its subscription, and the broker is already sending what it kept.
+      if (connack.sessionPresent) return log.info({ filter: filters.readings, resumed: true }, 'subscribed');
+      client.subscribe(filters.readings, { qos: 1 }, (err) => {
+        if (err) log.error({ err: err.message, filter: filters.readings }, 'subscribe failed');
+        else log.info({ filter: filters.readings }, 'subscribed');
+      });
+    });
+    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+  }
+
+  private onState(topic: string, payload: Buffer): void {
     this.stats.received++;
-    const problem = this.dispatch(topic, payload, this.now());
-    if (problem) this.deadLetter(topic, payload, problem);
+    // No clock-skew check: a retained message keeps the time it was published at, and no rule judges its ts.
+    const decoded = decodeMessage(topic, payload, { maxFutureMs: Number.POSITIVE_INFINITY });
+    if (decoded.ok) this.dispatch(decoded.value, this.now());
+    else this.deadLetter(topic, payload, decoded.reason, () => {});
   }
 
-  /** Hands a message to the rules; returns why it is unusable, if it is. */
-  private dispatch(topic: string, payload: Buffer, now: number): string | undefined {
-    let parsed: ReturnType<typeof parseTopic>;
-    try {
-      parsed = parseTopic(topic);
-    } catch (err) {
-      return `bad topic: ${(err as Error).message}`;
+  /** Acked once judged, or once its dead letter is with the broker. */
+  private onReading(m: HeldMessage): void {
+    this.stats.received++;
+    const now = this.now();
+    const decoded = decodeMessage(m.topic, m.payload, { maxFutureMs: this.config.max_future_ms, now });
+    if (!decoded.ok) {
+      this.deadLetter(m.topic, m.payload, decoded.reason, m.ack);
+      return;
     }
-    if (parsed.kind === 'reading') {
-      const decoded = decodeReading(topic, payload);
-      if (!decoded.ok) return decoded.reason;
-      for (const rule of this.rules) rule.onReading?.(decoded.value, now);
-      return undefined;
-    }
-    if (payload.byteLength === 0) return undefined; // a cleared retained message
-    let data: unknown;
-    try {
-      data = JSON.parse(payload.toString('utf8'));
-    } catch (err) {
-      return `not JSON: ${(err as Error).message}`;
-    }
-    if (parsed.kind === 'info') {
-      const r = validateInfo(data);
-      if (!r.ok) return `schema: ${r.errors.join('; ')}`;
-      for (const rule of this.rules) rule.onInfo?.(r.value, now);
-    } else if (parsed.kind === 'status') {
-      const r = validateStatus(data);
-      if (!r.ok) return `schema: ${r.errors.join('; ')}`;
-      for (const rule of this.rules) rule.onStatus?.(parsed.site, r.value, now);
-    } else if (parsed.kind === 'alert' && this.restoring) {
-      const r = validateAlert(data);
-      if (!r.ok) return `schema: ${r.errors.join('; ')}`;
-      this.book.restore(r.value);
-      for (const rule of this.rules) if (rule.id === r.value.rule) rule.onRestore?.(r.value, now);
-    }
-    return undefined;
+    this.dispatch(decoded.value, now);
+    m.ack();
   }
 
-  private deadLetter(topic: string, payload: Buffer, reason: string): void {
+  private dispatch(m: WattbusMessage, now: number): void {
+    if (m.kind === 'reading') {
+      this.catchUp.reading(m.value.ts, now);
+      for (const rule of this.rules) rule.onReading?.(m.value, now);
+    } else if (m.value === null) {
+      // a cleared retained message
+    } else if (m.kind === 'info') {
+      for (const rule of this.rules) rule.onInfo?.(m.value, now);
+    } else if (m.kind === 'status') {
+      for (const rule of this.rules) rule.onStatus?.(m.site, m.value, now);
+    } else if (m.kind === 'alert' && this.restoring) {
+      const alert = m.value;
+      this.book.restore(alert);
+      for (const rule of this.rules) if (rule.id === alert.rule) rule.onRestore?.(alert, now);
+    }
+  }
+
+  private deadLetter(topic: string, payload: Buffer, reason: string, ack: () => void): void {
     this.stats.deadLettered++;
-    this.log.warn({ topic, reason: reason.slice(0, 300) }, 'dead-lettered');
-    publishDeadLetter(this.client as MqttClient, this.config.consumer.id, topic, payload, reason).catch((err) =>
-      this.log.error({ err: (err as Error).message }, 'dead letter not published'),
+    this.log.warn({ topic: topic.slice(0, 200), reason: reason.slice(0, 300) }, 'dead-lettered');
+    publishDeadLetter(this.state as MqttClient, this.config.consumer.id, topic, payload, reason).then(ack, (err) =>
+      this.log.error({ err: (err as Error).message, topic: topic.slice(0, 200) }, 'dead letter not published'),
     );
   }
 
   private evaluate(): void {
-    this.restoring = false;
     const now = this.now();
+    if (!this.catchUp.done(now)) return;
     for (const rule of this.rules) {
       for (const alert of this.book.update(rule, rule.evaluate(now), now)) {
         this.stats.published++;
@@ -121,7 +162,7 @@ export class Alerter {
           { site: alert.site, rule: alert.rule, state: alert.state, open: alert.open.length },
           alert.message,
         );
-        this.client?.publish(topics.alert(alert.site, alert.rule), JSON.stringify(alert), {
+        this.state?.publish(topics.alert(alert.site, alert.rule), JSON.stringify(alert), {
           qos: 1,
           retain: true,
         });
@@ -131,8 +172,11 @@ export class Alerter {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
+    this.receiver?.close();
     await Promise.all(this.notifiers.map((n) => n.close()));
-    await this.client?.endAsync();
+    await this.readings?.endAsync();
+    await this.state?.endAsync();
   }
 }

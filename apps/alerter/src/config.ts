@@ -165,11 +165,21 @@ export const AlerterConfigSchema = Type.Object(
         id: Type.String({
           pattern: '^[a-z0-9][a-z0-9_-]{0,63}$',
           default: 'alerter',
-          description: 'MQTT client id, and the DLQ topic name',
+          description: 'MQTT client id of the persistent session (readings), and the DLQ topic name',
+        }),
+        max_in_flight: Type.Integer({
+          minimum: 1,
+          default: 1000,
+          description: 'readings held unacked at most (while their dead letters go out); past it reading pauses',
         }),
       },
       { additionalProperties: false, default: {} },
     ),
+    max_future_ms: Type.Integer({
+      minimum: 0,
+      default: 300_000,
+      description: "readings stamped further ahead of the alerter's clock are dead-lettered",
+    }),
     evaluate_every_ms: Type.Integer({ minimum: 100, default: 1000 }),
     rules: Type.Object(
       {
