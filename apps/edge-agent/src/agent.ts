@@ -13,7 +13,7 @@ import { healthMessage, infoMessage, statusMessage } from './site-messages.js';
 
 export interface AgentStats {
   queued: number;
-  /** Readings that could not be written to the queue (e.g. disk full). */
+  /** Readings that could not be written to the queue (e.g. a full disk). */
   lost: number;
   readErrors: number;
 }
@@ -48,6 +48,12 @@ export class EdgeAgent {
       maxAgeMs: config.queue.max_age_h * 3_600_000,
     });
     this.queue = queue;
+    queue.onWriteState((error) => {
+      if (error !== undefined) {
+        const effect = 'new readings are lost until the disk has room again; queued readings are still sent';
+        log.error({ site, err: error, queued: queue.depth, effect }, 'queue cannot be written');
+      } else log.warn({ site, lost: this.stats.lost }, 'queue can be written again');
+    });
     this.pollers = config.meters.map((meter) => {
       const driver = (this.drivers[meter.driver] as DriverDefinition).create(meter.config, {
         meterId: meter.id,
@@ -118,12 +124,8 @@ export class EdgeAgent {
         const queued = await queue.enqueue(messages, Date.now(), { seqs, checkpoints });
         this.stats.queued += queued.length;
         this.publisher?.offer(queued);
-      } catch (err) {
-        this.stats.lost += messages.length;
-        this.log.error(
-          { site: this.config.site.id, err: (err as Error).message, lost: messages.length },
-          'queue write failed',
-        );
+      } catch {
+        this.stats.lost += messages.length; // the queue's write state change says why, once
       }
       if (queue.dropped > droppedBefore) {
         this.log.warn(
@@ -135,7 +137,8 @@ export class EdgeAgent {
   }
 
   private async expire(): Promise<void> {
-    const expired = await this.queue?.dropExpired();
+    // Fails only if the queue's database could not be reopened, which its write state has said.
+    const expired = await this.queue?.dropExpired().catch(() => []);
     if (expired?.length) this.log.warn({ dropped: expired.length }, 'queued readings expired (max_age_h)');
   }
 
@@ -145,7 +148,7 @@ export class EdgeAgent {
 
   private async publishHealth(): Promise<void> {
     const queue = this.queue as DiskQueue;
-    const oldest = await queue.oldestAgeMs();
+    const oldest = await queue.oldestAgeMs().catch(() => undefined);
     const message = healthMessage(
       this.config.site.id,
       this.startedAt,
@@ -153,6 +156,7 @@ export class EdgeAgent {
         depth: queue.depth,
         dropped: queue.dropped + this.stats.lost,
         ...(oldest !== undefined && { oldest_age_ms: oldest }),
+        ...(queue.writeProblem !== undefined && { write_error: queue.writeProblem.slice(0, 512) }),
       },
       this.pollers,
     );
@@ -186,6 +190,12 @@ export class EdgeAgent {
     this.publisher?.stop();
     if (client) await disconnect(client, graceMs);
     await this.queue?.close();
+    if (this.queue?.undeleted) {
+      this.log.warn(
+        { site: this.config.site.id, readings: this.queue.undeleted },
+        'acknowledged readings could not be removed from the unwritable queue: they are sent again after a restart',
+      );
+    }
   }
 }
 

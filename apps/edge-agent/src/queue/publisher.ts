@@ -27,6 +27,8 @@ export class QueuePublisher {
   private readonly wentLive = new Set<string>();
   private backlogMayHaveMore = true;
   private fetching: Promise<void> | undefined;
+  /** After a failed backlog read: when to try again. */
+  private refetchTimer: NodeJS.Timeout | undefined;
   private inFlight = 0;
   private stopped = false;
   private readonly maxLive: number;
@@ -81,6 +83,7 @@ export class QueuePublisher {
   /** Sends nothing more (the agent is stopping); what was not acknowledged stays queued. */
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.refetchTimer);
   }
 
   pump(): void {
@@ -94,7 +97,7 @@ export class QueuePublisher {
       }
       const next = this.backlog.shift();
       if (!next) {
-        if (this.backlogMayHaveMore) void this.fetchBacklog();
+        if (this.backlogMayHaveMore && !this.refetchTimer) void this.fetchBacklog();
         return;
       }
       this.send(next);
@@ -134,10 +137,18 @@ export class QueuePublisher {
         if (this.liveKeys.has(m.key)) continue;
         this.backlog.push(m);
       }
-    })().finally(() => {
-      this.fetching = undefined;
-      this.pump();
-    });
+    })()
+      .catch(() => {
+        // The queue's database could not be reopened (its write state says why): try again in a while.
+        this.refetchTimer = setTimeout(() => {
+          this.refetchTimer = undefined;
+          this.pump();
+        }, 1000);
+      })
+      .finally(() => {
+        this.fetching = undefined;
+        this.pump();
+      });
     return this.fetching;
   }
 }
