@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { backoffDelay } from './backoff.js';
 import type { MqttConnection } from './connection-schema.js';
+import { rescheduleReconnect } from './mqttjs-internals.js';
 
 export interface ConnectOptions {
   clientId: string;
@@ -104,18 +105,6 @@ export function logConnectionEvents(log: EventLog, connection: string): (event: 
     else if (event.type === 'offline') log.warn(fields, `mqtt ${connection}: offline`);
     else log.warn(fields, `mqtt ${connection}: reconnecting in ${event.delayMs} ms (attempt ${event.attempt})`);
   };
-}
-
-/**
- * mqtt.js only knows a fixed reconnect interval, armed by its own 'close' listener (registered before ours).
- * Re-arm that timer with our delay. Its public `reconnect()` would discard the in-flight QoS1 store, so we
- * use the two internal methods mqtt.js itself calls for this.
- */
-function rescheduleReconnect(client: MqttClient, delayMs: number): void {
-  const internals = client as unknown as { _clearReconnect(): void; _setupReconnect(): void };
-  internals._clearReconnect();
-  client.options.reconnectPeriod = delayMs;
-  internals._setupReconnect();
 }
 
 /** Turns CONNACK refusals and socket errors into a line an operator understands. */

@@ -1,4 +1,5 @@
 import type { IPublishPacket, MqttClient } from 'mqtt';
+import { sendRawPacket } from './mqttjs-internals.js';
 
 /** A received message whose PUBACK is sent only when `ack()` is called. */
 export interface HeldMessage {
@@ -32,7 +33,8 @@ interface Held {
 }
 
 // Handing mqtt.js's handleMessage callback an error makes it skip its automatic PUBACK and go on with the
-// next packet at once (handlers/publish.js). We send the PUBACK ourselves when the store has the message.
+// next packet at once (handlers/publish.js; see mqttjs-internals.ts). We send the PUBACK ourselves when the
+// store has the message.
 const SKIP_AUTO_ACK = new Error('wattbus: PUBACK sent after the write');
 
 /**
@@ -58,13 +60,11 @@ export function receiveWithManualAcks(
   const waiting: Array<() => void> = [];
   const inFlight = () => queue.length - head;
 
-  const sendPacket = (client as unknown as { _sendPacket(packet: object, cb?: () => void): void })._sendPacket.bind(
-    client,
-  );
-
   const release = () => {
     while (head < queue.length && (queue[head] as Held).ready) {
-      if (client.connected) sendPacket({ cmd: 'puback', messageId: (queue[head] as Held).messageId, reasonCode: 0 });
+      if (client.connected) {
+        sendRawPacket(client, { cmd: 'puback', messageId: (queue[head] as Held).messageId, reasonCode: 0 });
+      }
       head++;
     }
     if (head > 1024 && head * 2 > queue.length) {
