@@ -15,6 +15,7 @@ it('an unreachable cluster is a transient error naming the contact points', asyn
     replication: { class: 'SimpleStrategy', replication_factor: 1 },
     consistency: 'local_quorum',
     concurrency: 8,
+    reconnect_max_ms: 2_000,
   });
   const error = await sink.open().catch((e: unknown) => e);
   expect(error).toBeInstanceOf(SinkError);

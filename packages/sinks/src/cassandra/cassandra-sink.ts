@@ -1,79 +1,101 @@
 import type { Reading } from '@wattbus/contract';
-import { auth, Client, concurrent, ExecutionProfile, types } from 'cassandra-driver';
-import type { Sink } from '../sink.js';
+import { Client } from 'cassandra-driver';
+import type { Sink, SinkContext } from '../sink.js';
+import { clientOptions, WRITE_PROFILE } from './client-options.js';
 import type { CassandraConfig } from './config.js';
-import { insertReadingCql, insertSitePowerCql, readingParams, schemaStatements, sitePowerParams } from './cql.js';
+import { insertReadingCql, insertSitePowerCql, readingRow, schemaStatements, sitePowerRow } from './cql.js';
 import { toSinkError } from './errors.js';
+import { forEachLimited } from './limited.js';
+import { chunksByPartition, latestPerKey, readingsPartition, sitePowerPartition } from './plan.js';
+import {
+  durabilityWarning,
+  readCommitlogSync,
+  readNonFrozenMaps,
+  type ServerWarning,
+  schemaWarning,
+} from './server-checks.js';
 
-const PROFILE = 'wattbus-write';
+/** Rows per single-partition batch: large enough to amortise a request, small enough to spread over requests. */
+export const MAX_ROWS_PER_BATCH = 100;
 
-/** The driver's types for the values the pure CQL layer produces (date, timestamp, bigint, unset). */
-const driverValue = (value: unknown, index: number, kinds: readonly string[]): unknown => {
-  if (value === null) return types.unset; // never write nulls: they are tombstones
-  switch (kinds[index]) {
-    case 'date':
-      return types.LocalDate.fromString(value as string);
-    case 'timestamp':
-      return new Date(value as number);
-    case 'bigint':
-      return types.Long.fromNumber(value as number);
-    default:
-      return value;
-  }
-};
-const READING_KINDS = ['text', 'text', 'text', 'date', 'timestamp', 'text', 'bigint', 'map', 'map'] as const;
-const SITE_POWER_KINDS = ['text', 'date', 'timestamp', 'text', 'text', 'text', 'double', 'double', 'double'] as const;
+/** One request: a statement and the bound rows it writes, all in one partition. */
+export interface PartitionWrite {
+  cql: string;
+  rows: unknown[][];
+}
 
 /**
- * Cassandra through cassandra-driver: prepared, idempotent INSERTs (upserts on the primary key, so replays
- * are harmless) executed with bounded concurrency at the configured consistency level.
+ * The requests that write a batch: one version per reading key (see latestPerKey), both tables' rows
+ * grouped by partition. Pure, so tests and the benchmark's bare driver loop use the very same statements.
+ */
+export function planWrites(config: CassandraConfig, batch: readonly Reading[]): PartitionWrite[] {
+  const readings = latestPerKey(batch);
+  const power = readings.filter((r) => r.values.power_w !== undefined);
+  const readingsCql = insertReadingCql(config);
+  const sitePowerCql = insertSitePowerCql(config);
+  return [
+    ...chunksByPartition(readings, readingsPartition, MAX_ROWS_PER_BATCH).map((rs) => ({
+      cql: readingsCql,
+      rows: rs.map(readingRow),
+    })),
+    ...chunksByPartition(power, sitePowerPartition, MAX_ROWS_PER_BATCH).map((rs) => ({
+      cql: sitePowerCql,
+      rows: rs.map((r) => sitePowerRow(r) ?? []),
+    })),
+  ];
+}
+
+/** Sends one PartitionWrite: a plain prepared INSERT for one row, an unlogged batch for more. */
+export function sendPartitionWrite(client: Client, write: PartitionWrite, executionProfile: string) {
+  const [only, ...more] = write.rows;
+  if (more.length === 0) return client.execute(write.cql, only, { prepare: true, executionProfile });
+  return client.batch(
+    write.rows.map((params) => ({ query: write.cql, params })),
+    { prepare: true, logged: false, executionProfile },
+  );
+}
+
+/**
+ * Cassandra through cassandra-driver: prepared, idempotent upserts timestamped with each reading's `seq`,
+ * grouped into single-partition unlogged batches sent token-aware (the driver routes a batch by its first
+ * statement's partition key, here every statement's), at most `concurrency` requests in flight.
  */
 export class CassandraSink implements Sink {
   readonly name = 'cassandra';
   private client: Client | undefined;
 
-  constructor(private readonly config: CassandraConfig) {}
+  constructor(
+    private readonly config: CassandraConfig,
+    private readonly context?: SinkContext,
+  ) {}
 
   async open(): Promise<void> {
     const { config } = this;
-    const client = new Client({
-      contactPoints: config.contact_points,
-      localDataCenter: config.local_data_center,
-      ...(config.username !== undefined && {
-        authProvider: new auth.PlainTextAuthProvider(config.username, config.password ?? ''),
-      }),
-      profiles: [new ExecutionProfile(PROFILE, { consistency: types.consistencies[this.consistencyName()] })],
-      queryOptions: { prepare: true, isIdempotent: true },
-    });
+    const client = new Client(clientOptions(config));
+    let warnings: ServerWarning[];
     try {
       await client.connect();
       if (config.create_schema) for (const cql of schemaStatements(config)) await client.execute(cql);
+      warnings = [
+        durabilityWarning(await readCommitlogSync(client), config),
+        schemaWarning(await readNonFrozenMaps(client, config.keyspace), config.keyspace),
+      ].filter((w) => w !== undefined);
     } catch (err) {
       await client.shutdown().catch(() => {});
       throw toSinkError(err, `cannot open ${config.contact_points.join(', ')}`);
     }
     this.client = client;
-  }
-
-  private consistencyName(): keyof typeof types.consistencies {
-    return this.config.consistency.replace(/_([a-z])/g, (_, c: string) =>
-      c.toUpperCase(),
-    ) as keyof typeof types.consistencies;
+    for (const w of warnings) this.context?.log?.warn({ sink: this.name, ...w.fields }, w.message);
   }
 
   async write(batch: readonly Reading[]): Promise<void> {
     const client = this.client;
     if (!client) throw toSinkError(new Error('not open'), 'write');
     if (batch.length === 0) return;
-    const readings = batch.map((r) => readingParams(r).map((v, i) => driverValue(v, i, READING_KINDS)));
-    const power = batch
-      .map(sitePowerParams)
-      .filter((p) => p !== undefined)
-      .map((p) => p.map((v, i) => driverValue(v, i, SITE_POWER_KINDS)));
-    const options = { concurrencyLevel: this.config.concurrency, executionProfile: PROFILE };
     try {
-      await concurrent.executeConcurrent(client, insertReadingCql(this.config), readings, options);
-      if (power.length > 0) await concurrent.executeConcurrent(client, insertSitePowerCql(this.config), power, options);
+      await forEachLimited(planWrites(this.config, batch), this.config.concurrency, (w) =>
+        sendPartitionWrite(client, w, WRITE_PROFILE),
+      );
     } catch (err) {
       throw toSinkError(err, `write of ${batch.length} readings`);
     }

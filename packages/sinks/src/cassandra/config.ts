@@ -39,8 +39,14 @@ export const CassandraConfigSchema = Type.Object(
     concurrency: Type.Integer({
       minimum: 1,
       maximum: 2048,
-      default: 64,
-      description: 'statements in flight per batch write',
+      default: 32,
+      description: 'requests (single-partition batches) in flight per batch write',
+    }),
+    reconnect_max_ms: Type.Integer({
+      minimum: 100,
+      maximum: 60_000,
+      default: 2_000,
+      description: 'longest wait between attempts to reach a node that went down',
     }),
     ttl_days: Type.Optional(Type.Integer({ minimum: 1, description: 'expire rows after this many days' })),
   },

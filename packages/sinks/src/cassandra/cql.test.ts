@@ -1,26 +1,10 @@
 import { exampleReading } from '@wattbus/contract';
-import { errors, types } from 'cassandra-driver';
+import { types } from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
-import type { CassandraConfig } from './config.js';
-import {
-  dayOf,
-  insertReadingCql,
-  insertSitePowerCql,
-  readingParams,
-  schemaStatements,
-  sitePowerParams,
-} from './cql.js';
-import { toSinkError } from './errors.js';
+import { testConfig } from '../../test/cassandra-config.js';
+import { dayOf, insertReadingCql, insertSitePowerCql, readingRow, schemaStatements, sitePowerRow } from './cql.js';
 
-const config: CassandraConfig = {
-  contact_points: ['127.0.0.1'],
-  local_data_center: 'dc1',
-  keyspace: 'wattbus',
-  create_schema: true,
-  replication: { class: 'NetworkTopologyStrategy', data_centers: { dc1: 3, dc2: 2 } },
-  consistency: 'local_quorum',
-  concurrency: 64,
-};
+const config = testConfig;
 
 describe('Cassandra CQL', () => {
   it('creates the keyspace with the configured replication, and both tables', () => {
@@ -36,48 +20,54 @@ describe('Cassandra CQL', () => {
     expect(sitePower).toContain('PRIMARY KEY ((site, day), ts, meter, channel))');
   });
 
-  it('inserts with bind markers in the column order of the parameters, with an optional TTL', () => {
+  it('keeps values and labels in frozen maps: an insert into a non-frozen map writes a tombstone first', () => {
+    const [, readings] = schemaStatements(config);
+    expect(readings).toContain('values frozen<map<text, double>>, labels frozen<map<text, text>>');
+    expect(schemaStatements(config).join(' ')).not.toMatch(/[^<]map</);
+  });
+
+  it('timestamps every insert with a bound value, before the optional TTL', () => {
     expect(insertReadingCql(config)).toBe(
-      'INSERT INTO wattbus.readings (site, meter, channel, day, ts, role, seq, values, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO wattbus.readings (site, meter, channel, day, ts, role, seq, values, labels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?',
     );
     expect(insertSitePowerCql({ ...config, ttl_days: 365 })).toBe(
-      'INSERT INTO wattbus.site_power (site, day, ts, meter, channel, role, power_w, energy_import_wh, energy_export_wh) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL 31536000',
+      'INSERT INTO wattbus.site_power (site, day, ts, meter, channel, role, power_w, energy_import_wh, energy_export_wh) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ? AND TTL 31536000',
     );
+  });
+
+  it("binds each column as the driver's type, and the reading's seq as the write timestamp", () => {
     const r = exampleReading();
-    expect(readingParams(r)).toEqual([
+    const row = readingRow(r);
+    expect(row).toEqual([
       'house-12',
       'main',
       'grid',
-      '2025-11-22',
-      r.ts,
+      types.LocalDate.fromString('2025-11-22'),
+      new Date(r.ts),
       'grid',
-      1042,
+      types.Long.fromNumber(1042),
       r.values,
       { tariff: 'HP' },
+      types.Long.fromNumber(1042),
     ]);
-    expect(sitePowerParams(r)).toEqual(['house-12', '2025-11-22', r.ts, 'main', 'grid', 'grid', 1234.5, 1200345, null]);
-    expect(sitePowerParams({ ...r, values: { voltage_v: 230 } })).toBeUndefined();
+    expect(readingRow({ ...r, labels: undefined })[8]).toEqual({});
+    expect(sitePowerRow(r)).toEqual([
+      'house-12',
+      types.LocalDate.fromString('2025-11-22'),
+      new Date(r.ts),
+      'main',
+      'grid',
+      'grid',
+      1234.5,
+      1200345,
+      types.unset, // no energy_export_wh: nothing written, not a null (a tombstone)
+      types.Long.fromNumber(1042),
+    ]);
+    expect(sitePowerRow({ ...r, values: { voltage_v: 230 } })).toBeUndefined();
   });
 
   it('buckets by UTC day', () => {
     expect(dayOf(Date.UTC(2026, 2, 29, 23, 59, 59, 999))).toBe('2026-03-29');
     expect(dayOf(Date.UTC(2026, 2, 30, 0, 0, 0, 0))).toBe('2026-03-30');
-  });
-
-  it('retries everything but statements the cluster refuses', () => {
-    expect(
-      toSinkError(new errors.ResponseError(types.responseErrorCodes.invalid, 'Undefined column'), 'write').permanent,
-    ).toBe(true);
-    expect(
-      toSinkError(new errors.ResponseError(types.responseErrorCodes.writeTimeout, 'timeout'), 'write').permanent,
-    ).toBe(false);
-    expect(
-      toSinkError(new errors.ResponseError(types.responseErrorCodes.unavailableException, 'unavailable'), 'w')
-        .permanent,
-    ).toBe(false);
-    expect(toSinkError(new errors.NoHostAvailableError({}), 'write')).toMatchObject({
-      permanent: false,
-      sink: 'cassandra',
-    });
   });
 });

@@ -8,7 +8,8 @@ export * from './cql.js';
 
 export const cassandraSink = defineSink({
   name: 'cassandra',
-  description: 'Cassandra 4.x (protocol v4): raw and per-site-day tables, idempotent prepared upserts',
+  description:
+    'Cassandra 4.0–5.0, ScyllaDB: raw and per-site-day tables, seq-timestamped upserts in single-partition batches',
   configSchema: CassandraConfigSchema,
-  create: (config) => new CassandraSink(config),
+  create: (config, context) => new CassandraSink(config, context),
 });

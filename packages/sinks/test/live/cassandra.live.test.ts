@@ -1,7 +1,8 @@
-// Runs only when WATTBUS_TEST_CASSANDRA=host[:port] points at a Cassandra 4.x node (see vitest.config.ts);
+// Runs only when WATTBUS_TEST_CASSANDRA=host[:port] points at a Cassandra 4.0+ node (see vitest.config.ts);
 // WATTBUS_TEST_CASSANDRA_DC names its data center (default datacenter1).
-import type { Reading } from '@wattbus/contract';
+import { exampleReading, type Reading } from '@wattbus/contract';
 import { Client } from 'cassandra-driver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CassandraSink } from '../../src/cassandra/cassandra-sink.js';
 import type { CassandraConfig } from '../../src/cassandra/config.js';
 import { sinkSuite } from '../sink-suite.js';
@@ -20,6 +21,7 @@ sinkSuite('cassandra (live server)', async () => {
     replication: { class: 'SimpleStrategy', replication_factor: 1 },
     consistency: 'local_one',
     concurrency: 32,
+    reconnect_max_ms: 2_000,
   };
   const client = new Client({ contactPoints: [contactPoint], localDataCenter: dc });
   return {
@@ -48,4 +50,70 @@ sinkSuite('cassandra (live server)', async () => {
       await client.shutdown();
     },
   };
+});
+
+describe('cassandra sink on a live server', () => {
+  const keyspace = `wattbus_test_${process.pid}_versions`;
+  const client = new Client({ contactPoints: [contactPoint], localDataCenter: dc });
+  const sink = new CassandraSink({
+    contact_points: [contactPoint],
+    local_data_center: dc,
+    keyspace,
+    create_schema: true,
+    replication: { class: 'SimpleStrategy', replication_factor: 1 },
+    consistency: 'local_one',
+    concurrency: 64,
+    reconnect_max_ms: 2_000,
+  });
+  beforeAll(() => sink.open());
+  afterAll(async () => {
+    await sink.close();
+    await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+    await client.shutdown();
+  });
+
+  const version = (key: number, seq: number, power: number, labels?: Record<string, string>): Reading => ({
+    ...exampleReading(),
+    channel: `ch${key % 5}`,
+    ts: Date.UTC(2026, 1, 1) + key * 1000,
+    seq,
+    values: { power_w: power, energy_import_wh: power * 10 },
+    labels,
+  });
+  const stored = async (table: 'readings' | 'site_power', column: string) => {
+    const rows = (await client.execute(`SELECT ts, ${column} FROM ${keyspace}.${table}`, [], { fetchSize: 10_000 }))
+      .rows;
+    return new Map(rows.map((r) => [(r.get('ts') as Date).getTime(), r.get(column)]));
+  };
+
+  it('keeps the last version of each key in both tables, and a version sent again never wins back', async () => {
+    // 50 keys with a newer seq, then 50 with an equal seq, each older version first in one batch
+    const keys = Array.from({ length: 100 }, (_, k) => k);
+    const older = keys.map((k) => version(k, 1_000 + k, 1, { tariff: 'HP' }));
+    const newer = keys.map((k) => version(k, k < 50 ? 2_000 + k : 1_000 + k, 2));
+    await sink.write([...older, ...newer]);
+    // the agent sends the older versions again (their PUBACKs were lost, say): the newer versions stay
+    await sink.write(older.slice(0, 50));
+    const power = await stored('site_power', 'power_w');
+    const values = await stored('readings', 'values');
+    const labels = await stored('readings', 'labels');
+    expect(values.size).toBe(100);
+    expect(power.size).toBe(100);
+    for (const r of newer) {
+      expect(values.get(r.ts), `readings ${r.ts}`).toEqual({ power_w: 2, energy_import_wh: 20 });
+      expect(power.get(r.ts), `site_power ${r.ts}`).toBe(2);
+      expect(labels.get(r.ts) ?? {}, `labels ${r.ts}`).toEqual({});
+    }
+  });
+
+  it('creates values and labels as frozen maps, which inserts overwrite without a tombstone', async () => {
+    const rows = (
+      await client.execute(
+        "SELECT column_name, type FROM system_schema.columns WHERE keyspace_name = ? AND table_name = 'readings'",
+        [keyspace],
+      )
+    ).rows;
+    const types = Object.fromEntries(rows.map((r) => [r.get('column_name'), r.get('type')]));
+    expect(types).toMatchObject({ values: 'frozen<map<text, double>>', labels: 'frozen<map<text, text>>' });
+  });
 });
