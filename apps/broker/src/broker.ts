@@ -6,6 +6,7 @@ import { type ObservabilityEndpoint, serveObservability } from '@wattbus/observa
 import { Aedes, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { createAcceptor } from './acceptor.js';
+import { ExactDedupe } from './aedes-dedupe-fix.js';
 import { AccessControl } from './auth/access-control.js';
 import { securityHooks } from './auth/aedes-hooks.js';
 import { AuthFiles } from './auth/auth-files.js';
@@ -14,6 +15,7 @@ import { SessionOwners } from './auth/session-owners.js';
 import { dropReason } from './client-errors.js';
 import type { BrokerConfig } from './config.js';
 import { QueueLimiter } from './limits/queue-limit.js';
+import { UnsentBytes } from './limits/unsent-bytes.js';
 import type { Acceptor, ConnectionInfo, Listener, ListenerContext, ListenerName } from './listeners/listener.js';
 import { startTcpListener } from './listeners/tcp.js';
 import { startTlsListener } from './listeners/tls.js';
@@ -62,9 +64,11 @@ export class Broker {
     const queues = new QueueLimiter(config.limits.max_queued_messages, (clientId) =>
       log.warn({ client: clientId, max: config.limits.max_queued_messages }, 'queue full: dropping new messages'),
     );
+    const unsent = new UnsentBytes();
     const metrics = new BrokerMetrics({
       clientsConnected: () => this.aedes?.connectedClients ?? 0,
       queuedMessages: () => queues.total,
+      unsentBytes: () => unsent.total,
     });
     metrics.collectProcessMetrics();
     const connections = new WeakMap<object, ConnectionInfo>();
@@ -72,6 +76,12 @@ export class Broker {
     const aedes = await Aedes.createBroker({
       persistence: store.aedes,
       connectTimeout: config.limits.connect_timeout_ms,
+      // mqemitter holds back every message while 100 are still being written to their subscribers, so one
+      // client that stops reading stalled everyone's deliveries (and the queue grew until the process died).
+      // Unbounded dispatch is still bounded per publisher: Aedes reads its next packets once its messages are
+      // written; a reader that stays full is dropped (limits.slow_reader).
+      concurrency: 0,
+      drainTimeout: config.limits.slow_reader.timeout_ms,
       maxInflightInbound: config.limits.max_inflight_qos2,
       ...securityHooks({
         authenticator: new Authenticator(files, config.auth.allow_anonymous),
@@ -82,6 +92,8 @@ export class Broker {
       }),
     });
     this.aedes = aedes;
+    const dedupe = new ExactDedupe();
+    dedupe.install(aedes);
     filterQueues((aedes as unknown as { persistence: OutgoingQueues }).persistence, {
       accept: (clientId, topic) => {
         if (!access.mayQueue(clientId, READ, topic)) {
@@ -96,7 +108,16 @@ export class Broker {
     });
     this.watchClients(aedes, connections, access, metrics);
 
-    const acceptor = createAcceptor({ aedes, limits: config.limits, access, connections, metrics, log });
+    const acceptor = createAcceptor({
+      aedes,
+      dedupe,
+      limits: config.limits,
+      access,
+      connections,
+      metrics,
+      unsent,
+      log,
+    });
     await this.openListeners(acceptor, metrics);
     if (config.metrics) this.metricsEndpoint = await serveObservability(metrics.registry, config.metrics);
 
@@ -158,9 +179,13 @@ export class Broker {
     aedes.on('publish', (_packet, client) => {
       if (client) metrics.messagesIn.inc();
     });
+    // Aedes reports the error again for every write that was waiting when the client was dropped.
+    const dropped = new WeakSet<Client>();
     const onError = (client: Client, err: Error) => {
       const reason = dropReason(err);
       if (reason === undefined) return log.debug({ ...who(client), err: err.message }, 'connection error');
+      if (dropped.has(client)) return;
+      dropped.add(client);
       metrics.disconnects.inc({ reason });
       // A denied publish was logged when it was denied.
       if (reason !== 'publish_denied') log.warn({ ...who(client), reason, err: err.message }, 'client dropped');

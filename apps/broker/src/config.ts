@@ -115,6 +115,29 @@ const Limits = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    slow_reader: Type.Object(
+      {
+        max_buffered_bytes: Type.Integer({
+          minimum: 65_536,
+          default: 4 * 1024 * 1024,
+          description:
+            'bytes written to one client that its socket has not taken yet (beyond what the kernel buffers); ' +
+            'one more disconnects the client at once',
+        }),
+        timeout_ms: Type.Integer({
+          minimum: 100,
+          default: 10_000,
+          description: 'a client whose socket stays full this long is disconnected',
+        }),
+      },
+      {
+        additionalProperties: false,
+        default: {},
+        description:
+          'a subscriber that does not read what it is sent; other clients are served meanwhile, and a dropped ' +
+          "persistent session's QoS1 messages stay queued for its next connection",
+      },
+    ),
     connect_timeout_ms: Type.Integer({
       minimum: 100,
       default: 10_000,

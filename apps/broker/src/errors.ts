@@ -26,6 +26,18 @@ export class LimitExceededError extends Error {
   }
 }
 
+/** A client that leaves more than limits.slow_reader.max_buffered_bytes unread; its connection is destroyed with this. */
+export class SlowReaderError extends Error {
+  override readonly name = 'SlowReaderError';
+
+  constructor(
+    readonly bufferedBytes: number,
+    readonly maxBufferedBytes: number,
+  ) {
+    super(`slow reader: ${bufferedBytes} bytes not taken by the client's socket, the limit is ${maxBufferedBytes}`);
+  }
+}
+
 /** Bad usage of `wattbus-broker passwd`; the message is printed as is. */
 export class PasswdUsageError extends Error {
   override readonly name = 'PasswdUsageError';

@@ -3,6 +3,7 @@ import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 export interface MetricSources {
   clientsConnected: () => number;
   queuedMessages: () => number;
+  unsentBytes: () => number;
 }
 
 /** The broker's Prometheus metrics, in a registry of its own (plus the process metrics of prom-client). */
@@ -68,6 +69,14 @@ export class BrokerMetrics {
       registers: [this.registry],
       collect() {
         this.set(sources.queuedMessages());
+      },
+    });
+    new Gauge({
+      name: 'wattbus_broker_unsent_bytes',
+      help: 'bytes written to clients that their sockets have not taken yet (a slow reader shows here first)',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.unsentBytes());
       },
     });
   }

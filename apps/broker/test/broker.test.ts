@@ -54,6 +54,20 @@ describe('wattbus-broker as the demo runs it (anonymous, no ACL, in memory)', ()
     await Promise.all([pub.endAsync(), sub.endAsync()]);
   });
 
+  it('delivers a message once to a client whose subscriptions overlap, and every message', async () => {
+    const sub = await mqtt.connectAsync(open.url, { clientId: 'overlapping' });
+    const got: string[] = [];
+    sub.on('message', (_t, p) => got.push(p.toString()));
+    await sub.subscribeAsync(['overlap/#', 'overlap/+', 'overlap/a'], { qos: 1 });
+    const pub = await mqtt.connectAsync(open.url, { clientId: 'overlap-pub' });
+    const sent = Array.from({ length: 50 }, (_, i) => `m${i}`);
+    await Promise.all(sent.map((m) => pub.publishAsync('overlap/a', m, { qos: 1 })));
+    await pub.publishAsync('overlap/a', 'last', { qos: 0 });
+    await waitFor(() => got.includes('last'), { what: 'the last message' });
+    expect(got.sort()).toEqual([...sent, 'last'].sort());
+    await Promise.all([pub.endAsync(), sub.endAsync()]);
+  });
+
   it('speaks MQTT over plain WebSocket too (behind a TLS-terminating proxy)', async () => {
     const sub = await mqtt.connectAsync(open.ws, { clientId: 'ws-sub' });
     await sub.subscribeAsync('wattbus/v1/house-2/#', { qos: 1 });

@@ -1,8 +1,10 @@
-import { EventEmitter } from 'node:events';
-import type { Socket } from 'node:net';
+import { EventEmitter, once } from 'node:events';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { SlowReaderError } from '../src/errors.js';
 import { ConnectionGate } from '../src/limits/connection-gate.js';
 import { FrameScanner, MALFORMED, PUBLISH } from '../src/limits/frame-scanner.js';
+import { guardStream } from '../src/limits/packet-guard.js';
 import { QueueLimiter } from '../src/limits/queue-limit.js';
 import { TokenBucket } from '../src/limits/token-bucket.js';
 
@@ -108,5 +110,33 @@ describe('ConnectionGate', () => {
     const gate = new ConnectionGate({ maxConnections: 0, perAddress: { perSecond: 0.001, burst: 2 } });
     const results = ['a', 'a', 'a', 'b'].map((address) => gate.admit(socket(address)));
     expect(results).toEqual([undefined, undefined, 'connection_rate', undefined]);
+  });
+});
+
+describe('guardStream', () => {
+  it('destroys the stream once more than maxBufferedBytes wait for a peer that does not read', async () => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const peer = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    peer.pause(); // never reads
+    const [socket] = (await once(server, 'connection')) as [Socket];
+    const limits = { maxPacketBytes: 1024, publishRate: undefined, maxBufferedBytes: 1_000_000 };
+    const guarded = guardStream(socket, limits, () => {});
+    const failed = once(guarded, 'error');
+    const chunk = Buffer.alloc(64 * 1024);
+    let written = 0;
+    while (!guarded.destroyed && written < 64 * 1024 * 1024) {
+      guarded.write(chunk);
+      written += chunk.length;
+      if (written % (1024 * 1024) === 0) await new Promise((resolve) => setImmediate(resolve)); // let the kernel take its share
+    }
+    expect(guarded.destroyed).toBe(true);
+    const [err] = (await failed) as [SlowReaderError];
+    expect(err).toBeInstanceOf(SlowReaderError);
+    expect(err.bufferedBytes).toBeGreaterThan(1_000_000);
+    expect(err.bufferedBytes).toBeLessThanOrEqual(1_000_000 + chunk.length);
+    peer.destroy();
+    server.close();
   });
 });

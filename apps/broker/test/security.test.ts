@@ -4,6 +4,8 @@ import { makeTestPki, type TestPki, waitFor } from '@wattbus/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Clients, inbox, publishOutcome } from './helpers/clients.js';
 import { type Fixture, makeFixture, USERS } from './helpers/fixture.js';
+import { scrape } from './helpers/metrics.js';
+import { NeverReadingClient } from './helpers/raw-client.js';
 import { CERT_TARGETS, type CertTarget, TARGETS, type Target, type TargetName } from './helpers/targets.js';
 
 // One suite, two brokers: our Aedes app (as a process, configured by deploy/examples/broker.yaml) and the real
@@ -244,6 +246,82 @@ describe.each(Object.keys(TARGETS) as TargetName[])('secured broker: %s', (name)
     expect(sinkClosed).toBe(false);
   });
 
+  it('keeps delivering to everyone else while a subscriber never reads its socket', async () => {
+    // One household's own two credentials: its dashboard subscribes to its site and stops reading, its agent
+    // publishes a lot. An unrelated agent and dashboard must not notice. Mosquitto queues for the stalled
+    // reader (max_queued_messages) and keeps it; the embedded broker drops it (limits.slow_reader), and its
+    // metrics show when the stall is on.
+    const reader = await NeverReadingClient.open(
+      Number(new URL(broker.tcp).port),
+      { clientId: 'dash-lena-stalled', username: 'dash-lena', password: fixture.passwords['dash-lena'] },
+      'wattbus/v1/house-14/#',
+    );
+    try {
+      const agent = await clients.connect(broker.tcp, 'house-12');
+      const dashboard = await clients.connect(broker.tcp, 'dash-martin');
+      const got = inbox(dashboard);
+      await dashboard.subscribeAsync('wattbus/v1/house-12/+/reading', { qos: 1 });
+
+      // 20 MB, more than the kernel's socket buffers hold for one reader, from 10 connections (each within the
+      // embedded broker's publish_rate burst): each message waits until it is written to every subscriber.
+      const flooders = await Promise.all(Array.from({ length: 10 }, () => clients.connect(broker.tcp, 'house-14')));
+      const chunk = Buffer.alloc(4096, 'x');
+      const flood = Promise.all(
+        flooders.map(async (flooder) => {
+          for (let batch = 0; batch < 5; batch++) {
+            await Promise.all(
+              Array.from({ length: 100 }, () =>
+                flooder.publishAsync('wattbus/v1/house-14/main/reading', chunk, { qos: 1 }),
+              ),
+            );
+          }
+        }),
+      );
+      flood.catch(() => {}); // awaited below; a failure before that must not also surface as unhandled
+      const metrics = broker.metricsUrl;
+      const drops = async (url: string) =>
+        (await scrape(url)).value('wattbus_broker_client_errors_total{reason="slow_reader"}');
+      if (metrics) {
+        // The reader's socket is full and the broker holds what it could not send (tens of kB: what the
+        // flooder sent in one go): the stall is on. Clients that read leave nothing here.
+        await waitFor(async () => (await scrape(metrics)).value('wattbus_broker_unsent_bytes') > 32_768, {
+          timeoutMs: 20_000,
+          what: 'the stalled reader to hold unsent bytes',
+        });
+      }
+      const sent: string[] = [];
+      for (let i = 0; i < 100; i++) {
+        await agent.publishAsync('wattbus/v1/house-12/main/reading', `r${i}`, { qos: 1 });
+        sent.push(`wattbus/v1/house-12/main/reading r${i}`);
+      }
+      await got.has(sent.at(-1) as string);
+      expect(got.messages).toEqual(sent);
+
+      if (metrics) {
+        // ... all of it while the reader was stalled, not after it was dropped; then it is dropped.
+        expect(await drops(metrics)).toBe(0);
+        await waitFor(async () => (await drops(metrics)) === 1, {
+          timeoutMs: 20_000,
+          what: 'the stalled reader to be dropped',
+        });
+        expect(broker.output()).toMatch(/"client":"dash-lena-stalled".*"reason":"slow_reader".*"client dropped"/);
+        reader.resume();
+        await waitFor(() => reader.closed, {
+          timeoutMs: 10_000,
+          what: 'the stalled reader to see its connection closed',
+        });
+      }
+      await flood;
+      // The broker is alive and well.
+      const late = await clients.connect(broker.tcp, 'dash-martin');
+      await late.subscribeAsync('wattbus/v1/house-12/#', { qos: 1 });
+      await agent.publishAsync('wattbus/v1/house-12/main/reading', 'after', { qos: 1 });
+      await inbox(late).has('wattbus/v1/house-12/main/reading after');
+    } finally {
+      reader.destroy();
+    }
+  });
+
   it("publishes an agent's Will on its own status only", async () => {
     const sink = await clients.connect(broker.tcp, 'sink-worker');
     const got = inbox(sink);
@@ -260,6 +338,49 @@ describe.each(Object.keys(TARGETS) as TargetName[])('secured broker: %s', (name)
     await agent.publishAsync('wattbus/v1/house-13/status', 'marker', { qos: 1 });
     await got.has('wattbus/v1/house-13/status marker');
     expect(got.messages).toEqual(['wattbus/v1/house-12/status offline', 'wattbus/v1/house-13/status marker']);
+  });
+
+  it('delivers a Will to a subscriber that also holds $SYS/#', async () => {
+    const sink = await clients.connect(broker.tcp, 'sink-worker');
+    const got = inbox(sink);
+    await sink.subscribeAsync(['$SYS/#', 'wattbus/v1/+/status'], { qos: 1 });
+    const agent = await clients.connect(broker.tcp, 'house-13', {
+      will: { topic: 'wattbus/v1/house-13/status', payload: Buffer.from('gone'), qos: 1, retain: false },
+    });
+    agent.stream.destroy();
+    await got.has('wattbus/v1/house-13/status gone');
+  });
+
+  it('delivers every reading at once to a connected persistent session while many agents publish', async () => {
+    const sink = await clients.connect(broker.tcp, 'sink-worker', { clean: false, clientId: 'sink-worker-burst' });
+    const got = inbox(sink);
+    await sink.subscribeAsync('wattbus/v1/#', { qos: 1 });
+    const sites = ['house-12', 'house-13', 'house-14'] as const;
+    const agents = await Promise.all(sites.map((site) => clients.connect(broker.tcp, site)));
+    const sent: string[] = [];
+    await Promise.all(
+      agents.map(async (agent, i) => {
+        const site = sites[i] as string;
+        for (let batch = 0; batch < 10; batch++) {
+          const readings = Array.from({ length: 50 }, (_, n) => `${site}-${batch}-${n}`);
+          sent.push(...readings.map((r) => `wattbus/v1/${site}/main/reading ${r}`));
+          agent.publish(`wattbus/v1/${site}/health`, `h${batch}`, { qos: 0 });
+          await Promise.all(readings.map((r) => agent.publishAsync(`wattbus/v1/${site}/main/reading`, r, { qos: 1 })));
+        }
+      }),
+    );
+    const readings = () => got.messages.filter((m) => m.includes('/reading '));
+    await waitFor(() => readings().length >= sent.length, { timeoutMs: 10_000, what: 'every reading' }).catch(() => {});
+    expect(new Set(readings())).toEqual(new Set(sent));
+    await sink.endAsync();
+    // Nothing was left queued for the next connection either.
+    const back = inbox(
+      await clients.connect(broker.tcp, 'sink-worker', { clean: false, clientId: 'sink-worker-burst' }),
+    );
+    const agent = agents[0] as (typeof agents)[number];
+    await agent.publishAsync('wattbus/v1/house-12/main/reading', 'marker', { qos: 1 });
+    await back.has('wattbus/v1/house-12/main/reading marker');
+    expect(back.messages).toEqual(['wattbus/v1/house-12/main/reading marker']);
   });
 });
 

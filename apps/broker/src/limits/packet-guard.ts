@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream';
-import { LimitExceededError } from '../errors.js';
+import { LimitExceededError, SlowReaderError } from '../errors.js';
 import { FrameScanner, MALFORMED, PUBLISH, SUBSCRIBE, UNSUBSCRIBE } from './frame-scanner.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -13,13 +13,16 @@ export interface PublishRate {
 export interface PacketLimits {
   maxPacketBytes: number;
   publishRate: PublishRate | undefined;
+  /** Bytes written to the client and not yet taken by its socket; more destroys the stream. */
+  maxBufferedBytes: number;
 }
 
 /**
  * The client's byte stream as the broker sees it, with the limits applied as bytes arrive: a packet larger
  * than `maxPacketBytes` kills the connection as soon as its header is read (before Aedes buffers it), and
  * PUBLISH/SUBSCRIBE/UNSUBSCRIBE above the rate either wait, unread, until the rate allows them (TCP
- * backpressure slows the sender, and nobody else) or disconnect the client. Writes go straight through.
+ * backpressure slows the sender, and nobody else) or disconnect the client. Writes go straight through
+ * until more than `maxBufferedBytes` wait for a client that does not read: then the client is dropped.
  */
 class GuardedStream extends Duplex {
   private readonly scanner = new FrameScanner();
@@ -98,6 +101,22 @@ class GuardedStream extends Duplex {
     this.pump();
   }
 
+  // Aedes stops waiting for a full socket only after limits.slow_reader.timeout_ms, and what it writes in the
+  // meantime (one message per publisher) piles up here: bound it.
+  override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    const ok = (super.write as (...args: unknown[]) => boolean).call(this, chunk, encoding, callback);
+    const unsent = this.unsentBytes;
+    if (!ok && unsent > this.limits.maxBufferedBytes && !this.destroyed) {
+      this.destroy(new SlowReaderError(unsent, this.limits.maxBufferedBytes));
+    }
+    return ok;
+  }
+
+  /** Bytes written to the client that its socket has not taken yet. */
+  get unsentBytes(): number {
+    return this.writableLength + this.inner.writableLength;
+  }
+
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     if (this.inner.write(chunk)) done();
     else this.inner.once('drain', () => done());
@@ -123,6 +142,8 @@ class GuardedStream extends Duplex {
   }
 }
 
-export function guardStream(inner: Duplex, limits: PacketLimits, onThrottle: () => void): Duplex {
+export type GuardedDuplex = Duplex & { readonly unsentBytes: number };
+
+export function guardStream(inner: Duplex, limits: PacketLimits, onThrottle: () => void): GuardedDuplex {
   return new GuardedStream(inner, limits, onThrottle).wire();
 }

@@ -17,6 +17,8 @@ export interface Target {
   wss: string;
   /** What the broker does with a PUBLISH the ACL refuses. */
   deniedPublish: 'disconnects' | 'acknowledges';
+  /** Prometheus endpoint, if the broker has one (mosquitto has none). */
+  metricsUrl: string | undefined;
   /** Clean stop (the store is saved) and start again on the same ports with the same data. */
   restart(): Promise<void>;
   output(): string;
@@ -63,11 +65,13 @@ export async function startAedes(f: Fixture): Promise<Target> {
     persistence: { path: join(f.dir, 'aedes-store') },
     metrics: { ...defined(base.metrics, 'metrics'), port: await freePort() },
   };
+  const metrics = config.metrics;
   let proc: ProcessHandle = await startApp('broker', config);
   return {
     name: 'aedes',
     ...urls(ports),
     deniedPublish: 'disconnects',
+    metricsUrl: `http://127.0.0.1:${metrics.port}${metrics.path}`,
     restart: async () => {
       await proc.stop();
       proc = await startApp('broker', config);
@@ -118,6 +122,7 @@ export async function startSecureMosquitto(f: Fixture): Promise<Target> {
     name: 'mosquitto',
     ...urls(ports),
     deniedPublish: 'acknowledges',
+    metricsUrl: undefined,
     restart: () => m.restart(),
     output: () => m.output(),
     stop: () => m.stop(),

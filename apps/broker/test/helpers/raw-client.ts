@@ -1,0 +1,94 @@
+import { connect, type Socket } from 'node:net';
+
+/** MQTT 3.1.1 packets written byte by byte, for clients that misbehave in ways mqtt.js will not. */
+function remainingLength(n: number): Buffer {
+  const bytes: number[] = [];
+  do {
+    let byte = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (n > 0);
+  return Buffer.from(bytes);
+}
+
+function packet(firstByte: number, ...parts: Buffer[]): Buffer {
+  const body = Buffer.concat(parts);
+  return Buffer.concat([Buffer.from([firstByte]), remainingLength(body.length), body]);
+}
+
+/** A length-prefixed MQTT string; a Buffer is taken as raw bytes (for ill-formed UTF-8). */
+function str(value: string | Buffer): Buffer {
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(bytes.length);
+  return Buffer.concat([length, bytes]);
+}
+
+export function connectPacket(clientId: string, username: string, password: string, keepaliveS = 30): Buffer {
+  const header = Buffer.concat([str('MQTT'), Buffer.from([4, 0b1100_0010, keepaliveS >> 8, keepaliveS & 0xff])]);
+  return packet(0x10, header, str(clientId), str(username), str(password));
+}
+
+export function subscribePacket(filter: string, qos: 0 | 1, packetId = 1): Buffer {
+  return packet(0x82, Buffer.from([packetId >> 8, packetId & 0xff]), str(filter), Buffer.from([qos]));
+}
+
+/** A QoS 0 PUBLISH; `topic` as a Buffer carries exactly those bytes. */
+export function publishPacket(topic: string | Buffer, payload: string): Buffer {
+  return packet(0x30, str(topic), Buffer.from(payload));
+}
+
+const PINGREQ = Buffer.from([0xc0, 0x00]);
+
+/**
+ * A client that logs in, subscribes, keeps its connection alive with PINGREQs, and never reads its socket:
+ * what the broker writes piles up in the kernel's buffers and then in the broker's.
+ */
+export class NeverReadingClient {
+  private readonly socket: Socket;
+  private readonly pinger: NodeJS.Timeout;
+  /** Set once the socket closed or failed (seen only after `resume()`: a paused socket reports nothing). */
+  closed = false;
+
+  private constructor(socket: Socket) {
+    this.socket = socket;
+    socket.on('close', () => {
+      this.closed = true;
+    });
+    this.pinger = setInterval(() => socket.writable && socket.write(PINGREQ), 3_000);
+  }
+
+  /** Resolves once the broker acknowledged the subscription (CONNACK and SUBACK read), with the socket paused. */
+  static async open(port: number, login: { clientId: string; username: string; password: string }, filter: string) {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    socket.write(connectPacket(login.clientId, login.username, login.password, 10));
+    socket.write(subscribePacket(filter, 1));
+    // CONNACK (4 bytes) and SUBACK (5 bytes) are all the broker sends before the first message.
+    let received = 0;
+    await new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        received += chunk.length;
+        if (received < 9) return;
+        socket.off('data', onData);
+        socket.pause();
+        resolve();
+      };
+      socket.on('data', onData);
+      socket.once('close', () => reject(new Error('closed before SUBACK')));
+    });
+    return new NeverReadingClient(socket);
+  }
+
+  /** Reads (and discards) whatever arrived, so a close by the broker becomes visible. */
+  resume(): void {
+    this.socket.on('data', () => {});
+    this.socket.resume();
+  }
+
+  destroy(): void {
+    clearInterval(this.pinger);
+    this.socket.destroy();
+  }
+}
