@@ -1,5 +1,35 @@
 // The portal's JSON API. The session is an HttpOnly cookie the browser sends by itself.
+// The answers' shapes are those src/api.ts sends (README "HTTP API"); keep the two in step.
 
+/**
+ * @typedef {{ id: string, caption: string, sites: string[] }} Group a group with the user's sites only (src/rights.ts)
+ * @typedef {{ username: string, expires: number, ws_url: string, groups: Group[] }} Me
+ * @typedef {'consumption' | 'production' | 'grid'} Role
+ * @typedef {Record<string, Array<[number, number]>>} SeriesByRole role → [ms, value] (src/influx-client.ts)
+ * @typedef {Record<string, number>} LeftOut role → readings of an absurd power left out
+ * @typedef {{ site: string, range: string, bucket: string, span_ms: number, bucket_ms: number, unit: 'W',
+ *             series: SeriesByRole, left_out: LeftOut }} PowerHistory mean power per bucket
+ * @typedef {{ day: string, start: number } & Partial<Record<Role, number>>} EnergyDay Wh per role of one day
+ * @typedef {{ site: string, days: EnergyDay[], unit: 'Wh', timezone: string, left_out: LeftOut }} EnergyPerDay
+ */
+
+/** A refused request: `status` is the HTTP status, the message the server's `error`. */
+export class ApiError extends Error {
+  /** @param {string} message @param {number} status */
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/**
+ * The answer is taken for the type the caller expects: it comes from the portal's own server.
+ * @template T
+ * @param {string} method
+ * @param {string} path
+ * @param {object} [body]
+ * @returns {Promise<T>}
+ */
 async function call(method, path, body) {
   const res = await fetch(path, {
     method,
@@ -7,15 +37,28 @@ async function call(method, path, body) {
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  /** @type {unknown} */
   const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw Object.assign(new Error(data.error ?? `HTTP ${res.status}`), { status: res.status });
-  return data;
+  if (!res.ok) throw new ApiError(errorOf(data) ?? `HTTP ${res.status}`, res.status);
+  return /** @type {T} */ (data);
+}
+
+/** @param {unknown} data @returns {string | undefined} */
+function errorOf(data) {
+  return typeof data === 'object' && data !== null && 'error' in data && typeof data.error === 'string'
+    ? data.error
+    : undefined;
 }
 
 export const api = {
+  /** @param {string} username @param {string} password @returns {Promise<Me>} */
   login: (username, password) => call('POST', '/api/login', { username, password }),
+  /** @returns {Promise<{ ok: true }>} */
   logout: () => call('POST', '/api/logout', {}),
+  /** @returns {Promise<Me>} */
   me: () => call('GET', '/api/me'),
+  /** @param {string} site @param {string} range 24h, 7d or 30d @returns {Promise<PowerHistory>} */
   history: (site, range) => call('GET', `/api/history?${new URLSearchParams({ site, range })}`),
+  /** @param {string} site @param {number} days @returns {Promise<EnergyPerDay>} */
   energy: (site, days) => call('GET', `/api/energy?${new URLSearchParams({ site, days: String(days) })}`),
 };
