@@ -7,7 +7,10 @@ export function formatPower(w) {
   return `${(w / 1000).toFixed(2)} kW`;
 }
 
-/** Grid power with its direction in words: positive is import (sign convention of the contract). */
+/**
+ * Grid power with its direction in words: positive is import (sign convention of the contract).
+ * @param {number} w
+ */
 export function formatGrid(w) {
   if (Math.round(w) === 0) return '0 W';
   return `${formatPower(Math.abs(w))} ${w > 0 ? 'import' : 'export'}`;

@@ -3,8 +3,14 @@
 
 /**
  * @typedef {{ role: string, power_w: number, ts: number }} ChannelPower
+ * @typedef {ChannelPower & { site: string, key: string }} Reading the power of one channel, key "meter/channel"
  * @typedef {{ consumption: number | null, production: number | null, grid: number | null,
  *             selfConsumed: number | null, ratio: number | null, ts: number }} Totals
+ * @typedef {{ topic: string, site: string, rule: string, state: 'resolved' }} ClearedAlert
+ * @typedef {{ topic: string, site: string, rule: string, state: 'raised' | 'resolved',
+ *             severity: 'info' | 'warning' | 'critical', message: string, open: AlertSubject[], ts: number }} Alert
+ * @typedef {{ subject: string, since: number, message: string }} AlertSubject one open problem, as the alerter
+ *   sends it (contract's alert schema; not checked here)
  */
 
 /**
@@ -59,48 +65,66 @@ export function groupTotals(sites) {
   };
 }
 
+/** @param {unknown} x @returns {x is Record<string, unknown>} */
+const isRecord = (x) => typeof x === 'object' && x !== null;
+
 /**
  * A reading from the broker, checked enough to display: the topic's site and meter must be the payload's
  * and power_w a finite number. Returns null for anything else.
  * @param {string} topic @param {string} text
+ * @returns {Reading | null}
  */
 export function parseReading(topic, text) {
   const m = /^wattbus\/v1\/([a-z0-9][a-z0-9_-]{0,63})\/([a-z0-9][a-z0-9_-]{0,63})\/reading$/.exec(topic);
-  if (m === null) return null;
+  const site = m?.[1];
+  const meter = m?.[2];
+  if (site === undefined || meter === undefined) return null;
+  /** @type {unknown} */
   let r;
   try {
     r = JSON.parse(text);
   } catch {
     return null;
   }
-  if (r === null || typeof r !== 'object' || r.v !== 1 || r.site !== m[1] || r.meter !== m[2]) return null;
-  const power = r.values?.power_w;
+  if (!isRecord(r) || r.v !== 1 || r.site !== site || r.meter !== meter) return null;
+  const power = isRecord(r.values) ? r.values.power_w : undefined;
   if (typeof power !== 'number' || !Number.isFinite(power) || typeof r.channel !== 'string') return null;
   if (typeof r.ts !== 'number' || typeof r.role !== 'string') return null;
-  return { site: r.site, key: `${r.meter}/${r.channel}`, role: r.role, power_w: power, ts: r.ts };
+  return { site, key: `${meter}/${r.channel}`, role: r.role, power_w: power, ts: r.ts };
 }
 
+const SEVERITIES = /** @type {const} */ (['info', 'warning', 'critical']);
+
+/** @param {unknown} s @returns {s is Alert['severity']} */
+const isSeverity = (s) => SEVERITIES.some((known) => known === s);
+
 /**
- * An alert from `wattbus/v1/alerts/<site>/<rule>`; null when the topic is not one, or the payload is empty
- * (a cleared retained message). @param {string} topic @param {string} text
+ * An alert from `wattbus/v1/alerts/<site>/<rule>`, or null when the topic is not one or the payload is
+ * another alert's. An empty payload (a cleared retained message) is a resolved alert.
+ * @param {string} topic @param {string} text
+ * @returns {Alert | ClearedAlert | null}
  */
 export function parseAlert(topic, text) {
   const m = /^wattbus\/v1\/alerts\/([a-z0-9][a-z0-9_-]{0,63})\/([a-z0-9][a-z0-9_-]{0,63})$/.exec(topic);
-  if (m === null) return null;
-  const base = { topic, site: m[1], rule: m[2] };
+  const site = m?.[1];
+  const rule = m?.[2];
+  if (site === undefined || rule === undefined) return null;
+  const base = { topic, site, rule };
   if (text === '') return { ...base, state: 'resolved' };
   try {
+    /** @type {unknown} */
     const a = JSON.parse(text);
-    if (a?.site !== m[1] || a?.rule !== m[2]) return null;
+    if (!isRecord(a) || a.site !== site || a.rule !== rule) return null;
     return {
       ...base,
       state: a.state === 'raised' ? 'raised' : 'resolved',
-      severity: ['info', 'warning', 'critical'].includes(a.severity) ? a.severity : 'warning',
+      severity: isSeverity(a.severity) ? a.severity : 'warning',
       message: String(a.message ?? ''),
       open: Array.isArray(a.open) ? a.open : [],
       ts: typeof a.ts === 'number' ? a.ts : 0,
     };
   } catch {
+    // String() of a message such as {"toString": 1} throws
     return null;
   }
 }
