@@ -5,41 +5,62 @@
 const NS = 'http://www.w3.org/2000/svg';
 const PAD = { left: 60, right: 10, top: 10, bottom: 24 };
 
+/** @typedef {{ width: number, height: number }} Size in px */
+
 /**
  * The drawing is made at the size it is shown (the width of `slot`), so its text stays at 12 px on a phone
  * and on a desktop; the SVG still scales if the window is resized later.
+ * @param {Element} slot
+ * @returns {Size}
  */
 export function sizeFor(slot, height = 200) {
-  const width = Math.round(Math.max(280, Math.min(1100, (slot?.clientWidth ?? 640) - 2)));
+  const width = Math.round(Math.max(280, Math.min(1100, slot.clientWidth - 2)));
   return { width, height };
 }
 
-function el(name, attrs = {}, text) {
+/**
+ * @param {string} name
+ * @param {Record<string, string | number>} attrs
+ * @param {string} [text]
+ */
+function el(name, attrs, text) {
   const node = document.createElementNS(NS, name);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   if (text !== undefined) node.textContent = text;
   return node;
 }
 
+/** @param {string} label @param {Size} size */
 function svgRoot(label, { width: W, height: H }) {
   return el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label, class: 'chart' });
 }
 
+/** @param {number} v */
 function niceMax(v) {
   if (v <= 0) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
   return [1, 2, 2.5, 5, 10].map((m) => m * p).find((m) => m >= v) ?? 10 * p;
 }
 
-function axes(svg, { width: W, height: H }, min, max, format, x0, x1, formatX) {
-  const y = (v) => PAD.top + ((max - v) / (max - min || 1)) * (H - PAD.top - PAD.bottom);
+/**
+ * Draws the value axis from `min` to `max`, and the time axis's first and last label if given.
+ * @param {SVGElement} svg
+ * @param {Size} size
+ * @param {number} min
+ * @param {number} max
+ * @param {(v: number) => string} format
+ * @param {[string, string]} [xLabels]
+ * @returns {(v: number) => number} the y coordinate of a value
+ */
+function axes(svg, { width: W, height: H }, min, max, format, xLabels) {
+  const y = (/** @type {number} */ v) => PAD.top + ((max - v) / (max - min || 1)) * (H - PAD.top - PAD.bottom);
   for (const v of [min, (min + max) / 2, max, ...(min < 0 && max > 0 ? [0] : [])]) {
     svg.append(el('line', { x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v), class: v === 0 ? 'zero' : 'grid' }));
     svg.append(el('text', { x: PAD.left - 4, y: y(v) + 4, class: 'tick', 'text-anchor': 'end' }, format(v)));
   }
-  if (formatX) {
-    svg.append(el('text', { x: PAD.left, y: H - 6, class: 'tick' }, formatX(x0)));
-    svg.append(el('text', { x: W - PAD.right, y: H - 6, class: 'tick', 'text-anchor': 'end' }, formatX(x1)));
+  if (xLabels) {
+    svg.append(el('text', { x: PAD.left, y: H - 6, class: 'tick' }, xLabels[0]));
+    svg.append(el('text', { x: W - PAD.right, y: H - 6, class: 'tick', 'text-anchor': 'end' }, xLabels[1]));
   }
   return y;
 }
@@ -66,16 +87,19 @@ export function lineChart(label, series, format, formatX, size) {
   const hi = Math.max(0, ...all.map((p) => p[1]));
   const max = niceMax(hi);
   const min = lo < 0 ? -niceMax(-lo) : 0;
-  const y = axes(svg, size, min, max, format, t0, t1, formatX);
-  const x = (t) => PAD.left + ((t - t0) / (t1 - t0)) * (W - PAD.left - PAD.right);
+  const y = axes(svg, size, min, max, format, [formatX(t0), formatX(t1)]);
+  const x = (/** @type {number} */ t) => PAD.left + ((t - t0) / (t1 - t0)) * (W - PAD.left - PAD.right);
   for (const s of series) {
-    if (s.points.length === 0) continue;
+    const last = s.points.at(-1);
+    if (last === undefined) continue;
     const gap = size.gapMs ?? Number.POSITIVE_INFINITY;
     const d = s.points
-      .map(([t, v], i) => `${i && t - s.points[i - 1][0] <= gap ? 'L' : 'M'}${x(t).toFixed(1)},${y(v).toFixed(1)}`)
+      .map(([t, v], i) => {
+        const before = s.points[i - 1];
+        return `${before !== undefined && t - before[0] <= gap ? 'L' : 'M'}${x(t).toFixed(1)},${y(v).toFixed(1)}`;
+      })
       .join('');
     svg.append(el('path', { d, class: `line series-${s.name}` }));
-    const [last] = s.points.slice(-1);
     svg.append(el('circle', { cx: x(last[0]), cy: y(last[1]), r: 3.5, class: `dot series-${s.name}` }));
   }
   return svg;
