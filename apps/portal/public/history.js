@@ -3,21 +3,26 @@ import { api } from './api.js';
 import { barChart, lineChart, sizeFor } from './charts.js';
 import { formatEnergy, formatGrid, formatLeftOut, formatPower } from './format.js';
 
-const ROLES = ['consumption', 'production', 'grid'];
+/** @import { EnergyDay, LeftOut, Role, SeriesByRole } from './api.js' */
+
+const ROLES = /** @type {const} */ (['consumption', 'production', 'grid']);
 const LABELS = { consumption: 'Consumption', production: 'Production', grid: 'Grid' };
 // Production is stored negative (sign convention); the page shows it as a positive amount.
-const shown = (role, v) => (role === 'production' ? -v : v);
+const shown = (/** @type {Role} */ role, /** @type {number} */ v) => (role === 'production' ? -v : v);
 
 let requests = 0;
 
 /**
  * Shows in `slot` what `load` draws, unless a newer request for the same slot was made meanwhile (answers
  * can arrive out of order when the user clicks quickly).
+ * @param {HTMLElement} slot
+ * @param {() => Promise<Node[]>} load
  */
 async function render(slot, load) {
   const id = String(++requests);
   slot.dataset.request = id;
   slot.setAttribute('aria-busy', 'true');
+  /** @type {Node[]} */
   let nodes;
   try {
     nodes = await load();
@@ -29,10 +34,12 @@ async function render(slot, load) {
   slot.removeAttribute('aria-busy');
 }
 
+/** @param {number} ts ms since epoch */
 function dateTime(ts) {
   return new Date(ts).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
+/** @param {string[]} cells */
 function row(cells, header = false) {
   const tr = document.createElement('tr');
   cells.forEach((c, i) => {
@@ -45,6 +52,7 @@ function row(cells, header = false) {
   return tr;
 }
 
+/** @param {SeriesByRole} series */
 function powerSummary(series) {
   const table = document.createElement('table');
   table.className = 'summary';
@@ -61,12 +69,17 @@ function powerSummary(series) {
   return table;
 }
 
+/**
+ * @param {string} site
+ * @param {string} range 24h, 7d or 30d
+ * @param {HTMLElement} slot
+ */
 export function showPowerHistory(site, range, slot) {
   return render(slot, async () => {
     const { series, span_ms, bucket_ms, left_out } = await api.history(site, range);
     const lines = ROLES.map((name) => ({
       name,
-      points: (series[name] ?? []).map(([t, v]) => [t, shown(name, v)]),
+      points: (series[name] ?? []).map(([t, v]) => /** @satisfies {[number, number]} */ ([t, shown(name, v)])),
     }));
     const to = Date.now();
     // Missing buckets (no data) break the lines instead of being bridged.
@@ -76,11 +89,16 @@ export function showPowerHistory(site, range, slot) {
   });
 }
 
+/**
+ * @param {string} site
+ * @param {number} count days
+ * @param {HTMLElement} slot
+ */
 export function showEnergy(site, count, slot) {
   return render(slot, async () => {
     // One row per day of the households' time zone (the server names the days): Wh per role.
     const { days, timezone, left_out } = await api.energy(site, count);
-    const energyOf = (role, day) => shown(role, day[role] ?? 0);
+    const energyOf = (/** @type {Role} */ role, /** @type {EnergyDay} */ day) => shown(role, day[role] ?? 0);
     const bars = ROLES.map((name) => ({ name, values: days.map((d) => energyOf(name, d) / 1000) }));
     const table = document.createElement('table');
     table.className = 'energy';
@@ -97,7 +115,10 @@ export function showEnergy(site, count, slot) {
   });
 }
 
-/** A line under the chart when readings were left out, so a gap or a low total is not a mystery. */
+/**
+ * A line under the chart when readings were left out, so a gap or a low total is not a mystery.
+ * @param {LeftOut} leftOut
+ */
 function note(leftOut) {
   const text = formatLeftOut(leftOut);
   if (text === null) return [];
@@ -107,10 +128,11 @@ function note(leftOut) {
   return [p];
 }
 
+/** @param {unknown} err */
 function message(err) {
   const p = document.createElement('p');
   p.className = 'error';
   p.setAttribute('role', 'alert');
-  p.textContent = `History unavailable: ${err.message}`;
+  p.textContent = `History unavailable: ${err instanceof Error ? err.message : String(err)}`;
   return p;
 }
