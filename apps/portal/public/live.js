@@ -2,31 +2,43 @@
 // the readings and alerts of its sites. The broker's ACL decides what arrives; the page only shows it.
 import mqtt from '/vendor/mqtt.esm.js';
 import { lineChart, sizeFor } from './charts.js';
+import { byId, query } from './dom.js';
 import { formatGrid, formatPower, formatRatio, formatTime } from './format.js';
 import { groupTotals, parseAlert, parseReading, siteTotals } from './model.js';
+
+/** @import { MqttClient } from '/vendor/mqtt.esm.js' */
+/** @import { Me } from './api.js' */
+/** @import { Alert, Reading, Totals } from './model.js' */
+
+/**
+ * What the page keeps of one site: the latest power of each "meter/channel", their totals (computed once
+ * per reading, read by its cards and groups), and the totals over time for the chart.
+ * @typedef {{ channels: Map<string, Reading>, totals: Totals, trail: Totals[] }} SiteState
+ * @typedef {{ username: string, password: string }} Credentials the household's, for the broker
+ */
 
 const UTF8 = new TextDecoder();
 
 const WINDOW_MS = 15 * 60_000;
+const ROLES = /** @type {const} */ (['consumption', 'production', 'grid']);
 
 export class LiveView {
   /**
-   * @param {{ ws_url: string, groups: Array<{ id: string, caption: string, sites: string[] }> }} me
-   * @param {{ username: string, password: string }} credentials
-   * @param {(alerts: object[]) => void} onAlerts
+   * @param {Me} me
+   * @param {Credentials} credentials
+   * @param {(alerts: Alert[]) => void} onAlerts
    */
   constructor(me, credentials, onAlerts) {
     this.groups = me.groups;
-    this.sites = new Set(me.groups.flatMap((g) => g.sites));
-    /** @type {Map<string, Map<string, object>>} site → "meter/channel" → latest power */
-    this.channels = new Map([...this.sites].map((s) => [s, new Map()]));
-    /** @type {Map<string, Array<object>>} site → totals over time, for the chart */
-    this.trail = new Map([...this.sites].map((s) => [s, []]));
-    /** Per site, the totals of its latest channels: computed once per reading, read by its cards and groups. */
-    this.totals = new Map([...this.sites].map((s) => [s, siteTotals([])]));
+    /** @type {Map<string, SiteState>} */
+    this.sites = new Map(
+      me.groups.flatMap((g) => g.sites).map((s) => [s, { channels: new Map(), totals: siteTotals([]), trail: [] }]),
+    );
+    /** @type {Map<string, Alert>} topic → raised alert */
     this.alerts = new Map();
     this.onAlerts = onAlerts;
-    this.status = document.getElementById('live-status');
+    this.status = byId('live-status', HTMLElement);
+    /** @type {MqttClient} */
     this.client = mqtt.connect(me.ws_url, {
       username: credentials.username,
       password: credentials.password,
@@ -41,19 +53,21 @@ export class LiveView {
     this.client.on('message', (topic, payload) => this.receive(topic, UTF8.decode(payload)));
   }
 
+  /** @param {'online' | 'offline'} state @param {string} text */
   setStatus(state, text) {
     this.status.dataset.state = state;
     this.status.textContent = text;
   }
 
   subscribe() {
-    const filters = [...this.sites].flatMap((s) => [`wattbus/v1/${s}/+/reading`, `wattbus/v1/alerts/${s}/+`]);
+    const filters = [...this.sites.keys()].flatMap((s) => [`wattbus/v1/${s}/+/reading`, `wattbus/v1/alerts/${s}/+`]);
     this.client.subscribe(filters, { qos: 0 }, (err) => {
       if (err) this.setStatus('offline', `Live data: ${err.message}`);
       else this.setStatus('online', 'Live data: connected');
     });
   }
 
+  /** @param {string} topic @param {string} text */
   receive(topic, text) {
     if (topic.startsWith('wattbus/v1/alerts/')) {
       const alert = parseAlert(topic, text);
@@ -64,34 +78,40 @@ export class LiveView {
       return;
     }
     const reading = parseReading(topic, text);
-    if (reading === null || !this.sites.has(reading.site)) return;
-    this.channels.get(reading.site).set(reading.key, reading);
-    const totals = siteTotals(this.channels.get(reading.site).values());
-    this.totals.set(reading.site, totals);
-    const trail = this.trail.get(reading.site);
+    if (reading === null) return;
+    const state = this.sites.get(reading.site);
+    if (state === undefined) return;
+    state.channels.set(reading.key, reading);
+    const totals = siteTotals(state.channels.values());
+    state.totals = totals;
+    const trail = state.trail;
     // The channels of one measurement share its time: one point per measurement, not one per channel.
-    if (trail.length > 0 && trail[trail.length - 1].ts === totals.ts) trail[trail.length - 1] = totals;
+    if (trail.at(-1)?.ts === totals.ts) trail[trail.length - 1] = totals;
     else trail.push(totals);
-    while (trail.length > 0 && trail[0].ts < totals.ts - WINDOW_MS) trail.shift();
+    while (trail[0] !== undefined && trail[0].ts < totals.ts - WINDOW_MS) trail.shift();
     this.render(reading.site);
   }
 
+  /** @param {string} site */
   render(site) {
-    const totals = this.totals.get(site);
+    const state = this.sites.get(site);
+    if (state === undefined) return;
     for (const card of document.querySelectorAll(`[data-site="${site}"]`)) {
-      fill(card, totals);
-      const trail = this.trail.get(site);
-      const series = ['consumption', 'production', 'grid'].map((name) => ({
+      fill(card, state.totals);
+      const series = ROLES.map((name) => ({
         name,
-        points: trail.filter((t) => t[name] !== null).map((t) => [t.ts, t[name]]),
+        points: state.trail.flatMap((t) => {
+          const value = t[name];
+          return value === null ? [] : [/** @satisfies {[number, number]} */ ([t.ts, value])];
+        }),
       }));
-      const slot = card.querySelector('.chart-slot');
+      const slot = query(card, '.chart-slot', HTMLElement);
       slot.replaceChildren(
         lineChart(`Power of ${site}, last 15 minutes`, series, formatPower, formatTime, sizeFor(slot, 150)),
       );
     }
     for (const group of this.groups.filter((g) => g.sites.includes(site))) {
-      const totals = groupTotals(group.sites.map((s) => this.totals.get(s)));
+      const totals = groupTotals(group.sites.flatMap((s) => this.sites.get(s)?.totals ?? []));
       fill(document.querySelector(`[data-group-total="${group.id}"]`), totals);
     }
   }
@@ -101,9 +121,10 @@ export class LiveView {
   }
 }
 
+/** @param {Element | null} root where the `data-metric` elements are @param {Totals} totals */
 function fill(root, totals) {
   if (root === null) return;
-  const set = (metric, text) => {
+  const set = (/** @type {string} */ metric, /** @type {string} */ text) => {
     const node = root.querySelector(`[data-metric="${metric}"]`);
     if (node !== null) node.textContent = text;
   };
