@@ -1,21 +1,31 @@
 // The page: log in, show the user's groups and sites, live values, alerts and history.
-import { api } from './api.js';
+import { ApiError, api } from './api.js';
+import { byId, fromTemplate, query, queryAll } from './dom.js';
 import { formatTime } from './format.js';
 import { showEnergy, showPowerHistory } from './history.js';
 import { LiveView } from './live.js';
+
+/** @import { Group, Me } from './api.js' */
+/** @import { Credentials } from './live.js' */
+/** @import { Alert } from './model.js' */
 
 // The browser's MQTT connection needs the password, so it is kept in sessionStorage: it lives as long as
 // the tab, is not sent anywhere but to the broker, and is gone at logout or when the tab closes. The
 // portal's session cookie is HttpOnly and never readable here.
 const CREDENTIALS = 'wattbus-portal-credentials';
 
-const $ = (id) => document.getElementById(id);
+/** The page's element with this id, of any kind. @param {string} id */
+const $ = (id) => byId(id, HTMLElement);
+/** @type {LiveView | null} */
 let live = null;
 
+/** @param {string} username @returns {Credentials | null} */
 function storedCredentials(username) {
   try {
+    /** @type {unknown} */
     const c = JSON.parse(sessionStorage.getItem(CREDENTIALS) ?? 'null');
-    return c?.username === username && typeof c.password === 'string' ? c : null;
+    if (typeof c !== 'object' || c === null || !('username' in c) || !('password' in c)) return null;
+    return c.username === username && typeof c.password === 'string' ? { username, password: c.password } : null;
   } catch {
     return null;
   }
@@ -30,21 +40,22 @@ function showLogin(message = '') {
   $('login-error').textContent = message;
 }
 
+/** @param {Group[]} groups */
 function renderGroups(groups) {
-  const groupTpl = $('group-template');
-  const siteTpl = $('site-template');
+  const groupTpl = byId('group-template', HTMLTemplateElement);
+  const siteTpl = byId('site-template', HTMLTemplateElement);
   $('groups').replaceChildren(
     ...groups.map((g) => {
-      const section = groupTpl.content.firstElementChild.cloneNode(true);
+      const section = fromTemplate(groupTpl);
       section.dataset.group = g.id;
-      section.querySelector('.caption').textContent = g.caption;
-      section.querySelector('.total').dataset.groupTotal = g.id;
-      section.querySelector('.total h3').textContent = g.sites.length > 1 ? 'All sites together' : 'Total';
-      section.querySelector('.sites').append(
+      query(section, '.caption', HTMLElement).textContent = g.caption;
+      query(section, '.total', HTMLElement).dataset.groupTotal = g.id;
+      query(section, '.total h3', HTMLElement).textContent = g.sites.length > 1 ? 'All sites together' : 'Total';
+      query(section, '.sites', HTMLElement).append(
         ...g.sites.map((s) => {
-          const card = siteTpl.content.firstElementChild.cloneNode(true);
+          const card = fromTemplate(siteTpl);
           card.dataset.site = s;
-          card.querySelector('.site-name').textContent = s;
+          query(card, '.site-name', HTMLElement).textContent = s;
           return card;
         }),
       );
@@ -53,6 +64,7 @@ function renderGroups(groups) {
   );
 }
 
+/** @param {Alert[]} alerts */
 function renderAlerts(alerts) {
   const list = $('alert-list');
   list.replaceChildren(
@@ -74,9 +86,10 @@ function renderAlerts(alerts) {
   $('no-alerts').hidden = alerts.length > 0;
 }
 
+/** @param {Group[]} groups */
 function setupHistory(groups) {
   const sites = [...new Set(groups.flatMap((g) => g.sites))];
-  const select = $('history-site');
+  const select = byId('history-site', HTMLSelectElement);
   select.replaceChildren(...sites.map((s) => new Option(s, s)));
   let range = '24h';
   const refresh = () => {
@@ -86,6 +99,7 @@ function setupHistory(groups) {
   select.onchange = refresh;
   // Charts are drawn at their shown size: draw them again when the width changes (phone turned, window resized).
   let width = window.innerWidth;
+  /** @type {number | undefined} */
   let timer;
   window.onresize = () => {
     clearTimeout(timer);
@@ -95,16 +109,18 @@ function setupHistory(groups) {
       refresh();
     }, 250);
   };
-  for (const button of document.querySelectorAll('[data-range]')) {
+  const buttons = queryAll(document, '[data-range]', HTMLButtonElement);
+  for (const button of buttons) {
     button.onclick = () => {
-      range = button.dataset.range;
-      for (const b of document.querySelectorAll('[data-range]')) b.setAttribute('aria-pressed', String(b === button));
+      range = button.dataset.range ?? range;
+      for (const b of buttons) b.setAttribute('aria-pressed', String(b === button));
       void showPowerHistory(select.value, range, $('history-power'));
     };
   }
   if (sites.length > 0) refresh();
 }
 
+/** @param {Me} me @param {Credentials} credentials */
 function showDashboard(me, credentials) {
   $('login-view').hidden = true;
   $('account').hidden = false;
@@ -117,18 +133,24 @@ function showDashboard(me, credentials) {
   live = new LiveView(me, credentials, renderAlerts);
 }
 
+/** What the form says when a login fails. @param {unknown} err */
+function loginError(err) {
+  if (err instanceof ApiError && err.status === 401) return 'Wrong username or password.';
+  return err instanceof Error ? err.message : String(err);
+}
+
 $('login-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const username = $('username').value.trim();
-  const password = $('password').value;
+  const username = byId('username', HTMLInputElement).value.trim();
+  const password = byId('password', HTMLInputElement).value;
   $('login-error').textContent = '';
   try {
     const me = await api.login(username, password);
     sessionStorage.setItem(CREDENTIALS, JSON.stringify({ username, password }));
-    $('password').value = '';
+    byId('password', HTMLInputElement).value = '';
     showDashboard(me, { username, password });
   } catch (err) {
-    $('login-error').textContent = err.status === 401 ? 'Wrong username or password.' : err.message;
+    $('login-error').textContent = loginError(err);
   }
 });
 
