@@ -45,4 +45,14 @@ describe('VoltageRule', () => {
     feed(T0 + 70_000, 200);
     expect(r.evaluate(0).get('h')?.get('main/grid')?.message).toBe('voltage_v_l2 200 V outside 207–253 V');
   });
+
+  it('judges a single-phase voltage_v, and not voltage_v_n (neutral to earth, near 0 V)', () => {
+    const r = ruleOf('voltage', { rules: { voltage: { raise_after_s: 0 } } });
+    const feed = (ts: number, v: number) =>
+      r.onReading?.(reading('h', 'grid', 'grid', ts, { voltage_v: v, voltage_v_n: 0.4, current_a_n: 0.1 }), ts);
+    feed(T0, 231);
+    expect(openAt(r, 'h')).toEqual([]);
+    feed(T0 + 1000, 205);
+    expect(r.evaluate(0).get('h')?.get('main/grid')?.message).toBe('voltage_v 205 V outside 207–253 V');
+  });
 });

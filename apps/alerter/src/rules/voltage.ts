@@ -1,4 +1,4 @@
-import { PHASES, type Reading } from '@wattbus/contract';
+import type { Reading } from '@wattbus/contract';
 import type { ChannelSettings } from '../config.js';
 import { ChannelRule } from './channel-rule.js';
 import { HOLD, OK, type Verdict } from './debounce.js';
@@ -8,17 +8,16 @@ import type { SettingsResolver } from './settings.js';
 const LINE_TO_LINE = Math.sqrt(3);
 
 /**
- * The factor by which each voltage value name's band differs from the configured (phase-to-neutral) one:
- * 1 for `voltage_v` and `voltage_v_l1..l3`, √3 for `voltage_v_l1_l2` etc. `voltage_v_n` (neutral to earth,
- * near 0 V) has no such band and is not judged.
+ * How much wider than the configured (phase-to-neutral) band a voltage value's band is: 1 for `voltage_v` and
+ * `voltage_v_l1..l3`, √3 for `voltage_v_l1_l2`, `voltage_v_l2_l3` and `voltage_v_l3_l1`; undefined for other values
+ * and for `voltage_v_n` (neutral to earth, near 0 V), which are not judged. The schema admits only registry names,
+ * so a voltage name's length tells its phase kind; this runs for every value of every reading.
  */
-const BAND_FACTOR: ReadonlyMap<string, number> = new Map([
-  ['voltage_v', 1],
-  ...PHASES.filter((p) => p !== 'n').map((p): [string, number] => [
-    `voltage_v_${p}`,
-    p.includes('_') ? LINE_TO_LINE : 1,
-  ]),
-]);
+function bandFactor(name: string): number | undefined {
+  if (!name.startsWith('voltage_v')) return undefined;
+  if (name.length === 'voltage_v'.length || name.length === 'voltage_v_l1'.length) return 1;
+  return name.length === 'voltage_v_l1_l2'.length ? LINE_TO_LINE : undefined;
+}
 
 const volts = (v: number) => `${Math.round(v * 10) / 10}`;
 
@@ -37,7 +36,7 @@ export class VoltageRule extends ChannelRule<'voltage'> {
   protected judge(r: Reading, s: ChannelSettings['voltage']): Verdict | undefined {
     let verdict: Verdict | undefined;
     for (const name in r.values) {
-      const k = BAND_FACTOR.get(name);
+      const k = bandFactor(name);
       if (k === undefined) continue;
       const v = r.values[name] as number;
       const min = s.min_v * k;
