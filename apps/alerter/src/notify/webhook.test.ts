@@ -5,7 +5,7 @@ import type { Alert } from '@wattbus/contract';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NotifyError } from './notifier.js';
-import { WebhookNotifier } from './webhook.js';
+import { WEBHOOK_MAX_PENDING, WebhookNotifier } from './webhook.js';
 
 const alert = (site: string): Alert => ({
   v: 1,
@@ -87,5 +87,24 @@ describe('WebhookNotifier', () => {
     hook.notify(alert('house-2'));
     await hook.close();
     expect(received.map((r) => (r.body as Alert).site).sort()).toEqual(['house-1', 'house-2']);
+  });
+
+  it('holds at most WEBHOOK_MAX_PENDING deliveries while the endpoint fails; later changes are logged, not queued', async () => {
+    const { server, url, received } = await hookServer(Array(5000).fill(503));
+    servers.push(server);
+    const lines: Array<{ msg: string; site?: string; dropped?: number }> = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const slow = { attempts: 5, backoff_ms: 60_000, max_backoff_ms: 60_000 };
+    const hook = new WebhookNotifier({ url, headers: {}, timeout_ms: 5000, retry: slow }, log);
+    for (let i = 0; i < WEBHOOK_MAX_PENDING + 200; i++) hook.notify(alert(`house-${i}`));
+    const dropped = lines.filter((l) => l.msg === 'webhook backlog full: alert change not posted');
+    expect(dropped.map((l) => l.site)).toEqual(
+      Array.from({ length: 200 }, (_, i) => `house-${WEBHOOK_MAX_PENDING + i}`),
+    );
+    expect(dropped.at(-1)?.dropped).toBe(200);
+    await hook.close(); // gives up the retries
+    expect(received.length).toBeGreaterThan(0);
+    const index = (r: Received) => Number((r.body as Alert).site.slice('house-'.length));
+    expect(Math.max(...received.map(index))).toBeLessThan(WEBHOOK_MAX_PENDING);
   });
 });

@@ -10,10 +10,17 @@ class HttpStatusError extends Error {
   }
 }
 
+/**
+ * Deliveries under way (each with its retries) at most. Past it, while the endpoint is down in a mass outage, a change
+ * is not posted (and logged): the alerter's memory stays bounded, and the retained alert holds the state.
+ */
+export const WEBHOOK_MAX_PENDING = 1000;
+
 /** POSTs each alert change as JSON (the Alert payload), retried with exponential backoff. */
 export class WebhookNotifier implements Notifier {
   readonly name = 'webhook';
   private readonly inFlight = new Set<Promise<void>>();
+  private dropped = 0;
   private readonly stopping = new AbortController();
 
   constructor(
@@ -22,6 +29,14 @@ export class WebhookNotifier implements Notifier {
   ) {}
 
   notify(alert: Alert): void {
+    if (this.inFlight.size >= WEBHOOK_MAX_PENDING) {
+      this.dropped++;
+      this.log.warn(
+        { url: this.cfg.url, site: alert.site, rule: alert.rule, pending: this.inFlight.size, dropped: this.dropped },
+        'webhook backlog full: alert change not posted',
+      );
+      return;
+    }
     const p = this.deliver(alert)
       .catch((err: unknown) =>
         this.log.error({ err: (err as Error).message, ...(err as NotifyError).context }, 'webhook failed'),
