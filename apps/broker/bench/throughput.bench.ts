@@ -7,6 +7,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { AccessControl } from '../src/auth/access-control.js';
 import { AuthFiles } from '../src/auth/auth-files.js';
 import { formatPasswordHash, hashPassword } from '../src/auth/password-hash.js';
+import { ReservedClientIds } from '../src/auth/reserved-client-ids.js';
 import { SessionOwners } from '../src/auth/session-owners.js';
 
 // QoS1 messages per second through each broker, publisher to subscriber: 4 agents publish their readings
@@ -153,7 +154,7 @@ async function aclChecksPerSecond(): Promise<number> {
   const sites = Array.from({ length: 1000 }, (_, i) => `house-${i}`);
   for (const site of sites) await owners.bind(site, site, false, {});
   await owners.bind('sink', 'sink-worker', false, {});
-  const access = new AccessControl(files, owners);
+  const access = new AccessControl(files, owners, new ReservedClientIds([]));
   const topics = sites.map((site) => `wattbus/v1/${site}/main/reading`);
   let n = 0;
   let ok = 0;

@@ -11,6 +11,7 @@ import { AccessControl } from './auth/access-control.js';
 import { securityHooks } from './auth/aedes-hooks.js';
 import { AuthFiles } from './auth/auth-files.js';
 import { Authenticator } from './auth/authenticator.js';
+import { ReservedClientIds } from './auth/reserved-client-ids.js';
 import { SessionOwners } from './auth/session-owners.js';
 import { dropReason } from './client-errors.js';
 import type { BrokerConfig } from './config.js';
@@ -28,6 +29,10 @@ export interface RunningBroker {
   /** Bound port of each open listener. */
   ports: Partial<Record<ListenerName, number>>;
   metricsPort: number | undefined;
+}
+
+interface StoredSubscriptions {
+  cleanSubscriptions(client: { id: string }): Promise<unknown>;
 }
 
 // Wills published while Aedes closes its clients reach the store a few ticks after close() returns.
@@ -60,7 +65,7 @@ export class Broker {
     this.store = store;
     const owners = new SessionOwners(store.owners);
     await owners.load();
-    const access = new AccessControl(files, owners);
+    const access = new AccessControl(files, owners, new ReservedClientIds(config.auth.reserved_client_ids));
     const queues = new QueueLimiter(config.limits.max_queued_messages, (clientId) =>
       log.warn({ client: clientId, max: config.limits.max_queued_messages }, 'queue full: dropping new messages'),
     );
@@ -89,6 +94,11 @@ export class Broker {
         connections,
         metrics,
         log,
+        forgetSubscriptions: async (clientId) => {
+          await (this.aedes as unknown as { persistence: StoredSubscriptions }).persistence.cleanSubscriptions({
+            id: clientId,
+          });
+        },
       }),
     });
     this.aedes = aedes;
@@ -106,7 +116,7 @@ export class Broker {
       },
       cleared: (clientId) => queues.release(clientId),
     });
-    this.watchClients(aedes, connections, access, metrics);
+    this.watchClients(aedes, connections, metrics);
 
     const acceptor = createAcceptor({
       aedes,
@@ -162,17 +172,11 @@ export class Broker {
     if (failed) throw failed.reason;
   }
 
-  private watchClients(
-    aedes: Aedes,
-    connections: WeakMap<object, ConnectionInfo>,
-    access: AccessControl,
-    metrics: BrokerMetrics,
-  ): void {
+  private watchClients(aedes: Aedes, connections: WeakMap<object, ConnectionInfo>, metrics: BrokerMetrics): void {
     const { log } = this;
     const who = (client: Client) => {
       const info = connections.get(client.conn);
-      const username = client.id ? access.owners.get(client.id) : undefined;
-      return { client: client.id, username, listener: info?.listener, remote: info?.remoteAddress };
+      return { client: client.id, username: info?.username, listener: info?.listener, remote: info?.remoteAddress };
     };
     aedes.on('client', (client) => log.info(who(client), 'client connected'));
     aedes.on('clientDisconnect', (client) => log.info(who(client), 'client disconnected'));

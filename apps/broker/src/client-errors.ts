@@ -1,4 +1,4 @@
-import { LimitExceededError, PublishDeniedError, SlowReaderError } from './errors.js';
+import { ConnectRefusedError, LimitExceededError, PublishDeniedError, SlowReaderError } from './errors.js';
 
 /** Why the broker dropped a client, for logs and metrics; undefined for ordinary network errors. */
 export type DropReason =
@@ -13,6 +13,7 @@ export type DropReason =
 const NETWORK = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED']);
 
 export function dropReason(err: Error): DropReason | undefined {
+  if (err instanceof ConnectRefusedError) return undefined; // counted and logged as an auth failure
   if (err instanceof LimitExceededError) return err.limit;
   if (err instanceof PublishDeniedError) return 'publish_denied';
   if (err instanceof SlowReaderError) return 'slow_reader';

@@ -52,6 +52,12 @@ const Auth = Type.Object(
     acl_file: Type.Optional(
       FilePath('Mosquitto ACL file (user / topic / pattern lines); without one every client may read and write all'),
     ),
+    reserved_client_ids: Type.Array(Type.String({ pattern: '^[^%*]*%u[^%*]*\\*?$' }), {
+      default: ['%u', '%u-*', 'wattbus-agent-%u'],
+      description:
+        'client ids that belong to one user even while no session holds them: %u stands for a user of the ' +
+        'password file or the ACL, a * at the end for anything; every other user is refused such an id',
+    }),
   },
   { additionalProperties: false, default: {} },
 );

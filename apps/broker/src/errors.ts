@@ -14,6 +14,12 @@ export class PublishDeniedError extends Error {
   }
 }
 
+/** CONNACK "not authorized" (what mosquitto answers to every authentication failure), with the reason. */
+export class ConnectRefusedError extends Error {
+  override readonly name = 'ConnectRefusedError';
+  readonly returnCode = 5;
+}
+
 /** A client that broke one of the configured limits; its connection is destroyed with this error. */
 export class LimitExceededError extends Error {
   override readonly name = 'LimitExceededError';

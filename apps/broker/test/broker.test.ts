@@ -1,11 +1,12 @@
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { freePort, startApp, waitFor } from '@wattbus/testkit';
 import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ITERATIONS } from '../src/auth/password-hash.js';
 import { runPasswd } from '../src/passwd-command.js';
-import { Clients, inbox } from './helpers/clients.js';
+import { Clients, inbox, sessionPresent } from './helpers/clients.js';
 import { DEPLOY_ACL, type Fixture, makeFixture } from './helpers/fixture.js';
 import { scrape } from './helpers/metrics.js';
 
@@ -172,6 +173,26 @@ describe('wattbus-broker secured (deploy ACL), for what only it does', () => {
       await clients.attempt(secured.url, clients.options('sink-worker', { clientId: 'sink-1', clean: false })),
     ).toBe('connected');
     expect(secured.proc.output()).toMatch(/connection refused: client id belongs to another user/);
+    // The logs name the refused user, and a refusal is not a drop.
+    const lines = secured.proc.output().split('\n');
+    const about = (id: string) =>
+      lines.filter((l) => l.includes(`"client":"${id}"`) && !l.includes('"client connected"'));
+    expect(about('lena-browser').map((l) => [JSON.parse(l).username, JSON.parse(l).msg])).toEqual([
+      ['house-13', 'connection refused: client id belongs to another user'],
+    ]);
+    expect(about('sink-1').filter((l) => /client dropped|"username":"sink-worker".*refused/.test(l))).toEqual([]);
+  });
+
+  it("refuses a service's client id to anyone else even while the service has no session", async () => {
+    for (const clientId of ['alerter', 'alerter-state', 'sink-worker-sites', 'wattbus-agent-house-14']) {
+      expect(await clients.attempt(secured.url, clients.options('house-13', { clientId, clean: false }))).toBe(5);
+    }
+    expect(
+      await clients.attempt(secured.url, clients.options('house-14', { clientId: 'wattbus-agent-house-14' })),
+    ).toBe('connected');
+    expect(secured.proc.output()).toMatch(
+      /"client":"sink-worker-sites".*"username":"house-13".*"reserved_for":"sink-worker".*client id reserved/,
+    );
   });
 
   it('queues for a persistent session only what its user may read, and exports its metrics', async () => {
@@ -239,5 +260,45 @@ describe('wattbus-broker secured (deploy ACL), for what only it does', () => {
     secured.proc.proc.kill('SIGHUP');
     await secured.proc.waitForOutput(/"users":8/);
     expect(await clients.attempt(secured.url, newcomer)).toBe('connected');
+  });
+});
+
+describe('wattbus-broker upgraded over a squatted client id', () => {
+  let fixture: Fixture;
+  let clients: Clients;
+  beforeAll(async () => {
+    fixture = await makeFixture();
+    clients = new Clients(fixture);
+  });
+  afterAll(async () => {
+    await clients?.closeAll();
+    await fixture?.cleanup();
+  });
+
+  it("gives the id back to its user, without the squatter's subscriptions", async () => {
+    const store = { persistence: { path: join(fixture.dir, 'store') } };
+    const auth = { password_file: fixture.passwordFile, acl_file: DEPLOY_ACL };
+    // Before ids were reserved, a household made a persistent session under the sink worker's id.
+    const before = await broker({ ...store, auth: { ...auth, reserved_client_ids: [] } });
+    const squatter = await clients.connect(before.url, 'house-12', { clientId: 'sink-worker', clean: false });
+    await squatter.subscribeAsync('wattbus/v1/house-12/#', { qos: 1 });
+    await squatter.endAsync();
+    await before.proc.stop();
+
+    const after = await broker({ ...store, auth });
+    try {
+      const sink = await clients.connect(after.url, 'sink-worker', { clientId: 'sink-worker', clean: false });
+      expect(sessionPresent(sink)).toBe(false);
+      await sink.subscribeAsync('wattbus/v1/+/+/reading', { qos: 1 });
+      const agent = await clients.connect(after.url, 'house-12');
+      await agent.publishAsync('wattbus/v1/house-12/status', 'not-subscribed', { qos: 1 });
+      await agent.publishAsync('wattbus/v1/house-12/main/reading', 'marker', { qos: 1 });
+      await inbox(sink).has('wattbus/v1/house-12/main/reading marker');
+      expect(inbox(sink).messages).toEqual(['wattbus/v1/house-12/main/reading marker']);
+      expect(after.proc.output()).toMatch(/"previous_owner":"house-12".*client id taken back from a squatter/);
+    } finally {
+      await clients.closeAll();
+      await after.proc.stop();
+    }
   });
 });

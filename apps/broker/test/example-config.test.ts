@@ -25,6 +25,7 @@ describe('deploy/examples/broker.yaml', () => {
       allow_anonymous: false,
       password_file: '/etc/wattbus/mosquitto/passwd',
       acl_file: '/etc/wattbus/mosquitto/acl',
+      reserved_client_ids: ['%u', '%u-*', 'wattbus-agent-%u'],
     });
     expect(config.persistence).toEqual({ path: '/var/lib/wattbus/broker' });
     expect(config.metrics).toEqual({ host: '127.0.0.1', port: 9234, path: '/metrics' });
@@ -48,17 +49,28 @@ describe('deploy/examples/broker.yaml', () => {
       return all;
     }, []);
     const { tcp, tls, wss } = config.listeners;
+    // On the listeners households reach, mosquitto takes the username as the client id; the embedded broker
+    // reserves the services' ids for their users instead (auth.reserved_client_ids, by default).
+    const byUsername = { use_username_as_clientid: 'true' };
     expect(listeners).toEqual([
       { listener: `${tcp?.port} ${tcp?.host}`, max_connections: '1000' },
-      { listener: `${tls?.port}`, certfile: tls?.cert_file, keyfile: tls?.key_file, max_connections: '20000' },
+      {
+        listener: `${tls?.port}`,
+        certfile: tls?.cert_file,
+        keyfile: tls?.key_file,
+        max_connections: '20000',
+        ...byUsername,
+      },
       {
         listener: `${wss?.port}`,
         protocol: 'websockets',
         certfile: wss?.cert_file,
         keyfile: wss?.key_file,
         max_connections: '5000',
+        ...byUsername,
       },
     ]);
+    expect(config.auth.reserved_client_ids).toEqual(['%u', '%u-*', 'wattbus-agent-%u']);
     expect([tls?.host, wss?.host]).toEqual(['0.0.0.0', '0.0.0.0']);
     expect(config.limits.max_connections).toBe(26_000);
   });

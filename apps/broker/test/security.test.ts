@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connect as connectTcp } from 'node:net';
 import { makeTestPki, type TestPki, waitFor } from '@wattbus/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Clients, inbox, publishOutcome } from './helpers/clients.js';
+import { Clients, inbox, publishOutcome, sessionPresent } from './helpers/clients.js';
 import { type Fixture, makeFixture, USERS } from './helpers/fixture.js';
 import { scrape } from './helpers/metrics.js';
 import { NeverReadingClient } from './helpers/raw-client.js';
@@ -185,6 +185,57 @@ describe.each(Object.keys(TARGETS) as TargetName[])('secured broker: %s', (name)
     expect(retained.messages).toEqual(['wattbus/v1/house-14/info info-house-14']);
   });
 
+  it("keeps the services' client ids and sessions for their users", async () => {
+    const asHousehold = (clientId: string, clean: boolean) => ({ ...clients.options('house-12'), clientId, clean });
+    const squat = async (clientId: string) => {
+      for (const url of [broker.tls, broker.wss]) {
+        for (const clean of [false, true]) {
+          expect(await clients.attempt(url, asHousehold(clientId, clean)), `${url} clean=${clean}`).toBe(
+            broker.foreignClientId === 'refused' ? 5 : 'connected',
+          );
+        }
+      }
+    };
+    // While the alerter has no session, a household tries to make one under its id: the alerter gets a
+    // session of its own.
+    for (const url of [broker.tls, broker.wss]) {
+      expect(await clients.attempt(url, asHousehold('alerter', false))).toBe(
+        broker.foreignClientId === 'refused' ? 5 : 'connected',
+      );
+    }
+    const alerter = await clients.connect(broker.tcp, 'alerter', { clientId: 'alerter', clean: false });
+    expect(sessionPresent(alerter)).toBe(false);
+    await alerter.endAsync();
+
+    // Online, the sink worker is not pushed off.
+    const session = { clientId: 'sink-worker', clean: false };
+    const sink = await clients.connect(broker.tcp, 'sink-worker', session);
+    await sink.subscribeAsync('wattbus/v1/+/+/reading', { qos: 1 });
+    let sinkClosed = false;
+    sink.on('close', () => {
+      sinkClosed = true;
+    });
+    await squat('sink-worker');
+    const agent = await clients.connect(broker.tls, 'house-13');
+    await agent.publishAsync('wattbus/v1/house-13/main/reading', 'online', { qos: 1 });
+    await inbox(sink).has('wattbus/v1/house-13/main/reading online');
+    expect(sinkClosed).toBe(false);
+
+    // Offline, its session and the readings queued in it stay for it.
+    await sink.endAsync();
+    const queued: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      await agent.publishAsync('wattbus/v1/house-13/main/reading', `q${i}`, { qos: 1 });
+      queued.push(`wattbus/v1/house-13/main/reading q${i}`);
+    }
+    await squat('sink-worker');
+    await squat('sink-worker-sites');
+    const back = await clients.connect(broker.tcp, 'sink-worker', session);
+    expect(sessionPresent(back)).toBe(true);
+    await waitFor(() => inbox(back).messages.length >= queued.length, { timeoutMs: 10_000, what: 'the queue' });
+    expect(inbox(back).messages).toEqual(queued);
+  });
+
   it('speaks TLS on the TLS listener and refuses plain MQTT there', async () => {
     expect(await clients.attempt(broker.plainOnTlsPort, clients.options('house-12'))).not.toBe('connected');
     expect(await clients.attempt(broker.tls, { ...clients.options('house-12'), ca: undefined })).toBe(
@@ -214,8 +265,9 @@ describe.each(Object.keys(TARGETS) as TargetName[])('secured broker: %s', (name)
     const agent = await clients.connect(broker.tls, 'house-12');
     const fits = Buffer.alloc(200_000, 'a');
     await agent.publishAsync('wattbus/v1/house-12/main/reading', fits, { qos: 1 });
-    const big = await clients.connect(broker.tls, 'house-12');
-    expect(await publishOutcome(big, 'wattbus/v1/house-12/big/reading', Buffer.alloc(300_000, 'b'))).toBe(
+    // Another user: on mosquitto's TLS listener a second connection of house-12 would push the first off.
+    const big = await clients.connect(broker.tls, 'house-14');
+    expect(await publishOutcome(big, 'wattbus/v1/house-14/big/reading', Buffer.alloc(300_000, 'b'))).toBe(
       'disconnected',
     );
     await agent.publishAsync('wattbus/v1/house-12/main/reading', 'marker', { qos: 1 });

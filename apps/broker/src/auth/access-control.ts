@@ -1,5 +1,6 @@
 import { ClientAcl } from '@wattbus/mqtt/acl';
 import type { AuthFiles } from './auth-files.js';
+import type { ReservedClientIds } from './reserved-client-ids.js';
 import type { Owner, SessionOwners } from './session-owners.js';
 
 interface Compiled {
@@ -15,7 +16,13 @@ export class AccessControl {
   constructor(
     private readonly files: AuthFiles,
     readonly owners: SessionOwners,
+    private readonly reserved: ReservedClientIds,
   ) {}
+
+  /** The user a client id is reserved for (auth.reserved_client_ids), if any. */
+  reservedFor(clientId: string): string | undefined {
+    return this.reserved.ownerOf(clientId, this.files.users);
+  }
 
   get enforcing(): boolean {
     return this.files.acl !== undefined;

@@ -1,7 +1,7 @@
 import { READ, WRITE } from '@wattbus/mqtt/acl';
 import type { AedesOptions, AedesPublishPacket, AuthenticateError, Client, ConnectPacket } from 'aedes';
 import type { Logger } from 'pino';
-import { PublishDeniedError } from '../errors.js';
+import { ConnectRefusedError, PublishDeniedError } from '../errors.js';
 import type { ConnectionInfo } from '../listeners/listener.js';
 import type { BrokerMetrics } from '../metrics.js';
 import type { AccessControl } from './access-control.js';
@@ -13,17 +13,16 @@ export interface SecurityDeps {
   connections: WeakMap<object, ConnectionInfo>;
   metrics: BrokerMetrics;
   log: Logger;
+  /** Drops the stored subscriptions of a persistent session. */
+  forgetSubscriptions(clientId: string): Promise<void>;
 }
 
 type Hooks = Required<
   Pick<AedesOptions, 'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward'>
 >;
 
-// CONNACK "not authorized": what mosquitto answers to every authentication failure.
-const NOT_AUTHORIZED = 5;
-
 function refusal(message: string): AuthenticateError {
-  return Object.assign(new Error(message), { returnCode: NOT_AUTHORIZED }) as AuthenticateError;
+  return new ConnectRefusedError(message) as AuthenticateError;
 }
 
 /**
@@ -32,7 +31,8 @@ function refusal(message: string): AuthenticateError {
  * would receive (authorizeForward, also for retained and queued messages) and for each message about to be
  * queued for it (see `mayQueue`).
  */
-export function securityHooks({ authenticator, access, connections, metrics, log }: SecurityDeps): Hooks {
+export function securityHooks(deps: SecurityDeps): Hooks {
+  const { authenticator, access, connections, metrics, log } = deps;
   const who = (client: Client) => {
     const info = connections.get(client.conn);
     return { client: client.id, listener: info?.listener, remote: info?.remoteAddress };
@@ -49,15 +49,31 @@ export function securityHooks({ authenticator, access, connections, metrics, log
       log.warn({ ...who(client), username, reason: result.reason }, `connection refused: ${text}`);
       return text;
     }
+    if (info) info.username = result.username;
     const owner = result.username ?? null;
+    const reservedFor = access.reservedFor(client.id);
+    if (reservedFor !== undefined && reservedFor !== owner) {
+      metrics.authFailures.inc({ reason: 'client_id_reserved' });
+      log.warn(
+        { ...who(client), username: owner, reserved_for: reservedFor },
+        'connection refused: client id reserved for another user',
+      );
+      return 'client id reserved for another user';
+    }
     const current = access.owners.get(client.id);
     if (current !== undefined && current !== owner) {
-      metrics.authFailures.inc({ reason: 'client_id_taken' });
-      log.warn(
-        { ...who(client), username: owner, owner: current },
-        'connection refused: client id belongs to another user',
-      );
-      return 'client id belongs to another user';
+      if (reservedFor !== owner) {
+        metrics.authFailures.inc({ reason: 'client_id_taken' });
+        log.warn(
+          { ...who(client), username: owner, owner: current },
+          'connection refused: client id belongs to another user',
+        );
+        return 'client id belongs to another user';
+      }
+      // A session another user made under this id before it was reserved (a squat): its user takes it back,
+      // without the squatter's subscriptions.
+      log.warn({ ...who(client), username: owner, previous_owner: current }, 'client id taken back from a squatter');
+      await deps.forgetSubscriptions(client.id);
     }
     await access.owners.bind(client.id, owner, !client.clean, client);
     return undefined;

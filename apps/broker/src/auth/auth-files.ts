@@ -1,5 +1,6 @@
 import { type AclFile, loadAcl } from '@wattbus/mqtt/acl';
 import { loadPasswordFile, type PasswordTable } from './password-file.js';
+import type { KnownUsers } from './reserved-client-ids.js';
 
 export interface AuthFilePaths {
   passwordFile: string | undefined;
@@ -14,6 +15,8 @@ export interface AuthFilePaths {
 export class AuthFiles {
   passwords: PasswordTable | undefined;
   acl: AclFile | undefined;
+  /** The usernames of the password file and of the ACL's `user` blocks. */
+  users: KnownUsers = { has: () => false, maxLength: 0 };
   generation = 0;
 
   constructor(readonly paths: AuthFilePaths) {}
@@ -26,6 +29,10 @@ export class AuthFiles {
     ]);
     this.passwords = passwords;
     this.acl = acl;
+    const names = new Set([...(passwords?.users.keys() ?? []), ...(acl?.users.keys() ?? [])]);
+    let maxLength = 0;
+    for (const name of names) maxLength = Math.max(maxLength, name.length);
+    this.users = { has: (name) => names.has(name), maxLength };
     this.generation++;
   }
 }

@@ -11,6 +11,8 @@ export interface ConnectionInfo {
   certUsername: string | undefined;
   /** The listener authenticates by client certificate (use_identity_as_username). */
   identityIsUsername: boolean;
+  /** The user the client authenticated as, once it has (for logs: not the owner of the id it asked for). */
+  username?: string | undefined;
 }
 
 /** What a listener hands its connections to. */

@@ -11,6 +11,12 @@ export interface Inbox {
 }
 
 const inboxes = new WeakMap<MqttClient, Inbox>();
+const sessions = new WeakMap<MqttClient, boolean>();
+
+/** Whether the broker had a session for a client of `Clients.connect` (CONNACK's session present flag). */
+export function sessionPresent(client: MqttClient): boolean | undefined {
+  return sessions.get(client);
+}
 
 function attachInbox(client: MqttClient): Inbox {
   const messages: string[] = [];
@@ -53,6 +59,7 @@ export class Clients {
     const client = mqtt.connect(url, options);
     client.on('error', () => {}); // a broker that drops the connection is what some tests expect
     inboxes.set(client, attachInbox(client));
+    client.once('connect', (connack) => sessions.set(client, connack.sessionPresent));
     this.open.push(client);
     return client;
   }

@@ -17,6 +17,11 @@ export interface Target {
   wss: string;
   /** What the broker does with a PUBLISH the ACL refuses. */
   deniedPublish: 'disconnects' | 'acknowledges';
+  /**
+   * What the household-facing listeners (TLS, WebSocket) do with a client id reserved for another user: refuse
+   * the connection, or replace the id with the username (mosquitto's use_username_as_clientid).
+   */
+  foreignClientId: 'refused' | 'replaced';
   /** Prometheus endpoint, if the broker has one (mosquitto has none). */
   metricsUrl: string | undefined;
   /** Clean stop (the store is saved) and start again on the same ports with the same data. */
@@ -71,6 +76,7 @@ export async function startAedes(f: Fixture): Promise<Target> {
     name: 'aedes',
     ...urls(ports),
     deniedPublish: 'disconnects',
+    foreignClientId: 'refused',
     metricsUrl: `http://127.0.0.1:${metrics.port}${metrics.path}`,
     restart: async () => {
       await proc.stop();
@@ -122,6 +128,7 @@ export async function startSecureMosquitto(f: Fixture): Promise<Target> {
     name: 'mosquitto',
     ...urls(ports),
     deniedPublish: 'acknowledges',
+    foreignClientId: 'replaced',
     metricsUrl: undefined,
     restart: () => m.restart(),
     output: () => m.output(),
