@@ -6,7 +6,7 @@ import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ITERATIONS } from '../src/auth/password-hash.js';
 import { runPasswd } from '../src/passwd-command.js';
-import { Clients, inbox, sessionPresent } from './helpers/clients.js';
+import { Clients, inbox, publishOutcome, sessionPresent } from './helpers/clients.js';
 import { DEPLOY_ACL, type Fixture, makeFixture } from './helpers/fixture.js';
 import { scrape } from './helpers/metrics.js';
 
@@ -181,6 +181,24 @@ describe('wattbus-broker secured (deploy ACL), for what only it does', () => {
       ['house-13', 'connection refused: client id belongs to another user'],
     ]);
     expect(about('sink-1').filter((l) => /client dropped|"username":"sink-worker".*refused/.test(l))).toEqual([]);
+  });
+
+  it('refuses reading topics with reserved ids even when the ACL would allow them', async () => {
+    const aclFile = join(fixture.dir, 'acl-without-denies');
+    await writeFile(aclFile, 'pattern write wattbus/v1/%u/+/reading\n');
+    const loose = await broker({ auth: { password_file: fixture.passwordFile, acl_file: aclFile } });
+    try {
+      for (const meter of ['reading', 'status', 'info', 'health']) {
+        const agent = await clients.connect(loose.url, 'house-12');
+        expect(await publishOutcome(agent, `wattbus/v1/house-12/${meter}/reading`, '{}'), meter).toBe('disconnected');
+      }
+      const agent = await clients.connect(loose.url, 'house-12');
+      expect(await publishOutcome(agent, 'wattbus/v1/house-12/main/reading', '{}')).toBe('acknowledged');
+      expect(loose.proc.output()).toMatch(/"problem":"meter id \\"status\\" is reserved".*publish denied/);
+    } finally {
+      await clients.closeAll();
+      await loose.proc.stop();
+    }
   });
 
   it("refuses a service's client id to anyone else even while the service has no session", async () => {

@@ -58,6 +58,11 @@ describe.each(Object.keys(TARGETS) as TargetName[])('secured broker: %s', (name)
       'wattbus/v1/dlq/sink-worker',
       'wattbus/v1/house-12/main/not-a-contract-topic',
       'elsewhere/house-12',
+      // Reserved meter ids: these would read like the site's own status, info and health topics.
+      'wattbus/v1/house-12/reading/reading',
+      'wattbus/v1/house-12/status/reading',
+      'wattbus/v1/house-12/info/reading',
+      'wattbus/v1/house-12/health/reading',
     ];
     for (const topic of forbidden) {
       const attacker = await clients.connect(broker.tcp, 'house-12');

@@ -6,6 +6,7 @@ import type { ConnectionInfo } from '../listeners/listener.js';
 import type { BrokerMetrics } from '../metrics.js';
 import type { AccessControl } from './access-control.js';
 import { AUTH_FAILURE_TEXT, type Authenticator } from './authenticator.js';
+import { readingTopicProblem } from './contract-topics.js';
 
 export interface SecurityDeps {
   authenticator: Authenticator;
@@ -112,10 +113,13 @@ export function securityHooks(deps: SecurityDeps): Hooks {
     authorizePublish(client, packet, done) {
       if (packet.topic.startsWith('$SYS/')) return done(new Error('$SYS/ topics are reserved'));
       // Only Wills stored before a restart come without a client; they were checked in preConnect.
-      if (client === null || access.allows(client.id, WRITE, packet.topic)) return done(null);
+      if (client === null) return done(null);
+      // With an ACL in force, the contract's reserved ids are refused even if the ACL does not deny them.
+      const problem = access.enforcing ? readingTopicProblem(packet.topic) : undefined;
+      if (problem === undefined && access.allows(client.id, WRITE, packet.topic)) return done(null);
       const username = access.owners.get(client.id) ?? undefined;
       metrics.aclDenials.inc({ action: 'publish' });
-      log.warn({ ...who(client), username, topic: packet.topic }, 'publish denied: disconnecting');
+      log.warn({ ...who(client), username, topic: packet.topic, problem }, 'publish denied: disconnecting');
       done(new PublishDeniedError(packet.topic, client.id, username));
     },
 
