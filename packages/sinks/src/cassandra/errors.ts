@@ -13,9 +13,11 @@ const firstLine = (err: unknown) => (err instanceof Error ? err.message : String
  * formatted with its stack trace; this names each host with the first line of its error instead.
  */
 export function oneLineMessage(err: unknown): string {
-  if (err instanceof errors.NoHostAvailableError && err.innerErrors && Object.keys(err.innerErrors).length > 0) {
-    const hosts = Object.entries(err.innerErrors as Record<string, unknown>).map(([h, e]) => `${h}: ${firstLine(e)}`);
-    return `All host(s) tried for query failed (${hosts.join('; ')})`;
+  if (err instanceof errors.NoHostAvailableError) {
+    const hosts = Object.entries((err.innerErrors ?? {}) as Record<string, unknown>);
+    // none tried: the driver holds every node down until one of its reconnection attempts succeeds
+    if (hosts.length === 0) return 'All host(s) tried for query failed (no node is up yet)';
+    return `All host(s) tried for query failed (${hosts.map(([h, e]) => `${h}: ${firstLine(e)}`).join('; ')})`;
   }
   return firstLine(err);
 }

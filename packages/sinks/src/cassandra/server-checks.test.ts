@@ -31,5 +31,8 @@ describe('what the Cassandra sink tells an operator', () => {
       'sink cassandra: write of 3 readings: All host(s) tried for query failed (127.0.0.1:9042: connect ECONNREFUSED 127.0.0.1:9042; 127.0.0.2:9042: connect ECONNREFUSED 127.0.0.1:9042)',
     );
     expect(error.permanent).toBe(false);
+    expect(toSinkError(new errors.NoHostAvailableError({}), 'write').message).toBe(
+      'sink cassandra: write: All host(s) tried for query failed (no node is up yet)',
+    );
   });
 });
