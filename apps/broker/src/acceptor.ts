@@ -10,6 +10,7 @@ import { guardStream, type PacketLimits } from './limits/packet-guard.js';
 import type { UnsentBytes } from './limits/unsent-bytes.js';
 import type { Acceptor, ConnectionInfo } from './listeners/listener.js';
 import type { BrokerMetrics } from './metrics.js';
+import { checkStrings } from './mqtt-strings-check.js';
 
 export interface AcceptorDeps {
   aedes: Aedes;
@@ -59,6 +60,7 @@ export function createAcceptor(deps: AcceptorDeps): Acceptor {
       connections.set(guarded, info);
       const client = aedes.handle(guarded, req);
       dedupe.track(client);
+      checkStrings(client);
       guarded.once('close', () => {
         if (client.id) access.release(client.id, client);
       });

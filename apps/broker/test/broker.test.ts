@@ -9,6 +9,7 @@ import { runPasswd } from '../src/passwd-command.js';
 import { Clients, inbox, publishOutcome, sessionPresent } from './helpers/clients.js';
 import { DEPLOY_ACL, type Fixture, makeFixture } from './helpers/fixture.js';
 import { scrape } from './helpers/metrics.js';
+import { publishPacket, rawSession, subscribePacket } from './helpers/raw-client.js';
 
 // What only the embedded broker does (mosquitto has no equivalent, or behaves differently on purpose);
 // what both brokers must do is in security.test.ts.
@@ -66,6 +67,30 @@ describe('wattbus-broker as the demo runs it (anonymous, no ACL, in memory)', ()
     await pub.publishAsync('overlap/a', 'last', { qos: 0 });
     await waitFor(() => got.includes('last'), { what: 'the last message' });
     expect(got.sort()).toEqual([...sent, 'last'].sort());
+    await Promise.all([pub.endAsync(), sub.endAsync()]);
+  });
+
+  it('closes a connection that sends U+0000 or ill-formed UTF-8 in any string, even with no ACL', async () => {
+    const port = Number(new URL(open.url).port);
+    const sub = await mqtt.connectAsync(open.url, { clientId: 'utf8-watcher' });
+    const got: string[] = [];
+    sub.on('message', (t) => got.push(t));
+    await sub.subscribeAsync('#', { qos: 0 });
+    const nul = Buffer.from('utf8/a\u0000b');
+    const surrogate = Buffer.concat([Buffer.from('utf8/'), Buffer.from([0xed, 0xa0, 0x80])]);
+    const overlong = Buffer.concat([Buffer.from('utf8/'), Buffer.from([0xc0, 0xaf])]);
+    for (const [i, topic] of [nul, surrogate, overlong].entries()) {
+      const { socket, closed } = await rawSession(port, { clientId: `raw-${i}`, username: 'x', password: 'x' });
+      socket.write(publishPacket(topic, 'bad'));
+      await closed;
+    }
+    const { socket, closed } = await rawSession(port, { clientId: 'raw-sub', username: 'x', password: 'x' });
+    socket.write(subscribePacket(nul, 0));
+    await closed;
+    const pub = await mqtt.connectAsync(open.url, { clientId: 'utf8-pub' });
+    await pub.publishAsync('utf8/fine\u00e9', 'ok', { qos: 1 });
+    await waitFor(() => got.includes('utf8/fine\u00e9'), { what: 'the valid message' });
+    expect(got.filter((t) => t.startsWith('utf8/'))).toEqual(['utf8/fine\u00e9']);
     await Promise.all([pub.endAsync(), sub.endAsync()]);
   });
 

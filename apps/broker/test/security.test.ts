@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Clients, inbox, publishOutcome, sessionPresent } from './helpers/clients.js';
 import { type Fixture, makeFixture, USERS } from './helpers/fixture.js';
 import { scrape } from './helpers/metrics.js';
-import { NeverReadingClient } from './helpers/raw-client.js';
+import { NeverReadingClient, publishPacket, rawSession } from './helpers/raw-client.js';
 import { CERT_TARGETS, type CertTarget, TARGETS, type Target, type TargetName } from './helpers/targets.js';
 
 // One suite, two brokers: our Aedes app (as a process, configured by deploy/examples/broker.yaml) and the real
@@ -377,6 +377,28 @@ describe.each(Object.keys(TARGETS) as TargetName[])('secured broker: %s', (name)
     } finally {
       reader.destroy();
     }
+  });
+
+  it('closes the connection of a client whose topic holds U+0000 or ill-formed UTF-8 (MQTT 3.1.1 §1.5.3)', async () => {
+    const sink = await clients.connect(broker.tcp, 'sink-worker');
+    const got = inbox(sink);
+    await sink.subscribeAsync('wattbus/v1/+/+/reading', { qos: 1 });
+    const port = Number(new URL(broker.tcp).port);
+    const login = { clientId: 'raw-house-12', username: 'house-12', password: fixture.passwords['house-12'] };
+    const bad = [
+      Buffer.from('wattbus/v1/house-12/ma\u0000in/reading'),
+      Buffer.concat([Buffer.from('wattbus/v1/house-12/m'), Buffer.from([0xff, 0xfe]), Buffer.from('/reading')]),
+      Buffer.concat([Buffer.from('wattbus/v1/house-12/m'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('/reading')]),
+    ];
+    for (const topic of bad) {
+      const { socket, closed } = await rawSession(port, login);
+      socket.write(publishPacket(topic, 'bad'));
+      await closed;
+    }
+    const agent = await clients.connect(broker.tcp, 'house-12');
+    await agent.publishAsync('wattbus/v1/house-12/main/reading', 'marker', { qos: 1 });
+    await got.has('wattbus/v1/house-12/main/reading marker');
+    expect(got.messages).toEqual(['wattbus/v1/house-12/main/reading marker']);
   });
 
   it("publishes an agent's Will on its own status only", async () => {

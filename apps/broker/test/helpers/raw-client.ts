@@ -30,7 +30,7 @@ export function connectPacket(clientId: string, username: string, password: stri
   return packet(0x10, header, str(clientId), str(username), str(password));
 }
 
-export function subscribePacket(filter: string, qos: 0 | 1, packetId = 1): Buffer {
+export function subscribePacket(filter: string | Buffer, qos: 0 | 1, packetId = 1): Buffer {
   return packet(0x82, Buffer.from([packetId >> 8, packetId & 0xff]), str(filter), Buffer.from([qos]));
 }
 
@@ -40,6 +40,28 @@ export function publishPacket(topic: string | Buffer, payload: string): Buffer {
 }
 
 const PINGREQ = Buffer.from([0xc0, 0x00]);
+
+export interface Login {
+  clientId: string;
+  username: string;
+  password: string;
+}
+
+/** A plain TCP connection that has sent CONNECT and received its CONNACK (4 bytes); `closed` settles on close. */
+export async function rawSession(port: number, login: Login): Promise<{ socket: Socket; closed: Promise<void> }> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.write(connectPacket(login.clientId, login.username, login.password));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('data', (chunk: Buffer) =>
+      chunk[0] === 0x20 && chunk[3] === 0 ? resolve() : reject(new Error(`not accepted: ${chunk.toString('hex')}`)),
+    );
+    socket.once('close', () => reject(new Error('closed before CONNACK')));
+  });
+  socket.on('data', () => {});
+  return { socket, closed };
+}
 
 /**
  * A client that logs in, subscribes, keeps its connection alive with PINGREQs, and never reads its socket:
@@ -60,7 +82,7 @@ export class NeverReadingClient {
   }
 
   /** Resolves once the broker acknowledged the subscription (CONNACK and SUBACK read), with the socket paused. */
-  static async open(port: number, login: { clientId: string; username: string; password: string }, filter: string) {
+  static async open(port: number, login: Login, filter: string) {
     const socket = connect(port, '127.0.0.1');
     socket.on('error', () => {});
     socket.write(connectPacket(login.clientId, login.username, login.password, 10));
