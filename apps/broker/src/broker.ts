@@ -83,8 +83,8 @@ export class Broker {
       connectTimeout: config.limits.connect_timeout_ms,
       // mqemitter holds back every message while 100 are still being written to their subscribers, so one
       // client that stops reading stalled everyone's deliveries (and the queue grew until the process died).
-      // Unbounded dispatch is still bounded per publisher: Aedes reads its next packets once its messages are
-      // written; a reader that stays full is dropped (limits.slow_reader).
+      // Dispatch without that limit: what waits for a slow reader is bounded by limits.slow_reader instead
+      // (bytes, and the time until it is dropped), and only the publishers of its messages wait with it.
       concurrency: 0,
       drainTimeout: config.limits.slow_reader.timeout_ms,
       maxInflightInbound: config.limits.max_inflight_qos2,
