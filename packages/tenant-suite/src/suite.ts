@@ -4,7 +4,7 @@ import { type Alert, decodeMessage, type Reading } from '@wattbus/contract';
 import { faultSeed, makeRng } from '@wattbus/fault-suite/seed';
 import { readStoredReadings, waitFor } from '@wattbus/testkit';
 import mqtt from 'mqtt';
-import { leave, type Squat, squat } from './client-id-attacks.js';
+import { runAttacks } from './attacks.js';
 import { Corpus } from './corpus.js';
 import { DATABASE, Deployment } from './deployment.js';
 import { readFileSink } from './file-sink.js';
@@ -12,8 +12,7 @@ import { HostileSender } from './hostile-sender.js';
 import { GOOD, GoodHousehold, OtherPair } from './households.js';
 import { checkLetters, type LetterCheck } from './letters.js';
 import { lostRuns } from './lost-runs.js';
-import { attackPortal, login, type PortalAttackResult } from './portal-attacks.js';
-import { RawMqtt } from './raw-mqtt.js';
+import type { PortalAttackResult } from './portal-attacks.js';
 import { HOSTILE } from './verdict.js';
 
 export interface TenantReport {
@@ -75,115 +74,8 @@ export async function runTenantSuite(broker: TargetName): Promise<TenantReport> 
     await sleep(2_000);
     const attackStart = Date.now();
 
-    await sender.send(corpus.seedCorpus());
-    note('seed corpus sent (items 1, 3, 9, 10, 14)');
-
-    const deep = corpus.deepInfo();
-    await sender.send([deep]);
-    await waitFor(() => d.lettersOf('alerter').some((l) => l.payload_bytes === deep.payload.length), {
-      timeoutMs: 10_000,
-      what: 'the deep info dead-lettered by the alerter',
-    }).catch((err) => note((err as Error).message));
-    await d.alerter.restart();
-    note('item 2: alerter restarted with the deep info retained');
-    await sender.send([corpus.validInfo(), corpus.wideInfo(), corpus.validInfo()]);
-    note('item 7: 8,000-channel info sent and replaced');
-
-    // house-12 may read nothing (the ACL); its dashboard user, dash-martin, reads house-12 and house-13
-    const stall = async (user: 'house-12' | 'dash-martin', filter: string) => {
-      const login = { port: d.tlsPort, ca: d.ca, username: user, password: d.fixture.passwords[user] };
-      const { client } = await RawMqtt.open({ ...login, clientId: `${user}-stalled` });
-      await client.subscribe(filter, 1);
-      client.stall();
-      return client;
-    };
-    const stalled = [await stall(HOSTILE, `wattbus/v1/${HOSTILE}/#`), await stall('dash-martin', 'wattbus/v1/#')];
-    await sender.send(corpus.flood(1_200), 100);
-    note('item 4: 1,200 × 4 kB sent past two subscribers that never read');
-    await sleep(4_000);
-    const neverReadersDropped: boolean[] = [];
-    for (const s of stalled) {
-      s.unstall();
-      await sleep(300);
-      neverReadersDropped.push(s.closed);
-      await s.end();
-    }
-
-    const squats: Squat[] = [];
-    const hostileLogin = d.householdLogin(HOSTILE);
-    const squatFor = async (clientId: string, clean: boolean, holdMs: number) => {
-      const s = await squat(hostileLogin, clientId, clean);
-      squats.push(s);
-      await sleep(holdMs);
-      await leave([s]);
-    };
-    await squatFor('sink-worker', true, 1_000);
-    await squatFor('sink-worker', false, 1_000);
-    await d.sink.stop();
-    await squatFor('sink-worker', true, 500);
-    await squatFor('sink-worker', false, 500);
-    await d.sink.start();
-    note(
-      `item 5: client id sink-worker taken while the worker ran and while it was stopped: ${squats.map((s) => s.outcome).join(', ')}`,
-    );
-
-    for (let seq = 1; seq <= 15; seq++) {
-      await sender.send([corpus.overload(Date.now(), seq)]);
-      await sleep(200);
-    }
-    note('item 10: 3 s of overload on the channel that got a 2099 reading');
-
-    const portal = await attackPortal(d.portalPort, { username: HOSTILE, password });
-    const goodLogin = await login(
-      d.portalPort,
-      { username: 'dash-lena', password: d.fixture.passwords['dash-lena'] },
-      '127.0.0.3',
-    );
-    note(`items 11, 12: portal attacked; dash-lena's login from another address: ${goodLogin}`);
-
-    await sender.will(
-      {
-        attack: '14 Will forging house-13 sign alert',
-        topic: 'wattbus/v1/alerts/house-13/sign',
-        payload: Buffer.from('{"forged":true}'),
-        retain: true,
-      },
-      '$SYS/#',
-    );
-    await sender.will(
-      {
-        attack: '14 Will: own status nested 5,000 deep',
-        topic: `wattbus/v1/${HOSTILE}/status`,
-        payload: Buffer.from(`{"v":1,"state":"offline","ts":1,"agent":${'['.repeat(5_000)}${']'.repeat(5_000)}}`),
-      },
-      '$SYS/#',
-    );
-    const generated = corpus.generated(rng);
-    await sender.send(generated);
+    const attacks = await runAttacks({ d, sender, corpus, rng, note });
     const attackEnd = Date.now();
-    note(`${generated.length} generated cases sent; ${sender.connections} hostile connections`);
-
-    // Item 6 comes last, once the consumers have judged everything: a service kept out would stop the judging.
-    // the alerter dead-letters the deep info twice: live, and from the retained message when it restarts
-    const expected = {
-      sink: sender.sent.filter((s) => s.sink === 'dlq').length,
-      alerter: sender.sent.filter((s) => s.alerter === 'dlq').length + 1,
-    };
-    await waitFor(
-      () => d.lettersOf('sink-worker').length >= expected.sink && d.lettersOf('alerter').length >= expected.alerter,
-      { timeoutMs: 20_000, what: 'the expected dead letters' },
-    ).catch((err) => note((err as Error).message));
-    await Promise.all([d.sink.stop(), d.alerter.stop()]);
-    const squatters = await Promise.all(
-      ['alerter', 'alerter-state', 'sink-worker', 'sink-worker-sites'].map((id) => squat(hostileLogin, id, false)),
-    );
-    squats.push(...squatters);
-    await sleep(1_500);
-    await leave(squatters);
-    await Promise.all([d.sink.start(), d.alerter.start()]);
-    note(
-      `item 6: services restarted after squatting: ${squatters.map((s) => `${s.clientId} ${s.outcome}`).join(', ')}`,
-    );
 
     good.negative();
     await sleep(4_000);
@@ -229,7 +121,10 @@ export async function runTenantSuite(broker: TargetName): Promise<TenantReport> 
     );
     const alerterCheck = checkLetters(
       alerterLetters,
-      [...sender.sent.map((s) => ({ message: s, verdict: s.alerter })), { message: deep, verdict: 'dlq' as const }],
+      [
+        ...sender.sent.map((s) => ({ message: s, verdict: s.alerter })),
+        { message: attacks.deep, verdict: 'dlq' as const },
+      ],
       false,
     );
     const takes = sender.sent.filter((s) => s.sink === 'take');
@@ -244,11 +139,11 @@ export async function runTenantSuite(broker: TargetName): Promise<TenantReport> 
     const p = other.percentiles(attackStart, attackEnd);
     const crashes = [d.sink, d.alerter, d.portal].flatMap((s) => s.crashes);
     if (!(await d.brokerAlive())) crashes.push(`${broker} broker no longer takes connections`);
-    const attacks = sender.sent.length + stalled.length + squats.length + portal.requests + 1;
+    const attackCount = sender.sent.length + attacks.steps;
     const report: TenantReport = {
       broker,
       seed,
-      attacks,
+      attacks: attackCount,
       crashes,
       failedStarts: [d.sink, d.alerter, d.portal].flatMap((s) => s.failedStarts),
       goodSent: good.sent.length,
@@ -264,16 +159,16 @@ export async function runTenantSuite(broker: TargetName): Promise<TenantReport> 
       goodAlert: alerts.good,
       hostileOverloadAlert: alerts.overload,
       other: p,
-      portal: { ...portal, goodLogin },
-      squats: squats.map((s) => `${s.clientId}(clean=${s.clean}) ${s.outcome}`),
-      neverReadersDropped,
+      portal: { ...attacks.portal, goodLogin: attacks.goodLogin },
+      squats: attacks.squats.map((s) => `${s.clientId}(clean=${s.clean}) ${s.outcome}`),
+      neverReadersDropped: attacks.neverReadersDropped,
       story,
     };
     const letterReasonless = [...sinkLetters, ...alerterLetters].filter((l) => !l.reason);
     if (letterReasonless.length > 0)
       report.dlq.alerter.unexpected.push(`${letterReasonless.length} dead letters without a reason`);
     console.log(
-      `tenants[${broker}] seed=${seed} attacks=${attacks} consumers_crashed=${crashes.length} good_lost=${report.goodLost} ` +
+      `tenants[${broker}] seed=${seed} attacks=${attackCount} consumers_crashed=${crashes.length} good_lost=${report.goodLost} ` +
         `good_duplicated=${report.goodDuplicated} other_p50_ms=${p.p50} other_p99_ms=${p.p99}`,
     );
     console.log(
@@ -282,8 +177,8 @@ export async function runTenantSuite(broker: TargetName): Promise<TenantReport> 
         `alerter: expected_dlq=${alerterCheck.expected} dlq=${alerterLetters.length} ` +
         `illegal_topics_dead_lettered=${sinkCheck.illegalPassed}+${alerterCheck.illegalPassed} unseen=${sender.sent.filter((s) => s.sink === 'unseen' && s.alerter === 'unseen').length} ` +
         `good_sent=${good.sent.length} good_alert=${alerts.good?.state ?? 'none'} overload_alert=${alerts.overload?.state ?? 'none'} ` +
-        `never_readers_dropped=${neverReadersDropped.join('/')} portal_wrong_logins=${JSON.stringify(portal.wrongLogins)} ` +
-        `portal_rotating_xff=${JSON.stringify(portal.rotatingForwardedFor)} good_portal_login=${goodLogin} other_samples=${p.count}`,
+        `never_readers_dropped=${attacks.neverReadersDropped.join('/')} portal_wrong_logins=${JSON.stringify(attacks.portal.wrongLogins)} ` +
+        `portal_rotating_xff=${JSON.stringify(attacks.portal.rotatingForwardedFor)} good_portal_login=${attacks.goodLogin} other_samples=${p.count}`,
     );
     return report;
   } finally {
