@@ -109,14 +109,19 @@ export async function runAttacks({ d, sender, corpus, rng, note }: AttackContext
     },
     '$SYS/#',
   );
-  await sender.will(
-    {
-      attack: '14 Will: own status nested 5,000 deep',
-      topic: `wattbus/v1/${HOSTILE}/status`,
-      payload: Buffer.from(`{"v":1,"state":"offline","ts":1,"agent":${'['.repeat(5_000)}${']'.repeat(5_000)}}`),
-    },
-    '$SYS/#',
-  );
+  // Several, each of its own size, half subscribed to $SYS/# and half to their own topics: each must reach the
+  // alerter (and be dead-lettered there), however the broker's handling of a dying client is timed.
+  for (let i = 0; i < 6; i++) {
+    const depth = 5_000 + i;
+    await sender.will(
+      {
+        attack: `14 Will: own status nested ${depth} deep`,
+        topic: `wattbus/v1/${HOSTILE}/status`,
+        payload: Buffer.from(`{"v":1,"state":"offline","ts":1,"agent":${'['.repeat(depth)}${']'.repeat(depth)}}`),
+      },
+      i % 2 === 0 ? '$SYS/#' : `wattbus/v1/${HOSTILE}/#`,
+    );
+  }
   const generated = corpus.generated(rng);
   await sender.send(generated);
   note(`${generated.length} generated cases sent; ${sender.connections} hostile connections`);
