@@ -57,7 +57,11 @@ export const SinkWorkerConfigSchema = Type.Object(
     retry: Type.Object(
       {
         min_ms: Type.Integer({ minimum: 10, default: 500 }),
-        max_ms: Type.Integer({ minimum: 100, default: 30_000 }),
+        max_ms: Type.Integer({
+          minimum: 100,
+          default: 5_000,
+          description: 'longest wait between retries of a failing store: how late writes resume after it is back',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
