@@ -1,15 +1,8 @@
 import { decodeMessage, filters } from '@wattbus/contract';
-import { connectMqtt, logConnectionEvents, type MqttConnection } from '@wattbus/mqtt';
+import { connectMqtt, logConnectionEvents, type MqttConnection, subscribeRetained } from '@wattbus/mqtt';
 import { NO_SITE_TAGS, type SinkContext } from '@wattbus/sinks';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The snapshot of retained infos is complete once none came for this long after the subscription… */
-const SETTLE_MS = 150;
-/** …or after this long in any case. */
-const MAX_WAIT_MS = 5_000;
 
 /**
  * The tags of every site's retained `info` message, kept current, for sinks that write them with the readings
@@ -41,16 +34,9 @@ export class SiteDirectory implements SinkContext {
       { clientId: this.clientId, clean: true, onEvent: logConnectionEvents(this.log, 'site infos') },
     );
     this.client = client;
-    let lastInfoAt = Date.now();
-    client.on('message', (topic, payload) => {
-      lastInfoAt = Date.now();
-      this.onMessage(topic, payload);
-    });
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
-    await client.subscribeAsync([filters.infos, filters.statuses], { qos: 1 });
-    const started = Date.now();
-    lastInfoAt = started;
-    while (Date.now() - lastInfoAt < SETTLE_MS && Date.now() - started < MAX_WAIT_MS) await sleep(50);
+    await subscribeRetained(client, [filters.infos, filters.statuses]);
     this.log.info({ online: this.online.size, sites: this.tags.size }, 'site infos loaded');
   }
 
@@ -60,8 +46,7 @@ export class SiteDirectory implements SinkContext {
   }
 
   private onMessage(topic: string, payload: Buffer): void {
-    // No clock-skew check: a retained message keeps the time it was published at.
-    const decoded = decodeMessage(topic, payload, { maxFutureMs: Number.POSITIVE_INFINITY });
+    const decoded = decodeMessage(topic, payload);
     if (!decoded.ok) {
       // A bad info keeps the site's previous tags: its series do not change because of it. The alerter dead-letters it.
       this.log.warn(
