@@ -104,6 +104,18 @@ export class Deployment {
     return this.letters.filter((l) => l.topic === `wattbus/v1/dlq/${consumer}`).map((l) => l.letter);
   }
 
+  /** The sink worker's /healthz answer (its port is in the log of its current run), or why there is none. */
+  async sinkHealth(): Promise<unknown> {
+    const ports = [...this.sink.output().matchAll(/"port":(\d+),"msg":"metrics on/g)];
+    const port = ports.at(-1)?.[1];
+    if (port === undefined) return 'no metrics port in the log';
+    try {
+      return await (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5_000) })).json();
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+
   /** Whether the broker still takes a new connection (nothing restarts it, so a crash shows here). */
   async brokerAlive(): Promise<boolean> {
     try {

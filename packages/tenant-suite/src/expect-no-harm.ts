@@ -28,6 +28,7 @@ export function expectNoHarm(r: TenantReport): void {
   expect
     .soft(some(r.validNotStoredOnce), ctx('contract-valid hostile readings not stored exactly once or dead-lettered'))
     .toEqual([]);
+  expect.soft(r.sinkHealth, ctx("the sink worker's /healthz")).toMatchObject({ ok: true, mqtt: 'connected' });
   expect.soft(r.goodAlert?.state, ctx("the good household's sign alert")).toBe('raised');
   expect
     .soft(

@@ -37,6 +37,8 @@ export interface TenantReport {
   validNotStoredOnce: string[];
   storeRefused: string[];
   goodAlert: Alert | undefined;
+  /** The sink worker's /healthz at the end. */
+  sinkHealth: unknown;
   hostileOverloadAlert: Alert | undefined;
   other: { p50: number; p99: number; count: number };
   portal: PortalAttackResult & { goodLogin: number };
@@ -157,6 +159,7 @@ export async function runTenantSuite(broker: TargetName): Promise<TenantReport> 
       validNotStoredOnce,
       storeRefused: sinkCheck.refused.map((s) => s.attack),
       goodAlert: alerts.good,
+      sinkHealth: await d.sinkHealth(),
       hostileOverloadAlert: alerts.overload,
       other: p,
       portal: { ...attacks.portal, goodLogin: attacks.goodLogin },
