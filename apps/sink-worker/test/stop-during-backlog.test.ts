@@ -68,13 +68,13 @@ const SINKS = {
   },
 };
 
-describe.each(Object.keys(SINKS) as Array<keyof typeof SINKS>)('sink-worker with a %s sink', (sinkType) => {
+describe.each(Object.entries(SINKS))('sink-worker with a %s sink', (sinkType, startSink) => {
   it(`stops on SIGTERM by itself while draining a ${BACKLOG}-reading backlog, and the next worker stores the rest`, async () => {
     // The broker sends 200 unacked messages at most and the worker holds 100 at most, so it drains at most about
     // 100 per write and idle period (10 ms): the SIGTERM comes mid-backlog, with a full window held, on any machine.
     const [broker, sink] = await Promise.all([
       startMosquitto({ extraConfig: 'max_inflight_messages 200' }),
-      SINKS[sinkType](),
+      startSink(),
     ]);
     const config = {
       mqtt: { url: broker.url },
