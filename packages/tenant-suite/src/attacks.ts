@@ -5,6 +5,7 @@ import { leave, type Squat, squat } from './client-id-attacks.js';
 import type { Corpus } from './corpus.js';
 import type { Deployment } from './deployment.js';
 import type { HostileSender } from './hostile-sender.js';
+import { rssMiB } from './listener-process.js';
 import { attackPortal, login, type PortalAttackResult } from './portal-attacks.js';
 import { RawMqtt } from './raw-mqtt.js';
 import { HOSTILE, type Hostile } from './verdict.js';
@@ -24,6 +25,8 @@ export interface AttackResults {
   squats: Squat[];
   /** Per never-reading subscriber (house-12, dash-martin): whether the broker dropped it. */
   neverReadersDropped: boolean[];
+  /** The broker's resident memory before item 4 and while its subscribers did not read (MiB). */
+  brokerRssMiB: number[];
   portal: PortalAttackResult;
   /** dash-lena's login at the portal after the attacks. */
   goodLogin: number;
@@ -57,9 +60,12 @@ export async function runAttacks({ d, sender, corpus, rng, note }: AttackContext
     return client;
   };
   const stalled = [await stall(HOSTILE, `wattbus/v1/${HOSTILE}/#`), await stall('dash-martin', 'wattbus/v1/#')];
-  await sender.send(corpus.flood(1_200), 100);
-  note('item 4: 1,200 × 4 kB sent past two subscribers that never read');
+  const rss = [d.brokerPid === undefined ? Number.NaN : await rssMiB(d.brokerPid)];
+  await sender.send(corpus.flood(1_200, 4_096), 100);
+  await sender.send(corpus.flood(300, 60_000), 20);
+  note('item 4: 1,200 × 4 kB and 300 × 60 kB sent past two subscribers that never read');
   await sleep(4_000);
+  if (d.brokerPid !== undefined) rss.push(await rssMiB(d.brokerPid));
   const neverReadersDropped: boolean[] = [];
   for (const s of stalled) {
     s.unstall();
@@ -150,6 +156,7 @@ export async function runAttacks({ d, sender, corpus, rng, note }: AttackContext
     deep,
     squats,
     neverReadersDropped,
+    brokerRssMiB: rss,
     portal,
     goodLogin,
     steps: stalled.length + squats.length + portal.requests + 2,

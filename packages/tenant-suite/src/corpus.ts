@@ -124,12 +124,12 @@ export class Corpus {
     return { attack: 'valid info (restores house-12)', topic: INFO, payload: json(this.info()), retain: true };
   }
 
-  /** House-12 floods its own readings topic with 4 kB readings (for the never-reading subscribers). */
-  flood(count: number): Hostile[] {
+  /** House-12 floods its own readings topic with valid readings of `bytes` each (for the never-reading subscribers). */
+  flood(count: number, bytes: number): Hostile[] {
     return Array.from({ length: count }, () => ({
-      attack: '4 flood of 4 kB readings',
+      attack: `4 flood of ${bytes}-byte readings`,
       topic: R,
-      payload: this.padded(4_096),
+      payload: this.padded(bytes),
     }));
   }
 

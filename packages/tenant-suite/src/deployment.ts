@@ -7,6 +7,7 @@ import type { DeadLetter } from '@wattbus/contract';
 import { freePort, type InfluxdHandle, startInfluxd, type TempDir, tempDir } from '@wattbus/testkit';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Login } from './households.js';
+import { pidListeningOn } from './listener-process.js';
 import { Service } from './service.js';
 
 export const DATABASE = 'tenants';
@@ -31,6 +32,8 @@ export class Deployment {
     readonly portalPort: number,
     private readonly observer: MqttClient,
     readonly ca: Buffer,
+    /** The broker's process, found by its listening socket: it must be the same one at the end. */
+    readonly brokerPid: number | undefined,
   ) {}
 
   static async start(kind: TargetName): Promise<Deployment> {
@@ -73,7 +76,21 @@ export class Deployment {
       reconnectPeriod: 500,
     });
     const ca = await readFile(fixture.pki.caFile);
-    const d = new Deployment(kind, fixture, broker, influx, files, sink, alerter, portal, portalPort, observer, ca);
+    const brokerPid = await pidListeningOn(Number(new URL(broker.tls).port));
+    const d = new Deployment(
+      kind,
+      fixture,
+      broker,
+      influx,
+      files,
+      sink,
+      alerter,
+      portal,
+      portalPort,
+      observer,
+      ca,
+      brokerPid,
+    );
     observer.on('message', (topic, payload) => d.letters.push({ topic, letter: JSON.parse(payload.toString()) }));
     await observer.subscribeAsync('wattbus/v1/dlq/#', { qos: 1 });
     const failed = [sink, alerter, portal].flatMap((s) => s.failedStarts);
@@ -116,8 +133,9 @@ export class Deployment {
     }
   }
 
-  /** Whether the broker still takes a new connection (nothing restarts it, so a crash shows here). */
+  /** Whether the broker is the process it was at the start, and still takes a new connection. */
   async brokerAlive(): Promise<boolean> {
+    if (this.brokerPid === undefined || (await pidListeningOn(this.tlsPort)) !== this.brokerPid) return false;
     try {
       const probe = await mqtt.connectAsync(this.broker.tcp, {
         ...this.login('dash-lena'),

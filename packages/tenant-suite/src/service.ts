@@ -23,10 +23,6 @@ export class Service {
     private readonly config: object,
   ) {}
 
-  get running(): boolean {
-    return this.proc !== undefined && this.proc.proc.exitCode === null && this.proc.proc.signalCode === null;
-  }
-
   /**
    * Starts it and waits until it is ready (60 s at most: the 2-core machine may be busy), or until the broker refused
    * its login three times. A start that fails is recorded, and the suite goes on to see what else fails.

@@ -180,7 +180,7 @@ export async function runTenantSuite(broker: TargetName): Promise<TenantReport> 
         `alerter: expected_dlq=${alerterCheck.expected} dlq=${alerterLetters.length} ` +
         `illegal_topics_dead_lettered=${sinkCheck.illegalPassed}+${alerterCheck.illegalPassed} unseen=${sender.sent.filter((s) => s.sink === 'unseen' && s.alerter === 'unseen').length} ` +
         `good_sent=${good.sent.length} good_alert=${alerts.good?.state ?? 'none'} overload_alert=${alerts.overload?.state ?? 'none'} ` +
-        `never_readers_dropped=${attacks.neverReadersDropped.join('/')} portal_wrong_logins=${JSON.stringify(attacks.portal.wrongLogins)} ` +
+        `never_readers_dropped=${attacks.neverReadersDropped.join('/')} broker_rss_mib=${attacks.brokerRssMiB.join('→')} portal_wrong_logins=${JSON.stringify(attacks.portal.wrongLogins)} ` +
         `portal_rotating_xff=${JSON.stringify(attacks.portal.rotatingForwardedFor)} good_portal_login=${attacks.goodLogin} other_samples=${p.count}`,
     );
     return report;
