@@ -30,6 +30,11 @@ async function broker(config: object) {
 }
 type Broker = Awaited<ReturnType<typeof broker>>;
 
+/** Waits for a log line of the broker process (it may reach us after the client saw the broker's answer). */
+async function logged(proc: { output(): string }, line: RegExp): Promise<void> {
+  await waitFor(() => line.test(proc.output()), { timeoutMs: 5_000, what: `a log line matching ${line}` });
+}
+
 describe('wattbus-broker as the demo runs it (anonymous, no ACL, in memory)', () => {
   let open: Broker;
   let closed: Broker;
@@ -111,7 +116,7 @@ describe('wattbus-broker as the demo runs it (anonymous, no ACL, in memory)', ()
       .then(() => undefined)
       .catch((e: Error & { code?: number }) => e);
     expect(error).toMatchObject({ code: 5 });
-    expect(closed.proc.output()).toMatch(/connection refused: authentication required/);
+    await logged(closed.proc, /connection refused: authentication required/);
     expect((await scrape(closed.metrics)).value('wattbus_broker_auth_failures_total{reason="anonymous_refused"}')).toBe(
       1,
     );
@@ -197,7 +202,7 @@ describe('wattbus-broker secured (deploy ACL), for what only it does', () => {
     expect(
       await clients.attempt(secured.url, clients.options('sink-worker', { clientId: 'sink-1', clean: false })),
     ).toBe('connected');
-    expect(secured.proc.output()).toMatch(/connection refused: client id belongs to another user/);
+    await logged(secured.proc, /"client":"lena-browser".*connection refused: client id belongs to another user/);
     // The logs name the refused user, and a refusal is not a drop.
     const lines = secured.proc.output().split('\n');
     const about = (id: string) =>
@@ -219,7 +224,7 @@ describe('wattbus-broker secured (deploy ACL), for what only it does', () => {
       }
       const agent = await clients.connect(loose.url, 'house-12');
       expect(await publishOutcome(agent, 'wattbus/v1/house-12/main/reading', '{}')).toBe('acknowledged');
-      expect(loose.proc.output()).toMatch(/"problem":"meter id \\"status\\" is reserved".*publish denied/);
+      await logged(loose.proc, /"problem":"meter id \\"status\\" is reserved".*publish denied/);
     } finally {
       await clients.closeAll();
       await loose.proc.stop();
@@ -233,7 +238,8 @@ describe('wattbus-broker secured (deploy ACL), for what only it does', () => {
     expect(
       await clients.attempt(secured.url, clients.options('house-14', { clientId: 'wattbus-agent-house-14' })),
     ).toBe('connected');
-    expect(secured.proc.output()).toMatch(
+    await logged(
+      secured.proc,
       /"client":"sink-worker-sites".*"username":"house-13".*"reserved_for":"sink-worker".*client id reserved/,
     );
   });
@@ -338,7 +344,7 @@ describe('wattbus-broker upgraded over a squatted client id', () => {
       await agent.publishAsync('wattbus/v1/house-12/main/reading', 'marker', { qos: 1 });
       await inbox(sink).has('wattbus/v1/house-12/main/reading marker');
       expect(inbox(sink).messages).toEqual(['wattbus/v1/house-12/main/reading marker']);
-      expect(after.proc.output()).toMatch(/"previous_owner":"house-12".*client id taken back from a squatter/);
+      await logged(after.proc, /"previous_owner":"house-12".*client id taken back from a squatter/);
     } finally {
       await clients.closeAll();
       await after.proc.stop();
