@@ -6,7 +6,7 @@ import type { Corpus } from './corpus.js';
 import type { Deployment } from './deployment.js';
 import type { HostileSender } from './hostile-sender.js';
 import { rssMiB } from './listener-process.js';
-import { attackPortal, login, type PortalAttackResult } from './portal-attacks.js';
+import { attackPortal, crossTenantReads, login, type PortalAttackResult } from './portal-attacks.js';
 import { RawMqtt } from './raw-mqtt.js';
 import { HOSTILE, type Hostile } from './verdict.js';
 
@@ -30,6 +30,8 @@ export interface AttackResults {
   portal: PortalAttackResult;
   /** dash-lena's login at the portal after the attacks. */
   goodLogin: number;
+  /** House-12, logged in to the portal, asks for other households' data: status per path. */
+  crossTenantReads: Record<string, number>;
   /** Procedural attacks (connections, restarts, requests) beside the messages the sender counts. */
   steps: number;
 }
@@ -104,7 +106,8 @@ export async function runAttacks({ d, sender, corpus, rng, note }: AttackContext
     { username: 'dash-lena', password: d.fixture.passwords['dash-lena'] },
     '127.0.0.3',
   );
-  note(`items 11, 12: portal attacked; dash-lena's login from another address: ${goodLogin}`);
+  const reads = await crossTenantReads(d.portalPort, { username: HOSTILE, password });
+  note(`items 11, 12: portal attacked; dash-lena's login from another address: ${goodLogin}; ${JSON.stringify(reads)}`);
 
   await sender.will(
     {
@@ -157,8 +160,9 @@ export async function runAttacks({ d, sender, corpus, rng, note }: AttackContext
     squats,
     neverReadersDropped,
     brokerRssMiB: rss,
+    crossTenantReads: reads,
     portal,
     goodLogin,
-    steps: stalled.length + squats.length + portal.requests + 2,
+    steps: stalled.length + squats.length + portal.requests + Object.keys(reads).length + 2,
   };
 }

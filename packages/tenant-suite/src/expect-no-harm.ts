@@ -38,11 +38,15 @@ export function expectNoHarm(r: TenantReport): void {
     .toEqual(['main/c1']);
   expect.soft(r.hostileOverloadAlert?.state, ctx('overload on the channel that got a 2099 reading')).toBe('raised');
   expect.soft(r.portal.unanswered, ctx('portal requests without an answer')).toEqual([]);
+  expect.soft(r.portal.serverErrors, ctx('junk requests answered with a server error')).toEqual([]);
   expect.soft(r.portal.wrongLogins[200] ?? 0, ctx('wrong logins let in')).toBe(0);
   expect.soft(r.portal.rotatingForwardedFor[200] ?? 0, ctx('wrong logins let in')).toBe(0);
   // rotating X-Forwarded-For from an untrusted peer must not escape the per-address throttle
   expect
     .soft(r.portal.rotatingForwardedFor[429] ?? 0, ctx('throttled logins behind forged proxies'))
     .toBeGreaterThan(0);
+  const { login, ...reads } = r.portal.crossTenantReads;
+  const served = Object.entries(reads).filter(([, status]) => status === 200 || status === 0 || status >= 500);
+  expect.soft(served, ctx(`house-12 (portal login ${login}) asking for other households' data`)).toEqual([]);
   expect.soft(r.portal.goodLogin, ctx("another household's login after the attack")).toBe(200);
 }

@@ -18,37 +18,72 @@ function raw(port: number, bytes: string | Buffer, timeoutMs = 10_000): Promise<
   });
 }
 
-/** POST /api/login from a loopback address of our choice, optionally with an X-Forwarded-For header. */
-export function login(
+interface Answer {
+  status: number;
+  /** The session cookie, if the answer set one. */
+  cookie: string | undefined;
+}
+
+/** One HTTP request from a loopback address of our choice (the portal throttles per address); status 0: no answer. */
+function http(
+  port: number,
+  from: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body = '',
+): Promise<Answer> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, method, path, localAddress: from, agent: false, headers }, (res) => {
+      res.resume();
+      const cookie = res.headers['set-cookie']?.[0]?.split(';')[0];
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, cookie }));
+    });
+    req.on('error', () => resolve({ status: 0, cookie: undefined }));
+    req.end(body);
+  });
+}
+
+/** POST /api/login, optionally with an X-Forwarded-For header. */
+function loginAnswer(
   port: number,
   credentials: { username: string; password: string },
   from: string,
   forwardedFor?: string,
-): Promise<number> {
+): Promise<Answer> {
   const body = JSON.stringify(credentials);
-  return new Promise((resolve) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/api/login',
-        localAddress: from,
-        agent: false,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          ...(forwardedFor !== undefined && { 'x-forwarded-for': forwardedFor }),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', () => resolve(0));
-    req.end(body);
-  });
+  const headers = {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    ...(forwardedFor !== undefined && { 'x-forwarded-for': forwardedFor }),
+  };
+  return http(port, from, 'POST', '/api/login', headers, body);
+}
+
+export const login = async (...args: Parameters<typeof loginAnswer>) => (await loginAnswer(...args)).status;
+
+/**
+ * House-12 logs in with its right password and asks for the other households' history and energy: each must be
+ * refused (the ACL lets house-12 read nothing). Returns each path with its status.
+ */
+export async function crossTenantReads(
+  port: number,
+  hostile: { username: string; password: string },
+): Promise<Record<string, number>> {
+  const from = '127.0.0.4';
+  const { status, cookie } = await loginAnswer(port, hostile, from);
+  const out: Record<string, number> = { login: status };
+  if (cookie === undefined) return out;
+  for (const path of [
+    '/api/history?site=house-13&range=24h',
+    '/api/energy?site=house-13&days=2',
+    '/api/history?site=house-14&range=7d',
+    '/api/history?site=HOUSE-13&range=24h',
+    '/api/history?site=house-13&site=house-12&range=24h',
+  ]) {
+    out[path] = (await http(port, from, 'GET', path, { cookie })).status;
+  }
+  return out;
 }
 
 const post = (body: string, length = Buffer.byteLength(body), headers = `content-length: ${length}\r\n`) =>
@@ -59,6 +94,8 @@ const get = (target: string, headers = '') =>
 export interface PortalAttackResult {
   /** Requests that got no answer at all (the portal closed, hung or died). */
   unanswered: string[];
+  /** Junk requests answered with a server error (5xx) instead of a client error. */
+  serverErrors: string[];
   /** Status counts of the wrong logins, and of the ones with a rotating X-Forwarded-For. */
   wrongLogins: Record<number, number>;
   rotatingForwardedFor: Record<number, number>;
@@ -94,9 +131,12 @@ export async function attackPortal(
     ['chunked garbage', post('zz\r\n', undefined, 'transfer-encoding: chunked\r\n')],
   ];
   const unanswered: string[] = [];
+  const serverErrors: string[] = [];
   await Promise.all(
     junk.map(async ([name, bytes]) => {
-      if ((await raw(port, bytes)) === 0) unanswered.push(name);
+      const status = await raw(port, bytes);
+      if (status === 0) unanswered.push(name);
+      if (status >= 500) serverErrors.push(`${name}: ${status}`);
     }),
   );
   const wrong = { username: hostile.username, password: `${hostile.password}-wrong` };
@@ -112,6 +152,7 @@ export async function attackPortal(
   }
   return {
     unanswered,
+    serverErrors,
     wrongLogins: count(wrongLogins),
     rotatingForwardedFor: count(rotating),
     requests: junk.length + 70,

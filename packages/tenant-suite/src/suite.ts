@@ -41,7 +41,7 @@ export interface TenantReport {
   sinkHealth: unknown;
   hostileOverloadAlert: Alert | undefined;
   other: { p50: number; p99: number; count: number };
-  portal: PortalAttackResult & { goodLogin: number };
+  portal: PortalAttackResult & { goodLogin: number; crossTenantReads: Record<string, number> };
   squats: string[];
   neverReadersDropped: boolean[];
   story: string[];
@@ -162,7 +162,7 @@ export async function runTenantSuite(broker: TargetName): Promise<TenantReport> 
       sinkHealth: await d.sinkHealth(),
       hostileOverloadAlert: alerts.overload,
       other: p,
-      portal: { ...attacks.portal, goodLogin: attacks.goodLogin },
+      portal: { ...attacks.portal, goodLogin: attacks.goodLogin, crossTenantReads: attacks.crossTenantReads },
       squats: attacks.squats.map((s) => `${s.clientId}(clean=${s.clean}) ${s.outcome}`),
       neverReadersDropped: attacks.neverReadersDropped,
       story,
