@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TargetName } from '@wattbus/broker/test/helpers/targets.js';
 import { type Alert, decodeMessage, type Reading } from '@wattbus/contract';
 import { faultSeed, makeRng } from '@wattbus/fault-suite/seed';
-import { readStoredReadings, waitFor } from '@wattbus/testkit';
+import { readStoredReadings, type StoredReading, waitFor } from '@wattbus/testkit';
 import mqtt from 'mqtt';
 import { runAttacks } from './attacks.js';
 import { Corpus } from './corpus.js';
@@ -48,6 +48,7 @@ export interface TenantReport {
 }
 
 const key = (r: { meter: string; channel: string; ts: number }) => `${r.meter}/${r.channel}@${r.ts}`;
+const rowKey = (r: StoredReading) => key({ meter: r.tags.meter ?? '', channel: r.tags.channel ?? '', ts: r.ts });
 
 /**
  * Issue #16's hostile-tenant run against one broker: the good household and the unrelated pair stream while house-12
@@ -91,11 +92,7 @@ export async function runTenantSuite(broker: TargetName): Promise<TenantReport> 
     await waitFor(
       async () => {
         rows = await stored();
-        return (
-          goodRows().filter((r) =>
-            goodKeys.has(key({ meter: r.tags.meter ?? '', channel: r.tags.channel ?? '', ts: r.ts })),
-          ).length >= goodKeys.size
-        );
+        return goodRows().filter((r) => goodKeys.has(rowKey(r))).length >= goodKeys.size;
       },
       { timeoutMs: 45_000, intervalMs: 1_000, what: `${goodKeys.size} good readings stored` },
     ).catch((err) => note((err as Error).message));
@@ -104,16 +101,10 @@ export async function runTenantSuite(broker: TargetName): Promise<TenantReport> 
     await sleep(1_000); // a late or extra dead letter would show up now
     rows = await stored();
 
-    const goodStored = goodRows().map((r) =>
-      key({ meter: r.tags.meter ?? '', channel: r.tags.channel ?? '', ts: r.ts }),
-    );
+    const goodStored = goodRows().map(rowKey);
     const storedSet = new Set(goodStored);
     const inFiles = new Set((await readFileSink(d.files.path)).filter((r) => r.site === GOOD).map(key));
-    const hostileStored = new Set(
-      rows
-        .filter((r) => r.tags.site === HOSTILE)
-        .map((r) => key({ meter: r.tags.meter ?? '', channel: r.tags.channel ?? '', ts: r.ts })),
-    );
+    const hostileStored = new Set(rows.filter((r) => r.tags.site === HOSTILE).map(rowKey));
     const sinkLetters = d.lettersOf('sink-worker');
     const alerterLetters = d.lettersOf('alerter');
     const sinkCheck = checkLetters(
