@@ -135,7 +135,31 @@ describe('guardStream', () => {
     const [err] = (await failed) as [SlowReaderError];
     expect(err).toBeInstanceOf(SlowReaderError);
     expect(err.bufferedBytes).toBeGreaterThan(1_000_000);
-    expect(err.bufferedBytes).toBeLessThanOrEqual(1_000_000 + chunk.length);
+    // the limit is checked on what waited before a write: at most that write more
+    expect(err.bufferedBytes).toBeLessThanOrEqual(1_000_000 + 2 * chunk.length);
+    peer.destroy();
+    server.close();
+  });
+
+  it('lets one message larger than maxBufferedBytes through to a peer that reads', async () => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const peer = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    let received = 0;
+    peer.on('data', (data: Buffer) => {
+      received += data.length;
+    });
+    const [socket] = (await once(server, 'connection')) as [Socket];
+    const limits = { maxPacketBytes: 16 * 1024 * 1024, publishRate: undefined, maxBufferedBytes: 65_536 };
+    const guarded = guardStream(socket, limits, () => {});
+    guarded.write(Buffer.alloc(10 * 1024 * 1024)); // e.g. a 10 MB message the packet limit allows
+    await new Promise<void>((resolve) => {
+      const check = () => (received >= 10 * 1024 * 1024 ? resolve() : setTimeout(check, 10));
+      check();
+    });
+    expect(guarded.destroyed).toBe(false);
+    expect(received).toBe(10 * 1024 * 1024);
     peer.destroy();
     server.close();
   });

@@ -102,12 +102,14 @@ class GuardedStream extends Duplex {
   }
 
   // Aedes stops waiting for a full socket only after limits.slow_reader.timeout_ms, and what it writes in the
-  // meantime (one message per publisher) piles up here: bound it.
+  // meantime (one message per publisher) piles up here: bound it. The bound is on what waited before this write,
+  // so one message up to max_packet_bytes always gets through to a client that reads (a 10 MB message would
+  // otherwise disconnect every subscriber, and a persistent session would get it redelivered forever).
   override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    const waiting = this.unsentBytes;
     const ok = (super.write as (...args: unknown[]) => boolean).call(this, chunk, encoding, callback);
-    const unsent = this.unsentBytes;
-    if (!ok && unsent > this.limits.maxBufferedBytes && !this.destroyed) {
-      this.destroy(new SlowReaderError(unsent, this.limits.maxBufferedBytes));
+    if (!ok && waiting > this.limits.maxBufferedBytes && !this.destroyed) {
+      this.destroy(new SlowReaderError(this.unsentBytes, this.limits.maxBufferedBytes));
     }
     return ok;
   }
