@@ -5,6 +5,7 @@ import { leave, type Squat, squat } from './client-id-attacks.js';
 import type { Corpus } from './corpus.js';
 import type { Deployment } from './deployment.js';
 import type { HostileSender } from './hostile-sender.js';
+import { checkConsumers } from './letters.js';
 import { rssMiB } from './listener-process.js';
 import { attackPortal, crossTenantReads, login, type PortalAttackResult } from './portal-attacks.js';
 import { RawMqtt } from './raw-mqtt.js';
@@ -136,15 +137,14 @@ export async function runAttacks({ d, sender, corpus, rng, note }: AttackContext
   note(`${generated.length} generated cases sent; ${sender.connections} hostile connections`);
 
   // Item 6 comes last, once the consumers have judged everything: a service kept out would stop the judging.
-  // the alerter dead-letters the deep info twice: live, and from the retained message when it restarts
-  const expected = {
-    sink: sender.sent.filter((s) => s.sink === 'dlq').length,
-    alerter: sender.sent.filter((s) => s.alerter === 'dlq').length + 1,
+  const judged = () => {
+    const letters = { sink: d.lettersOf('sink-worker'), alerter: d.lettersOf('alerter') };
+    return Object.values(checkConsumers(letters, sender.sent, deep)).every((c) => c.missing.length === 0);
   };
-  await waitFor(
-    () => d.lettersOf('sink-worker').length >= expected.sink && d.lettersOf('alerter').length >= expected.alerter,
-    { timeoutMs: 20_000, what: 'the expected dead letters' },
-  ).catch((err) => note((err as Error).message));
+  await waitFor(judged, { timeoutMs: 20_000, what: 'every expected dead letter' }).catch((err) =>
+    note((err as Error).message),
+  );
+  await sleep(1_000); // and their acknowledgements are with the broker
   await Promise.all([d.sink.stop(), d.alerter.stop()]);
   const squatters = await Promise.all(
     ['alerter', 'alerter-state', 'sink-worker', 'sink-worker-sites'].map((id) => squat(hostileLogin, id, false)),

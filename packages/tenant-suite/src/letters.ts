@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DeadLetter } from '@wattbus/contract';
+import type { Sent } from './hostile-sender.js';
 import type { Hostile, Verdict } from './verdict.js';
 
 /**
@@ -71,4 +72,27 @@ export function checkLetters(
     for (const c of candidates) if (c.verdict === 'dlq') result.missing.push(c.message.attack);
   }
   return result;
+}
+
+/**
+ * Both consumers' dead letters against house-12's messages; `deep` (item 2's retained info) the alerter meets twice:
+ * live, and again from the retained message when it restarts.
+ */
+export function checkConsumers(
+  letters: { sink: readonly DeadLetter[]; alerter: readonly DeadLetter[] },
+  sent: readonly Sent[],
+  deep: Hostile,
+): Record<'sink-worker' | 'alerter', LetterCheck> {
+  return {
+    'sink-worker': checkLetters(
+      letters.sink,
+      sent.map((s) => ({ message: s, verdict: s.sink })),
+      true,
+    ),
+    alerter: checkLetters(
+      letters.alerter,
+      [...sent.map((s) => ({ message: s, verdict: s.alerter })), { message: deep, verdict: 'dlq' as const }],
+      false,
+    ),
+  };
 }

@@ -10,7 +10,7 @@ import { DATABASE, Deployment } from './deployment.js';
 import { readFileSink } from './file-sink.js';
 import { HostileSender } from './hostile-sender.js';
 import { GOOD, GoodHousehold, OtherPair } from './households.js';
-import { checkLetters, type LetterCheck } from './letters.js';
+import { checkConsumers, type LetterCheck } from './letters.js';
 import { lostRuns } from './lost-runs.js';
 import type { PortalAttackResult } from './portal-attacks.js';
 import { HOSTILE } from './verdict.js';
@@ -107,19 +107,9 @@ export async function runTenantSuite(broker: TargetName): Promise<TenantReport> 
     const hostileStored = new Set(rows.filter((r) => r.tags.site === HOSTILE).map(rowKey));
     const sinkLetters = d.lettersOf('sink-worker');
     const alerterLetters = d.lettersOf('alerter');
-    const sinkCheck = checkLetters(
-      sinkLetters,
-      sender.sent.map((s) => ({ message: s, verdict: s.sink })),
-      true,
-    );
-    const alerterCheck = checkLetters(
-      alerterLetters,
-      [
-        ...sender.sent.map((s) => ({ message: s, verdict: s.alerter })),
-        { message: attacks.deep, verdict: 'dlq' as const },
-      ],
-      false,
-    );
+    const checks = checkConsumers({ sink: sinkLetters, alerter: alerterLetters }, sender.sent, attacks.deep);
+    const sinkCheck = checks['sink-worker'];
+    const alerterCheck = checks.alerter;
     const takes = sender.sent.filter((s) => s.sink === 'take');
     const validNotStoredOnce = takes.flatMap((s) => {
       const decoded = decodeMessage(s.topic.toString(), s.payload, { maxFutureMs: Number.POSITIVE_INFINITY });
@@ -146,7 +136,7 @@ export async function runTenantSuite(broker: TargetName): Promise<TenantReport> 
       goodDuplicated: goodStored.length - storedSet.size,
       goodMissingInFiles: good.sent.filter((r) => !inFiles.has(key(r))).length,
       foreignRows: goodStored.filter((k) => !goodKeys.has(k)),
-      dlq: { 'sink-worker': sinkCheck, alerter: alerterCheck },
+      dlq: checks,
       validNotStoredOnce,
       storeRefused: sinkCheck.refused.map((s) => s.attack),
       goodAlert: alerts.good,
