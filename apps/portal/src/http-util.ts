@@ -93,6 +93,8 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
     throw new HttpError(415, 'expected application/json');
   }
+  // Refused before reading: a client announcing 100 MB would otherwise be waited for until it sent them.
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) throw new HttpError(413, 'request body too large');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

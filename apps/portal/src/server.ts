@@ -6,6 +6,9 @@ import { HttpError, requestTarget, securityHeaders, sendJson } from './http-util
 import { InfluxError } from './influx-client.js';
 import type { StaticFile } from './static-files.js';
 
+/** How long a request may take to arrive whole (headers and body). */
+const REQUEST_TIMEOUT_MS = 15_000;
+
 type Handler = (req: IncomingMessage, res: ServerResponse, params: URLSearchParams) => Promise<void>;
 
 /**
@@ -41,6 +44,9 @@ export class PortalServer {
           res.destroy();
         });
     });
+    // A request (headers and body) must be complete within this; Node's default waits 5 minutes for a body a
+    // client announced and never sends, holding a socket per such request.
+    this.server.requestTimeout = REQUEST_TIMEOUT_MS;
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => this.malformed(err, socket));
   }
 

@@ -75,6 +75,11 @@ describe('hostile requests over a raw socket', () => {
       ['JSON that is not an object', post('/api/login', '"dash-martin"'), 400],
       ['wrong types', post('/api/login', '{"username":{"toString":1},"password":[]}'), 400],
       ['body too large', post('/api/login', `{"password":"${'x'.repeat(10_000)}"}`), 413],
+      [
+        'a body announced as 100 MB and never sent',
+        `POST /api/login HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000000\r\n\r\n{}`,
+        413,
+      ],
       ['malformed Origin', post('/api/logout', '{}', 'content-type: application/json\r\norigin: ::::\r\n'), 403],
       ['no content type', post('/api/login', '{}', ''), 415],
       [
