@@ -431,6 +431,22 @@ describe.each(Object.keys(TARGETS) as TargetName[])('secured broker: %s', (name)
     await got.has('wattbus/v1/house-13/status gone');
   });
 
+  it('publishes the Wills of agents that had subscribed, each one', async () => {
+    const sink = await clients.connect(broker.tcp, 'sink-worker');
+    const got = inbox(sink);
+    await sink.subscribeAsync('wattbus/v1/+/status', { qos: 1 });
+    for (let i = 0; i < 6; i++) {
+      const agent = await clients.connect(broker.tcp, 'house-12', {
+        will: { topic: 'wattbus/v1/house-12/status', payload: Buffer.from(`gone ${i}`), qos: 1, retain: false },
+      });
+      // the unsubscribe at close is asynchronous: the Will comes after the connection has given up its id
+      await agent.subscribeAsync(i % 2 ? '$SYS/#' : 'wattbus/v1/house-12/#', { qos: 1 });
+      agent.stream.destroy();
+      await got.has(`wattbus/v1/house-12/status gone ${i}`);
+    }
+    expect(got.messages).toEqual(Array.from({ length: 6 }, (_, i) => `wattbus/v1/house-12/status gone ${i}`));
+  });
+
   it('delivers every reading at once and in order to a connected persistent session while agents publish', async () => {
     const sink = await clients.connect(broker.tcp, 'sink-worker', { clean: false, clientId: 'sink-worker-burst' });
     const got = inbox(sink);

@@ -80,6 +80,11 @@ export function securityHooks(deps: SecurityDeps): Hooks {
     return undefined;
   };
 
+  // Wills allowed in preConnect, by client. A Will is published after its connection has closed, when the client id
+  // may already have no owner (a client that subscribed is unsubscribed first, asynchronously, and meanwhile the
+  // closed connection gives up its id): judged then, every such Will was denied.
+  const allowedWills = new WeakMap<Client, object>();
+
   return {
     // The Will is checked when it is given, so a stored Will can be published later even when its client is
     // gone (after a broker restart); a forbidden one is dropped, as mosquitto never publishes it either.
@@ -97,6 +102,7 @@ export function securityHooks(deps: SecurityDeps): Hooks {
           delete packet.will;
         }
       }
+      if (packet.will) allowedWills.set(client, packet.will);
       done(null, true);
     },
 
@@ -114,6 +120,7 @@ export function securityHooks(deps: SecurityDeps): Hooks {
       if (packet.topic.startsWith('$SYS/')) return done(new Error('$SYS/ topics are reserved'));
       // Only Wills stored before a restart come without a client; they were checked in preConnect.
       if (client === null) return done(null);
+      if (allowedWills.get(client) === packet) return done(null);
       // With an ACL in force, the contract's reserved ids are refused even if the ACL does not deny them.
       const problem = access.enforcing ? readingTopicProblem(packet.topic) : undefined;
       if (problem === undefined && access.allows(client.id, WRITE, packet.topic)) return done(null);
