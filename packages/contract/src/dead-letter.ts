@@ -3,7 +3,8 @@ import type { DeadLetter } from './schemas/index.js';
 /** Dead letters carry at most this much of the original payload; `payload_bytes` keeps the real size. */
 export const DEAD_LETTER_MAX_PAYLOAD = 64 * 1024;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a leading byte order mark: the dead letter carries the payload as received
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function asText(bytes: Uint8Array): string | undefined {
   try {

@@ -56,6 +56,11 @@ describe('makeDeadLetter', () => {
     });
   });
 
+  it('keeps a leading byte order mark', () => {
+    const letter = makeDeadLetter({ consumer: 'c', topic: 't', payload: Buffer.from('\ufeff{}'), reason: 'r' });
+    expect(letter).toMatchObject({ payload: '\ufeff{}', payload_encoding: 'utf8', payload_bytes: 5 });
+  });
+
   it('base64-encodes bytes that are not UTF-8', () => {
     const letter = makeDeadLetter({ consumer: 'c', topic: 't', payload: Buffer.from([0xff, 0x00]), reason: 'r' });
     expect(letter).toMatchObject({ payload: '/wA=', payload_encoding: 'base64', payload_bytes: 2 });
