@@ -8,9 +8,7 @@ import type { Hostile, Verdict } from './verdict.js';
  * the payload, cut at 64 KiB), so two messages of the same size on the same topic are told apart.
  */
 function keyOf(topic: string, bytes: number, payload: Buffer): string {
-  // a dead letter's text payload loses a leading byte order mark (decoded as UTF-8 text, not copied byte by byte)
-  const text = payload[0] === 0xef && payload[1] === 0xbb && payload[2] === 0xbf ? payload.subarray(3) : payload;
-  const head = createHash('sha1').update(text.subarray(0, 1_000)).digest('hex').slice(0, 12);
+  const head = createHash('sha1').update(payload.subarray(0, 1_000)).digest('hex').slice(0, 12);
   return `${topic}|${bytes}|${head}`;
 }
 
