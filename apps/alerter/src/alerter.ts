@@ -19,6 +19,9 @@ import { WebhookNotifier } from './notify/webhook.js';
 import { createRules } from './rules/index.js';
 import type { AlertRule } from './rules/rule.js';
 
+/** How long a stop waits for dead letters under way. */
+const DEAD_LETTERS_AT_STOP_MS = 5_000;
+
 /**
  * Runs the alert rules over the MQTT stream and publishes alert state, retained, per (site, rule). Two connections:
  * a clean session for the retained state (the alerts, taken back before any reading is judged; infos and statuses),
@@ -28,6 +31,7 @@ import type { AlertRule } from './rules/rule.js';
 export class Alerter {
   readonly book = new AlertBook();
   readonly stats = { received: 0, deadLettered: 0, published: 0 };
+  private readonly lettersInFlight = new Set<Promise<void>>();
   private readonly rules: AlertRule[];
   private notifiers: Notifier[] = [];
   private state: MqttClient | undefined;
@@ -97,16 +101,18 @@ export class Alerter {
     client.on('connect', (connack) => {
       this.catchUp.connected(this.now());
       // A resumed session still has its subscription, and the broker is already sending what it kept.
-      if (connack.sessionPresent) return log.info({ filter: filters.readings, resumed: true }, 'subscribed');
+      // Even when the session is resumed: a session someone else held meanwhile under our client id may have
+      // lost its subscription. Subscribing again to the same filter changes nothing else.
       client.subscribe(filters.readings, { qos: 1 }, (err) => {
         if (err) log.error({ err: err.message, filter: filters.readings }, 'subscribe failed');
-        else log.info({ filter: filters.readings }, 'subscribed');
+        else log.info({ filter: filters.readings, resumed: connack.sessionPresent }, 'subscribed');
       });
     });
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
   }
 
   private onState(topic: string, payload: Buffer): void {
+    if (this.stopping) return; // a clean session: nothing of it outlives the stop anyway
     this.stats.received++;
     // No clock-skew check: a retained message keeps the time it was published at, and no rule judges its ts.
     const decoded = decodeMessage(topic, payload, { maxFutureMs: Number.POSITIVE_INFINITY });
@@ -147,9 +153,12 @@ export class Alerter {
   private deadLetter(topic: string, payload: Buffer, reason: string, ack: () => void): void {
     this.stats.deadLettered++;
     this.log.warn({ topic: topic.slice(0, 200), reason: reason.slice(0, 300) }, 'dead-lettered');
-    publishDeadLetter(this.state as MqttClient, this.config.consumer.id, topic, payload, reason).then(ack, (err) =>
-      this.log.error({ err: (err as Error).message, topic: topic.slice(0, 200) }, 'dead letter not published'),
+    const published = publishDeadLetter(this.state as MqttClient, this.config.consumer.id, topic, payload, reason).then(
+      ack,
+      (err) => this.log.error({ err: (err as Error).message, topic: topic.slice(0, 200) }, 'dead letter not published'),
     );
+    this.lettersInFlight.add(published);
+    void published.finally(() => this.lettersInFlight.delete(published));
   }
 
   private evaluate(): void {
@@ -175,6 +184,15 @@ export class Alerter {
     this.stopping = true;
     clearInterval(this.timer);
     this.receiver?.close();
+    // Dead letters under way go out, and with them the acks of their readings, before the connections close.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.lettersInFlight]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, DEAD_LETTERS_AT_STOP_MS);
+      }),
+    ]);
+    clearTimeout(timer);
     await Promise.all(this.notifiers.map((n) => n.close()));
     await this.readings?.endAsync();
     await this.state?.endAsync();
