@@ -1,38 +1,6 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { connect } from 'node:tls';
-
-/**
- * An MQTT 3.1.1 client over TLS (the listener households reach) that writes its packets byte by byte, for what
- * mqtt.js will not send: topics with NUL or ill-formed UTF-8, packets over the broker's limit, a socket never read.
- * It binds a loopback address of its own (127.0.0.2), so the hostile tenant's connections do not spend the
- * per-address connection budget of the services on 127.0.0.1.
- */
-
-function remainingLength(n: number): Buffer {
-  const bytes: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (n > 0);
-  return Buffer.from(bytes);
-}
-
-function packet(firstByte: number, ...parts: Buffer[]): Buffer {
-  const body = Buffer.concat(parts);
-  return Buffer.concat([Buffer.from([firstByte]), remainingLength(body.length), body]);
-}
-
-/** A length-prefixed MQTT string; a Buffer is taken as raw bytes. */
-function str(value: string | Buffer): Buffer {
-  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-  const length = Buffer.alloc(2);
-  length.writeUInt16BE(bytes.length);
-  return Buffer.concat([length, bytes]);
-}
-
-const u16 = (n: number) => Buffer.from([n >> 8, n & 0xff]);
+import { mqttPacket, mqttString, mqttU16 } from '@wattbus/testkit';
 
 export interface RawLogin {
   /** The broker's TLS listener, and the CA that signed its certificate. */
@@ -48,6 +16,12 @@ export interface RawLogin {
 /** What became of a QoS1 PUBLISH: the broker acknowledged it, or closed the connection instead. */
 export type PublishOutcome = 'acked' | 'closed';
 
+/**
+ * An MQTT 3.1.1 client over TLS (the listener households reach) that writes its packets byte by byte, for what
+ * mqtt.js will not send: topics with NUL or ill-formed UTF-8, packets over the broker's limit, a socket never read.
+ * It binds a loopback address of its own (127.0.0.2), so the hostile tenant's connections do not spend the
+ * per-address connection budget of the services on 127.0.0.1.
+ */
 export class RawMqtt {
   private buffered = Buffer.alloc(0);
   private nextId = 1;
@@ -74,10 +48,19 @@ export class RawMqtt {
     const client = new RawMqtt(socket);
     const flags = 0b1100_0000 | (login.clean === false ? 0 : 0b10) | (login.will ? 0b100 | 0b1000 : 0); // QoS1 Will
     const willFlags = login.will?.retain ? 0b10_0000 : 0;
-    const header = Buffer.concat([str('MQTT'), Buffer.from([4, flags | willFlags]), u16(30)]);
-    const will = login.will ? [str(login.will.topic), str(login.will.payload)] : [];
+    const header = Buffer.concat([mqttString('MQTT'), Buffer.from([4, flags | willFlags]), mqttU16(30)]);
+    const will = login.will ? [mqttString(login.will.topic), mqttString(login.will.payload)] : [];
     const code = client.nextAck();
-    socket.write(packet(0x10, header, str(login.clientId), ...will, str(login.username), str(login.password)));
+    socket.write(
+      mqttPacket(
+        0x10,
+        header,
+        mqttString(login.clientId),
+        ...will,
+        mqttString(login.username),
+        mqttString(login.password),
+      ),
+    );
     return { client, code: await code };
   }
 
@@ -91,14 +74,14 @@ export class RawMqtt {
     const id = this.nextId;
     this.nextId = (this.nextId % 65_535) + 1;
     const done = new Promise<PublishOutcome>((resolve) => this.waiting.set(id, resolve));
-    this.socket.write(packet(0x32 | (retain ? 1 : 0), str(topic), u16(id), payload));
+    this.socket.write(mqttPacket(0x32 | (retain ? 1 : 0), mqttString(topic), mqttU16(id), payload));
     return done;
   }
 
   /** SUBSCRIBE; resolves with the SUBACK's return code. */
   subscribe(filter: string, qos: 0 | 1 = 0): Promise<number> {
     const code = this.nextAck();
-    this.socket.write(packet(0x82, u16(this.nextId++), str(filter), Buffer.from([qos])));
+    this.socket.write(mqttPacket(0x82, mqttU16(this.nextId++), mqttString(filter), Buffer.from([qos])));
     return code;
   }
 

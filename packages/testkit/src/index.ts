@@ -12,6 +12,7 @@ export {
   startInfluxd,
 } from './influxd.js';
 export { type MosquittoHandle, type StartMosquittoOptions, startMosquitto } from './mosquitto.js';
+export { mqttPacket, mqttString, mqttU16 } from './mqtt-bytes.js';
 export { type CertificateFiles, makeTestPki, type TestPki } from './pki.js';
 export {
   type ProcessHandle,

@@ -1,42 +1,19 @@
 import { connect, type Socket } from 'node:net';
+import { mqttPacket, mqttString, mqttU16 } from '@wattbus/testkit';
 
 /** MQTT 3.1.1 packets written byte by byte, for clients that misbehave in ways mqtt.js will not. */
-function remainingLength(n: number): Buffer {
-  const bytes: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (n > 0);
-  return Buffer.from(bytes);
-}
-
-function packet(firstByte: number, ...parts: Buffer[]): Buffer {
-  const body = Buffer.concat(parts);
-  return Buffer.concat([Buffer.from([firstByte]), remainingLength(body.length), body]);
-}
-
-/** A length-prefixed MQTT string; a Buffer is taken as raw bytes (for ill-formed UTF-8). */
-function str(value: string | Buffer): Buffer {
-  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-  const length = Buffer.alloc(2);
-  length.writeUInt16BE(bytes.length);
-  return Buffer.concat([length, bytes]);
-}
-
 export function connectPacket(clientId: string, username: string, password: string, keepaliveS = 30): Buffer {
-  const header = Buffer.concat([str('MQTT'), Buffer.from([4, 0b1100_0010, keepaliveS >> 8, keepaliveS & 0xff])]);
-  return packet(0x10, header, str(clientId), str(username), str(password));
+  const header = Buffer.concat([mqttString('MQTT'), Buffer.from([4, 0b1100_0010, keepaliveS >> 8, keepaliveS & 0xff])]);
+  return mqttPacket(0x10, header, mqttString(clientId), mqttString(username), mqttString(password));
 }
 
 export function subscribePacket(filter: string | Buffer, qos: 0 | 1, packetId = 1): Buffer {
-  return packet(0x82, Buffer.from([packetId >> 8, packetId & 0xff]), str(filter), Buffer.from([qos]));
+  return mqttPacket(0x82, mqttU16(packetId), mqttString(filter), Buffer.from([qos]));
 }
 
 /** A QoS 0 PUBLISH; `topic` as a Buffer carries exactly those bytes. */
 export function publishPacket(topic: string | Buffer, payload: string): Buffer {
-  return packet(0x30, str(topic), Buffer.from(payload));
+  return mqttPacket(0x30, mqttString(topic), Buffer.from(payload));
 }
 
 const PINGREQ = Buffer.from([0xc0, 0x00]);
