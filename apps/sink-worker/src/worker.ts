@@ -18,6 +18,9 @@ import { SinkWorkerMetrics } from './metrics.js';
 import { SilenceWatch } from './silence-watch.js';
 import { SiteDirectory } from './site-directory.js';
 
+/** How often the worker checks that readings still come while agents are online. */
+const SILENCE_CHECK_MS = 30_000;
+
 /** Part of a stop's time kept for the DISCONNECT after the final writes. */
 const DISCONNECT_MS = 2_000;
 
@@ -44,6 +47,7 @@ export class SinkWorker {
   private endpoint: ObservabilityEndpoint | undefined;
   private writer: BatchWriter<HeldMessage> | undefined;
   private readonly silence: SilenceWatch;
+  private silenceTimer: NodeJS.Timeout | undefined;
   private readonly sinks: Sink[];
   private readonly sites: SiteDirectory;
 
@@ -115,14 +119,26 @@ export class SinkWorker {
     const filter = config.consumer.share_group
       ? filters.shared(config.consumer.share_group, filters.readings)
       : filters.readings;
-    client.on('connect', (connack) => {
-      // Even when the session is resumed: a session someone else held meanwhile under our client id may have
-      // lost its subscription. Subscribing again to the same filter changes nothing else.
+    const subscribe = (resumed: boolean) =>
       client.subscribe(filter, { qos: 1 }, (err) => {
         if (err) log.error({ err: err.message, filter }, 'subscribe failed');
-        else log.info({ filter, resumed: connack.sessionPresent }, 'subscribed');
+        else log.info({ filter, resumed }, 'subscribed');
       });
+    // A resumed session keeps its subscription. Subscribing again anyway is not harmless: Aedes with persistence
+    // then lost the backlog an agent replayed meanwhile (the fault suite's broker kills, 281-341 readings).
+    client.on('connect', (connack) => {
+      if (connack.sessionPresent) log.info({ filter, resumed: true }, 'subscribed');
+      else subscribe(false);
     });
+    // A session someone else held under our client id may have lost its subscription: when readings stop while
+    // agents are online, subscribe again.
+    this.silenceTimer = setInterval(() => {
+      const problem = this.silence.check();
+      if (problem === undefined || !client.connected) return;
+      log.warn({ problem, filter }, 'no readings while agents are online: subscribing again');
+      this.silence.heard();
+      subscribe(true);
+    }, SILENCE_CHECK_MS);
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
   }
 
@@ -165,6 +181,7 @@ export class SinkWorker {
    * what is not acked is redelivered to the next session.
    */
   async stop(timeoutMs = 10_000): Promise<void> {
+    clearInterval(this.silenceTimer);
     this.receiver?.close();
     const deadline = Date.now() + timeoutMs;
     const flushed = this.writer?.close() ?? Promise.resolve();
