@@ -47,7 +47,8 @@ export class Pipeline {
   readonly healths: Array<{ at: number; health: Health }> = [];
   readonly log: string[] = [];
   /** Every SIGKILL `crash()` sent: what and when (ms since the epoch). */
-  readonly kills: Array<{ target: string; at: number }> = [];
+  /** Every SIGKILL, and when its target was back up (once it is). */
+  readonly kills: Array<{ target: string; at: number; back?: number }> = [];
   private readonly startedAt = Date.now();
 
   private constructor(
@@ -145,10 +146,12 @@ export class Pipeline {
   /** SIGKILL, down for `downMs`, start again. */
   async crash(target: Faultable, downMs: number): Promise<void> {
     this.note(`SIGKILL ${target.name}, down ${downMs} ms`);
-    this.kills.push({ target: target.name, at: Date.now() });
+    const kill: (typeof this.kills)[number] = { target: target.name, at: Date.now() };
+    this.kills.push(kill);
     await target.kill9();
     await sleep(downMs);
     await target.up();
+    kill.back = Date.now();
     this.note(`${target.name} back`);
   }
 

@@ -36,3 +36,25 @@ it('accepts only readings made just before a SIGKILL as lost', () => {
   expect(() => expectLossOnlyAtKills(result([15]))).not.toThrow();
   expect(() => expectLossOnlyAtKills(result([15]), undefined, { agent: true })).toThrow();
 });
+
+it('accepts a replayed backlog lost to a broker killed again soon after it came back, and only then', () => {
+  vi.spyOn(console, 'log').mockImplementation(() => {});
+  const run = [22, 23, 24, 25, 26, 27, 28, 29, 30]; // made at KILL + 200 … + 1,000: during the outage, then replayed
+  const cutSoon = {
+    ...result(run),
+    kills: [
+      { target: 'broker', at: KILL, back: KILL + 900 },
+      { target: 'broker', at: KILL + 1_100 },
+    ],
+  };
+  expect(() => expectLossOnlyAtKills(cutSoon)).not.toThrow();
+  const cutLate = {
+    ...result(run),
+    kills: [
+      { target: 'broker', at: KILL, back: KILL + 900 },
+      { target: 'broker', at: KILL + 9_000 },
+    ],
+  };
+  expect(() => expectLossOnlyAtKills(cutLate)).toThrow();
+  expect(() => expectLossOnlyAtKills(cutSoon, undefined, { agent: true })).toThrow();
+});

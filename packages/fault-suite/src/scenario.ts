@@ -64,6 +64,12 @@ export const CRASH_SAFE_MOSQUITTO = 'autosave_on_changes true\nautosave_interval
 export const KILL_WINDOW_MS = 1_000;
 
 /**
+ * A broker SIGKILLed within this long of coming back may lose the outage's backlog the agent was replaying to it
+ * (acknowledged before saved, like any reading at a kill). Storage receipts (issue #19) are meant to make it 0.
+ */
+export const REPLAY_WINDOW_MS = 3_000;
+
+/**
  * For a process SIGKILLed mid-stream that can lose the readings of the instant before the kill:
  * - a broker: neither stores a QoS1 message durably before its PUBACK (Aedes 1.2 writes the PUBACK first,
  *   lib/handlers/publish.js; mosquitto snapshots its memory on autosave), and the agent deletes what was acked;
@@ -72,7 +78,9 @@ export const KILL_WINDOW_MS = 1_000;
  * Asserted: no duplicates, and every missing reading is one of those — at most two seqs after the last stored
  * reading of its channel (for the agent: exactly the next one, and the next stored one was made after the
  * kill), that stored reading made within KILL_WINDOW_MS before a SIGKILL — and at most one poll of every meter
- * (12 readings) per SIGKILL. `final` is the count to judge (e.g. after a sink reconnect).
+ * (12 readings) per SIGKILL. For a broker, also the readings from just before a kill up to the next one when that
+ * next kill came within REPLAY_WINDOW_MS of the broker being back (the replayed backlog was cut short); those
+ * are counted apart. `final` is the count to judge (e.g. after a sink reconnect).
  */
 export function expectLossOnlyAtKills(
   r: Result,
@@ -90,11 +98,27 @@ export function expectLossOnlyAtKills(
         (m.after as number) >= k.at - KILL_WINDOW_MS &&
         (!agent || (m.before ?? Number.POSITIVE_INFINITY) > k.at),
     );
+  // A broker killed again soon after it came back can also lose the backlog the agent was replaying to it: those
+  // readings were made during the outage before, and acknowledged (not yet saved) just before this kill.
+  const inCutReplay = (m: (typeof counts.missingReadings)[number]) =>
+    !agent &&
+    m.after !== undefined &&
+    r.kills.some((k, i) => {
+      const previous = r.kills[i - 1];
+      return (
+        previous?.back !== undefined &&
+        k.at - previous.back <= REPLAY_WINDOW_MS &&
+        (m.after as number) >= previous.at - KILL_WINDOW_MS &&
+        (m.after as number) < k.at
+      );
+    });
   const lostAtKill = counts.missingReadings.filter(atKill);
-  const unexplained = counts.missingReadings.filter((m) => !atKill(m));
+  const lostInReplay = counts.missingReadings.filter((m) => !atKill(m) && inCutReplay(m));
+  const unexplained = counts.missingReadings.filter((m) => !atKill(m) && !inCutReplay(m));
   console.log(
     `faults[${r.scenario}] seed=${r.seed} generated=${r.generated} held_until_sink_reconnect=${r.missing - counts.missing} ` +
-      `lost_at_sigkill=${lostAtKill.length} other_missing=${unexplained.length} duplicated=${counts.duplicated}`,
+      `lost_at_sigkill=${lostAtKill.length} lost_in_cut_replay=${lostInReplay.length} other_missing=${unexplained.length} ` +
+      `duplicated=${counts.duplicated}`,
   );
   const why = `${r.story}\nmissing: ${JSON.stringify(counts.missingReadings)}\nkills: ${JSON.stringify(r.kills)}`;
   expect(counts.missingReadings, why).toHaveLength(counts.missing); // every missing reading was checked
