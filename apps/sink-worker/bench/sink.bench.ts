@@ -4,7 +4,7 @@
 //   - a raw mqtt.js QoS1 subscriber that writes nothing (the ceiling),
 //   - a naive consumer like prior-art 003: one InfluxDB write per message, then its ack.
 // The backlog is made by the load generator (simulated households); the raw and naive consumers are the
-// ones `pnpm bench:e2e` (packages/bench) uses. Each rate runs from the consumer's connection (the raw
+// ones `pnpm bench:e2e` (tools/bench) uses. Each rate runs from the consumer's connection (the raw
 // subscriber: its first message) to its last message handled (the worker: written), so one-time start-up
 // work (opening the stores, loading the site infos) is not counted as throughput. Target: the sink worker at ≥ 0.8 of the ceiling.
 

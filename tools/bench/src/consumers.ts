@@ -1,5 +1,5 @@
 // The reference consumers the sink worker is compared with, shared by `pnpm bench:sink` (backlog drain)
-// and `pnpm bench` (end to end, packages/bench/src/e2e.bench.ts).
+// and `pnpm bench` (end to end, tools/bench/src/e2e.bench.ts).
 import { filters, type Reading } from '@wattbus/contract';
 import { HouseholdFleet, runLoad } from '@wattbus/loadgen-core';
 import { toLine } from '@wattbus/sinks';
