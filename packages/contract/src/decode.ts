@@ -1,4 +1,5 @@
-import type { Alert, DeadLetter, Health, Info, Reading, Status } from './schemas/index.js';
+import { receiptRangesProblem } from './receipt-ranges.js';
+import type { Alert, DeadLetter, Health, Info, Reading, Receipt, Status } from './schemas/index.js';
 import { type ParsedTopic, parseTopic, TopicError } from './topics.js';
 import {
   type Validation,
@@ -7,6 +8,7 @@ import {
   validateHealth,
   validateInfo,
   validateReading,
+  validateReceipt,
   validateStatus,
 } from './validate.js';
 
@@ -33,6 +35,7 @@ export type WattbusMessage =
   | { kind: 'info'; site: string; value: Info | null }
   | { kind: 'status'; site: string; value: Status | null }
   | { kind: 'health'; site: string; value: Health | null }
+  | { kind: 'receipt'; site: string; consumer: string; value: Receipt }
   | { kind: 'alert'; site: string; rule: string; value: Alert | null }
   | { kind: 'dlq'; consumer: string; value: DeadLetter | null };
 
@@ -47,6 +50,18 @@ export function decodeReading(topic: string, payload: Uint8Array, options: Decod
   if (where.kind !== 'reading') return { ok: false, reason: `not a reading topic (${where.kind})` };
   const decoded = decodePayload(where, payload, options);
   return decoded.ok ? { ok: true, value: (decoded.value as { value: Reading }).value } : decoded;
+}
+
+/**
+ * A receipt checked like a reading: topic, size, JSON, version, schema, that its site and consumer are the topic's,
+ * and that its ranges ascend without overlap within the bound.
+ */
+export function decodeReceipt(topic: string, payload: Uint8Array, options: DecodeOptions = {}): Decoded<Receipt> {
+  const where = topicOf(topic);
+  if (typeof where === 'string') return { ok: false, reason: where };
+  if (where.kind !== 'receipt') return { ok: false, reason: `not a receipt topic (${where.kind})` };
+  const decoded = decodePayload(where, payload, options);
+  return decoded.ok ? { ok: true, value: (decoded.value as { value: Receipt }).value } : decoded;
 }
 
 /** Checks any wattbus message the way `decodeReading` checks readings: one topic parser and one set of bounds. */
@@ -66,7 +81,7 @@ function decodePayload(where: ParsedTopic, payload: Uint8Array, options: DecodeO
     return { ok: false, reason: `payload too large: ${payload.byteLength} bytes (limit ${maxBytes})` };
   }
   if (payload.byteLength === 0) {
-    if (where.kind === 'reading') return { ok: false, reason: 'empty payload' };
+    if (where.kind === 'reading' || where.kind === 'receipt') return { ok: false, reason: 'empty payload' };
     return { ok: true, value: { ...where, value: null } };
   }
   let data: unknown;
@@ -85,9 +100,10 @@ function decodePayload(where: ParsedTopic, payload: Uint8Array, options: DecodeO
   const checked = VALIDATORS[where.kind](data);
   if (!checked.ok) return { ok: false, reason: `schema: ${checked.errors.join('; ')}` };
   const value = checked.value as { site?: string; meter?: string; rule?: string; ts?: number };
-  const mismatch = topicMismatch(where, value);
+  const mismatch = topicMismatch(where, value) ?? (where.kind === 'receipt' ? receiptProblem(where, value) : undefined);
   if (mismatch) return { ok: false, reason: mismatch };
-  if (where.kind !== 'alert' && where.kind !== 'dlq' && value.ts !== undefined) {
+  // A receipt's ts is only informative: an agent whose clock lags must still take its receipts.
+  if (where.kind !== 'alert' && where.kind !== 'dlq' && where.kind !== 'receipt' && value.ts !== undefined) {
     const now = options.now ?? Date.now();
     const limit = options.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS;
     if (value.ts - now > limit) {
@@ -105,9 +121,18 @@ const VALIDATORS: Record<ParsedTopic['kind'], (data: unknown) => Validation<unkn
   info: validateInfo,
   status: validateStatus,
   health: validateHealth,
+  receipt: validateReceipt,
   alert: validateAlert,
   dlq: validateDeadLetter,
 };
+
+function receiptProblem(where: { consumer: string }, value: unknown): string | undefined {
+  const receipt = value as Receipt;
+  if (receipt.consumer !== where.consumer) {
+    return `topic/payload mismatch: topic says consumer ${where.consumer}, payload says ${receipt.consumer}`;
+  }
+  return receiptRangesProblem(receipt);
+}
 
 function versionShown(v: unknown): string {
   if (v === undefined) return 'missing';

@@ -1,7 +1,83 @@
-export * from './dead-letter.js';
-export * from './decode.js';
-export * from './fixtures.js';
-export * from './quantities.js';
-export * from './schemas/index.js';
-export * from './topics.js';
-export * from './validate.js';
+export { DEAD_LETTER_MAX_PAYLOAD, makeDeadLetter } from './dead-letter.js';
+export {
+  DEFAULT_MAX_FUTURE_MS,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  type Decoded,
+  type DecodeOptions,
+  decodeMessage,
+  decodeReading,
+  decodeReceipt,
+  type WattbusMessage,
+} from './decode.js';
+export { exampleInfo, exampleReading } from './fixtures.js';
+export {
+  type BaseValueName,
+  PHASES,
+  type Phase,
+  parseValueName,
+  QUANTITIES,
+  type Quantity,
+  type QuantityName,
+  VALUE_NAME_PATTERN,
+  type ValueName,
+  valueName,
+} from './quantities.js';
+export { buildReceipts, receiptRangesProblem, type StoredSeq, toRanges } from './receipt-ranges.js';
+export {
+  ALERT_MAX_OPEN_SUBJECTS,
+  type Alert,
+  AlertSchema,
+  type AlertSubject,
+  ChannelPhase,
+  type DeadLetter,
+  DeadLetterSchema,
+  type Health,
+  HealthSchema,
+  ID_PATTERN,
+  Id,
+  INFO_MAX_CHANNELS,
+  INFO_MAX_METERS,
+  type Info,
+  InfoSchema,
+  Labels,
+  Location,
+  RECEIPT_MAX_RANGES,
+  type Reading,
+  ReadingSchema,
+  type Receipt,
+  ReceiptSchema,
+  ROLES,
+  Role,
+  SCHEMAS,
+  type SchemaName,
+  type SeqRange,
+  SiteTags,
+  type Status,
+  StatusSchema,
+  Timestamp,
+  Version,
+} from './schemas/index.js';
+export {
+  filters,
+  isSiteId,
+  type ParsedTopic,
+  parseTopic,
+  RESERVED_SITE_IDS,
+  TOPIC_ROOT,
+  TopicError,
+  type TopicKind,
+  topics,
+} from './topics.js';
+export {
+  describeErrors,
+  isReading,
+  preview,
+  type Validation,
+  validateAlert,
+  validateDeadLetter,
+  validateHealth,
+  validateInfo,
+  validateReading,
+  validateReceipt,
+  validateStatus,
+} from './validate.js';

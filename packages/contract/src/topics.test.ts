@@ -9,6 +9,10 @@ describe('topic builders', () => {
     expect(topics.health('house-12')).toBe('wattbus/v1/house-12/health');
     expect(topics.alert('house-12', 'missing-data')).toBe('wattbus/v1/alerts/house-12/missing-data');
     expect(topics.dlq('sink-worker')).toBe('wattbus/v1/dlq/sink-worker');
+    expect(topics.receipt('house-12', 'sink-influx')).toBe('wattbus/v1/house-12/receipt/sink-influx');
+    expect(filters.siteReceipts('house-12')).toBe('wattbus/v1/house-12/receipt/+');
+    expect(() => topics.receipt('house-12', 'reading')).toThrow('consumer id "reading" is reserved');
+    expect(() => topics.receipt('dlq', 'sink')).toThrow(TopicError);
     expect(filters.shared('sinks', filters.readings)).toBe('$share/sinks/wattbus/v1/+/+/reading');
     expect(filters.siteReadings('house-12')).toBe('wattbus/v1/house-12/+/reading');
     expect(() => filters.siteReadings('alerts')).toThrow(TopicError);
@@ -24,6 +28,7 @@ describe('topic builders', () => {
     ['alerts', 'main'],
     ['dlq', 'main'],
     ['house', 'status'],
+    ['house', 'receipt'],
     ['house', ''],
   ])('reject site %j meter %j', (site, meter) => {
     expect(() => topics.reading(site, meter)).toThrow(TopicError);
@@ -46,6 +51,11 @@ describe('parseTopic', () => {
       rule: 'overload',
     });
     expect(parseTopic('wattbus/v1/dlq/sink')).toEqual({ kind: 'dlq', consumer: 'sink' });
+    expect(parseTopic('wattbus/v1/house-12/receipt/sink-influx')).toEqual({
+      kind: 'receipt',
+      site: 'house-12',
+      consumer: 'sink-influx',
+    });
   });
 
   it.each([
@@ -58,6 +68,10 @@ describe('parseTopic', () => {
     ['wattbus/v1/House_12/main/reading', 'bad site id "House_12"'],
     ['wattbus/v1/house-12/main/readings', 'unknown wattbus topic layout'],
     ['wattbus/v1/dlq/main/reading', 'site id "dlq" is reserved'],
+    ['wattbus/v1/house-12/receipt/reading', 'consumer id "reading" is reserved'],
+    ['wattbus/v1/house-12/receipt/Sink', 'bad consumer id "Sink"'],
+    ['wattbus/v1/house-12/receipt', 'unknown wattbus topic layout'],
+    ['wattbus/v1/alerts/house-12/receipt', 'rule id "receipt" is reserved'],
   ])('rejects %s', (topic, message) => {
     expect(() => parseTopic(topic)).toThrow(message);
   });

@@ -5,8 +5,11 @@ const ID = new RegExp(ID_PATTERN);
 
 /** First levels after `wattbus/v1` that are not sites, so a site may not be named like them. */
 export const RESERVED_SITE_IDS = ['alerts', 'dlq'] as const;
-/** Last levels of site topics; a meter or rule named like them would make topics ambiguous. */
-const SITE_SUFFIXES = ['reading', 'status', 'info', 'health'] as const;
+/**
+ * Levels after a site that name a kind of message; a meter, rule or receipt consumer named like them would make
+ * topics ambiguous (`wattbus/v1/<site>/receipt/reading` must be a receipt, never meter `receipt`'s reading).
+ */
+const SITE_SUFFIXES = ['reading', 'status', 'info', 'health', 'receipt'] as const;
 
 export class TopicError extends Error {
   constructor(
@@ -18,11 +21,12 @@ export class TopicError extends Error {
   }
 }
 
-export type TopicKind = 'reading' | 'status' | 'info' | 'health' | 'alert' | 'dlq';
+export type TopicKind = 'reading' | 'status' | 'info' | 'health' | 'receipt' | 'alert' | 'dlq';
 
 export type ParsedTopic =
   | { kind: 'reading'; site: string; meter: string }
   | { kind: 'status' | 'info' | 'health'; site: string }
+  | { kind: 'receipt'; site: string; consumer: string }
   | { kind: 'alert'; site: string; rule: string }
   | { kind: 'dlq'; consumer: string };
 
@@ -61,6 +65,9 @@ export const topics = {
   status: (site: string) => `${TOPIC_ROOT}/${checkSite(site)}/status`,
   info: (site: string) => `${TOPIC_ROOT}/${checkSite(site)}/info`,
   health: (site: string) => `${TOPIC_ROOT}/${checkSite(site)}/health`,
+  /** What `consumer` has stored of the site's readings (QoS1, not retained). */
+  receipt: (site: string, consumer: string) =>
+    `${TOPIC_ROOT}/${checkSite(site)}/receipt/${checkNotSuffix('consumer', consumer)}`,
   alert: (site: string, rule: string) => `${TOPIC_ROOT}/alerts/${checkSite(site)}/${checkNotSuffix('rule', rule)}`,
   dlq: (consumer: string) => `${TOPIC_ROOT}/dlq/${checkId('consumer', consumer)}`,
 };
@@ -73,6 +80,8 @@ export const filters = {
   statuses: `${TOPIC_ROOT}/+/status`,
   infos: `${TOPIC_ROOT}/+/info`,
   healths: `${TOPIC_ROOT}/+/health`,
+  /** Every consumer's receipts for one site: what its agent subscribes to. */
+  siteReceipts: (site: string) => `${TOPIC_ROOT}/${checkSite(site)}/receipt/+`,
   alerts: `${TOPIC_ROOT}/alerts/+/+`,
   all: `${TOPIC_ROOT}/#`,
   /** MQTT 5 shared subscription: N workers in `group` split the stream (Mosquitto, EMQX; not Aedes). */
@@ -95,6 +104,9 @@ export function parseTopic(topic: string): ParsedTopic {
     return { kind: 'alert', site: checkSite(b as string, topic), rule: checkNotSuffix('rule', c as string, topic) };
   }
   if (a === 'dlq' && rest.length === 2) return { kind: 'dlq', consumer: checkId('consumer', b as string, topic) };
+  if (rest.length === 3 && b === 'receipt') {
+    return { kind: 'receipt', site: checkSite(a, topic), consumer: checkNotSuffix('consumer', c as string, topic) };
+  }
   if (rest.length === 3 && c === 'reading') {
     return { kind: 'reading', site: checkSite(a, topic), meter: checkNotSuffix('meter', b as string, topic) };
   }

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import * as compiled from './generated/validators.generated.js';
-import type { Alert, DeadLetter, Health, Info, Reading, SchemaName, Status } from './schemas/index.js';
+import type { Alert, DeadLetter, Health, Info, Reading, Receipt, SchemaName, Status } from './schemas/index.js';
 
 interface CompiledValidator {
   (data: unknown): boolean;
@@ -170,6 +170,7 @@ export const validateInfo = wrap<Info>(validators.info);
 export const validateHealth = wrap<Health>(validators.health);
 export const validateAlert = wrap<Alert>(validators.alert);
 export const validateDeadLetter = wrap<DeadLetter>(validators.deadLetter);
+export const validateReceipt = wrap<Receipt>(validators.receipt);
 
 /** The raw boolean check, for hot paths that only need yes/no. */
 export const isReading = validators.reading as (data: unknown) => data is Reading;

@@ -31,6 +31,19 @@ export const HealthSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /** Storage receipts, for an agent that waits for them (`delivery.receipts_from`). */
+    delivery: Type.Optional(
+      Type.Object(
+        {
+          receipts_from: Type.Array(Id('consumer id'), { maxItems: 16 }),
+          unreceipted: Type.Integer({ minimum: 0 }),
+          oldest_unreceipted_age_ms: Type.Optional(Type.Integer({ minimum: 0 })),
+          /** Readings published again because no receipt covered them in time. */
+          resent: Type.Integer({ minimum: 0 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     meters: Type.Array(MeterHealth, { maxItems: INFO_MAX_METERS }),
   },
   { $id: 'wattbus/v1/health', title: 'Health', additionalProperties: false },

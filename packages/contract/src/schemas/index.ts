@@ -4,6 +4,7 @@ export * from './dead-letter.js';
 export * from './health.js';
 export * from './info.js';
 export * from './reading.js';
+export * from './receipt.js';
 export * from './status.js';
 
 import { AlertSchema } from './alert.js';
@@ -11,6 +12,7 @@ import { DeadLetterSchema } from './dead-letter.js';
 import { HealthSchema } from './health.js';
 import { InfoSchema } from './info.js';
 import { ReadingSchema } from './reading.js';
+import { ReceiptSchema } from './receipt.js';
 import { StatusSchema } from './status.js';
 
 /** Every message schema of contract v1, by name. */
@@ -21,5 +23,6 @@ export const SCHEMAS = {
   health: HealthSchema,
   alert: AlertSchema,
   deadLetter: DeadLetterSchema,
+  receipt: ReceiptSchema,
 } as const;
 export type SchemaName = keyof typeof SCHEMAS;
