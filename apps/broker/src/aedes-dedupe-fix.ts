@@ -1,10 +1,5 @@
 import type { Aedes, Client } from 'aedes';
-
-type Deliver = (packet: object, done: () => void) => void;
-interface Subscriptions {
-  subscribe(topic: string, deliver: Deliver, done?: () => void): void;
-  unsubscribe(topic: string, deliver: Deliver, done?: () => void): void;
-}
+import { type Deliver, replaceDuplicateRecord, wrapSubscribers } from './aedes-internals.js';
 
 /**
  * Workaround for an Aedes 1.x bug: it dropped messages for connected clients.
@@ -30,11 +25,11 @@ export class ExactDedupe {
   private readonly wrapped = new WeakMap<Deliver, Deliver>();
 
   install(aedes: Aedes): void {
-    const broker = aedes as unknown as Subscriptions;
-    const subscribe = broker.subscribe.bind(aedes);
-    const unsubscribe = broker.unsubscribe.bind(aedes);
-    broker.subscribe = (topic, deliver, done) => subscribe(topic, this.wrap(deliver), done);
-    broker.unsubscribe = (topic, deliver, done) => unsubscribe(topic, this.wrapped.get(deliver) ?? deliver, done);
+    wrapSubscribers(
+      aedes,
+      (deliver) => this.wrap(deliver),
+      (deliver) => this.wrapped.get(deliver),
+    );
   }
 
   private wrap(deliver: Deliver): Deliver {
@@ -67,6 +62,6 @@ export class ExactDedupe {
         return true;
       },
     });
-    (client as unknown as { duplicates: Record<string, number> }).duplicates = duplicates;
+    replaceDuplicateRecord(client, duplicates);
   }
 }

@@ -7,6 +7,7 @@ import { Aedes, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { createAcceptor } from './acceptor.js';
 import { ExactDedupe } from './aedes-dedupe-fix.js';
+import { forgetStoredSubscriptions } from './aedes-internals.js';
 import { AccessControl } from './auth/access-control.js';
 import { securityHooks } from './auth/aedes-hooks.js';
 import { AuthFiles } from './auth/auth-files.js';
@@ -23,16 +24,12 @@ import { startTlsListener } from './listeners/tls.js';
 import { startWsListener } from './listeners/ws.js';
 import { BrokerMetrics } from './metrics.js';
 import { type BrokerStore, openStore } from './persistence.js';
-import { filterQueues, type OutgoingQueues } from './queue-filter.js';
+import { filterQueues } from './queue-filter.js';
 
 export interface RunningBroker {
   /** Bound port of each open listener. */
   ports: Partial<Record<ListenerName, number>>;
   metricsPort: number | undefined;
-}
-
-interface StoredSubscriptions {
-  cleanSubscriptions(client: { id: string }): Promise<unknown>;
 }
 
 // Wills published while Aedes closes its clients reach the store a few ticks after close() returns.
@@ -94,17 +91,13 @@ export class Broker {
         connections,
         metrics,
         log,
-        forgetSubscriptions: async (clientId) => {
-          await (this.aedes as unknown as { persistence: StoredSubscriptions }).persistence.cleanSubscriptions({
-            id: clientId,
-          });
-        },
+        forgetSubscriptions: (clientId) => forgetStoredSubscriptions(aedes, clientId),
       }),
     });
     this.aedes = aedes;
     const dedupe = new ExactDedupe();
     dedupe.install(aedes);
-    filterQueues((aedes as unknown as { persistence: OutgoingQueues }).persistence, {
+    filterQueues(aedes, {
       accept: (clientId, topic) => {
         if (!access.mayQueue(clientId, READ, topic)) {
           metrics.aclDenials.inc({ action: 'read' });

@@ -1,9 +1,5 @@
-/** The part of an Aedes persistence that holds the messages waiting for persistent-session clients. */
-export interface OutgoingQueues {
-  outgoingEnqueueCombi(subs: Array<{ clientId: string }> | undefined, packet: { topic: string }): Promise<unknown>;
-  outgoingUpdate(client: { id: string }, packet: unknown): Promise<unknown>;
-  outgoingClearMessageId(client: { id: string }, packet: unknown): Promise<unknown>;
-}
+import type { Aedes } from 'aedes';
+import { wrapOutgoingQueues } from './aedes-internals.js';
 
 export interface QueuePolicy {
   /** Whether the message may be queued for this client. */
@@ -14,7 +10,7 @@ export interface QueuePolicy {
 
 /**
  * Puts `policy` in front of the store's queues. Aedes has no hook between "these persistent sessions match
- * the topic" and the write to their queues, so the two store methods are wrapped on the instance; this works
+ * the topic" and the write to their queues, so the store's methods are wrapped on the instance; this works
  * the same for the in-memory and the LevelDB persistence.
  *
  * Aedes dispatches a QoS1 message once its queue write is done, and writes it to an online persistent session
@@ -22,25 +18,24 @@ export interface QueuePolicy {
  * reached their subscribers out of order. The writes still run side by side, but each reports done only after
  * those started before it: messages go out in the order they came in.
  */
-export function filterQueues(persistence: OutgoingQueues, policy: QueuePolicy): void {
-  const enqueue = persistence.outgoingEnqueueCombi.bind(persistence);
-  const update = persistence.outgoingUpdate.bind(persistence);
-  const clear = persistence.outgoingClearMessageId.bind(persistence);
+export function filterQueues(aedes: Aedes, policy: QueuePolicy): void {
   const enqueued = inOrder();
   const updated = inOrder();
-  persistence.outgoingEnqueueCombi = (subs, packet) =>
-    enqueued(
-      enqueue(
-        subs?.filter((sub) => policy.accept(sub.clientId, packet.topic)),
-        packet,
+  wrapOutgoingQueues(aedes, (store) => ({
+    outgoingEnqueueCombi: (subs, packet) =>
+      enqueued(
+        store.outgoingEnqueueCombi(
+          subs?.filter((sub) => policy.accept(sub.clientId, packet.topic)),
+          packet,
+        ),
       ),
-    );
-  persistence.outgoingUpdate = (client, packet) => updated(update(client, packet));
-  persistence.outgoingClearMessageId = async (client, packet) => {
-    const removed = await clear(client, packet);
-    if (removed) policy.cleared(client.id);
-    return removed;
-  };
+    outgoingUpdate: (client, packet) => updated(store.outgoingUpdate(client, packet)),
+    outgoingClearMessageId: async (client, packet) => {
+      const removed = await store.outgoingClearMessageId(client, packet);
+      if (removed) policy.cleared(client.id);
+      return removed;
+    },
+  }));
 }
 
 /** Settles each promise it is given only after every one given before it has settled. */

@@ -1,0 +1,183 @@
+import type { Aedes, Client } from 'aedes';
+
+/**
+ * The one place that touches Aedes' undocumented members, those of its persistence and of mqtt-packet's parser.
+ * aedes and aedes-persistence-level are pinned to exact versions in package.json, and aedes-internals.test.ts
+ * fails loudly, naming the member, when an upgrade changes what this file relies on:
+ *
+ * - `aedes.persistence`: the store instance Aedes uses; its queue methods `outgoingEnqueueCombi`,
+ *   `outgoingUpdate`, `outgoingClearMessageId` are replaced on the instance (queue-filter.ts), and
+ *   `cleanSubscriptions`, `outgoingEnqueueCombi` are called directly.
+ * - `aedes.subscribe` / `aedes.unsubscribe`: replaced on the instance so every client's deliver function passes
+ *   through a wrapper (aedes-dedupe-fix.ts).
+ * - `client.duplicates`: Aedes reads `(duplicates[brokerId] || 0) < brokerCounter` before each delivery and then
+ *   stores the counter; replaced by an object deciding exactly (aedes-dedupe-fix.ts).
+ * - `client._parser` (mqtt-packet 9's parser): `_parseString`, `_list`, `_pos`, `_emitError`; `_parseString` is
+ *   wrapped to see the raw bytes of each string (mqtt-strings-check.ts).
+ * - `client.subscriptions[filter].qos`, `client.deliverQoS`, `client.deliver0`: what a client subscribed with, and
+ *   its deliver functions, used to hand a shared subscription's message to one member (shared/).
+ */
+
+/** The exact versions these internals were checked against. */
+export const AEDES_VERSIONS = {
+  aedes: '1.2.0',
+  'aedes-persistence': '11.0.0',
+  'aedes-persistence-level': '9.2.0',
+  'mqtt-packet': '9.0.2',
+} as const;
+
+/** A message as Aedes passes it around (aedes-packet). */
+export interface AedesMessage {
+  topic: string;
+  qos: number;
+  brokerId?: string;
+  brokerCounter?: number;
+  messageId?: number;
+}
+
+/** The part of an Aedes persistence that holds the messages waiting for persistent-session clients. */
+export interface OutgoingQueues {
+  outgoingEnqueueCombi(subs: Array<{ clientId: string }> | undefined, packet: AedesMessage): Promise<unknown>;
+  outgoingUpdate(client: { id: string }, packet: AedesMessage): Promise<unknown>;
+  outgoingClearMessageId(client: { id: string }, packet: AedesMessage): Promise<AedesMessage | undefined>;
+}
+
+interface Store extends OutgoingQueues {
+  cleanSubscriptions(client: { id: string }): Promise<unknown>;
+}
+
+export type Deliver = (packet: object, done: () => void) => void;
+interface Subscriptions {
+  subscribe(topic: string, deliver: Deliver, done?: () => void): void;
+  unsubscribe(topic: string, deliver: Deliver, done?: () => void): void;
+}
+
+/** The part of mqtt-packet 9's parser (inside Aedes' client) that reads every UTF-8 string of a packet. */
+interface StringParser {
+  _list: { slice(start: number, end: number): Buffer };
+  _pos: number;
+  _parseString(): string | null;
+  _emitError(err: Error): void;
+}
+
+interface ClientInternals {
+  duplicates: Record<string, number>;
+  _parser: StringParser;
+  subscriptions: Record<string, { qos: number } | undefined>;
+  deliverQoS: Deliver;
+  deliver0: Deliver;
+}
+
+const store = (aedes: Aedes) => (aedes as unknown as { persistence: Store }).persistence;
+const clientInternals = (client: Client) => client as unknown as ClientInternals;
+
+/** Drops the stored subscriptions of a persistent session. */
+export async function forgetStoredSubscriptions(aedes: Aedes, clientId: string): Promise<void> {
+  await store(aedes).cleanSubscriptions({ id: clientId });
+}
+
+/** Replaces the store's queue methods with `wrap(originals)`; the originals are bound to the store. */
+export function wrapOutgoingQueues(aedes: Aedes, wrap: (original: OutgoingQueues) => OutgoingQueues): void {
+  const s = store(aedes);
+  const wrapped = wrap({
+    outgoingEnqueueCombi: s.outgoingEnqueueCombi.bind(s),
+    outgoingUpdate: s.outgoingUpdate.bind(s),
+    outgoingClearMessageId: s.outgoingClearMessageId.bind(s),
+  });
+  s.outgoingEnqueueCombi = wrapped.outgoingEnqueueCombi;
+  s.outgoingUpdate = wrapped.outgoingUpdate;
+  s.outgoingClearMessageId = wrapped.outgoingClearMessageId;
+}
+
+/** Queues `packet` in the session of each client (through whatever wraps the store's queues). */
+export function enqueueFor(aedes: Aedes, clientIds: string[], packet: AedesMessage): Promise<unknown> {
+  return store(aedes).outgoingEnqueueCombi(
+    clientIds.map((clientId) => ({ clientId })),
+    packet,
+  );
+}
+
+/**
+ * Passes every deliver function given to `aedes.subscribe` through `wrap` (and unsubscribes the wrapper);
+ * `wrap` must return the same wrapper for the same function.
+ */
+export function wrapSubscribers(
+  aedes: Aedes,
+  wrap: (deliver: Deliver) => Deliver,
+  wrapped: (deliver: Deliver) => Deliver | undefined,
+): void {
+  const broker = aedes as unknown as Subscriptions;
+  const subscribe = broker.subscribe.bind(aedes);
+  const unsubscribe = broker.unsubscribe.bind(aedes);
+  broker.subscribe = (topic, deliver, done) => subscribe(topic, wrap(deliver), done);
+  broker.unsubscribe = (topic, deliver, done) => unsubscribe(topic, wrapped(deliver) ?? deliver, done);
+}
+
+/** Replaces the client's duplicate record, which Aedes reads as `(record[brokerId] || 0) < brokerCounter`. */
+export function replaceDuplicateRecord(client: Client, record: Record<string, number>): void {
+  clientInternals(client).duplicates = record;
+}
+
+/**
+ * Calls `check` with the raw bytes of every string the client's parser reads (after its length); an Error it
+ * returns fails the packet as a parse error, which closes the connection.
+ */
+export function checkParsedStrings(client: Client, check: (bytes: Buffer) => Error | undefined): void {
+  const parser = clientInternals(client)._parser;
+  const parseString = parser._parseString;
+  parser._parseString = function (this: StringParser) {
+    const start = this._pos + 2; // after the length
+    const value = parseString.call(this);
+    if (value === null) return null;
+    const problem = check(this._list.slice(start, this._pos));
+    if (problem === undefined) return value;
+    this._emitError(problem);
+    return null;
+  };
+}
+
+/** The QoS the client subscribed to `filter` with, if it did. */
+export function subscribedQos(client: Client, filter: string): number | undefined {
+  return clientInternals(client).subscriptions[filter]?.qos;
+}
+
+/** The topic filters the client is subscribed to (restored ones included once it is registered). */
+export function subscribedFilters(client: Client): string[] {
+  return Object.keys(clientInternals(client).subscriptions);
+}
+
+/**
+ * Hands `packet` to the client as its own subscriptions would: QoS 0, or QoS>0 (for a persistent session only
+ * after it is queued there, see `enqueueFor`). `done` once written or refused.
+ */
+export function deliverTo(client: Client, packet: AedesMessage, qos: number, done: () => void): void {
+  const c = clientInternals(client);
+  if (qos === 0) c.deliver0({ ...packet, qos: 0 }, done);
+  else c.deliverQoS(packet, done);
+}
+
+/** The internal members this file uses that `aedes` or `client` lack: empty while Aedes still has them all. */
+export function missingInternals(aedes: Aedes, client: Client): string[] {
+  const missing: string[] = [];
+  const need = (owner: string, object: unknown, names: string[], type: string) => {
+    for (const name of names) {
+      const value = (object as Record<string, unknown> | undefined)?.[name];
+      if (typeof value !== type) missing.push(`${owner}.${name} (${type})`);
+    }
+  };
+  const s = store(aedes);
+  need('aedes', aedes, ['persistence'], 'object');
+  need('aedes', aedes, ['subscribe', 'unsubscribe'], 'function');
+  need(
+    'aedes.persistence',
+    s,
+    ['outgoingEnqueueCombi', 'outgoingUpdate', 'outgoingClearMessageId', 'cleanSubscriptions'],
+    'function',
+  );
+  const c = clientInternals(client);
+  need('client', c, ['duplicates', '_parser', 'subscriptions'], 'object');
+  need('client', c, ['deliverQoS', 'deliver0'], 'function');
+  need('client._parser', c._parser, ['_parseString', '_emitError'], 'function');
+  need('client._parser', c._parser, ['_list'], 'object');
+  return missing;
+}
