@@ -1,6 +1,6 @@
 import type { Reading } from '@wattbus/contract';
 import { ModbusMeter, registerMap, toReading } from '@wattbus/meters';
-import { SlaveBank, startTcpSlave, type TcpSlave } from '@wattbus/meters/modbus-simulator';
+import { SlaveBank, startTcpSlave, type TcpSlave } from '@wattbus/simulators/modbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAt } from './fixtures.js';
 import { ruleOf } from './rule-of.js';

@@ -1,5 +1,5 @@
 import type { Reading } from '@wattbus/contract';
-import { EgaugeSimulator } from '@wattbus/meters';
+import { EgaugeSimulator } from '@wattbus/simulators/egauge';
 import { startAedes, startApp, tempDir, waitFor } from '@wattbus/testkit';
 import mqtt from 'mqtt';
 import { expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 import { validateReading } from '@wattbus/contract';
-import { FluksoSimulator } from '@wattbus/meters';
+import { FluksoSimulator } from '@wattbus/simulators/flukso';
 import { type MosquittoHandle, startMosquitto } from '@wattbus/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAgent } from './run-agent.js';

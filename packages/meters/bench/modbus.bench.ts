@@ -7,13 +7,13 @@
  * baud plus two 3.5-character silences (one ending the request, one before the next).
  */
 import { performance } from 'node:perf_hooks';
+import { describeFraming, type SerialFraming } from '@wattbus/meter-wire/modbus';
+import { SlaveBank, startRtuSlave } from '@wattbus/simulators/modbus';
 import { makePtyPair } from '@wattbus/testkit';
 import type { ModbusRtuConfig } from '../src/modbus/config.js';
 import { ModbusMeter } from '../src/modbus/driver.js';
-import { describeFraming, type SerialFraming } from '../src/modbus/line-timing.js';
 import { MODELS, registerMap } from '../src/modbus/models.js';
 import { planOneByOne } from '../src/modbus/planner.js';
-import { SlaveBank, startRtuSlave } from '../src/modbus/simulator/index.js';
 
 const FRAMING: SerialFraming = { baud: 9600, parity: 'even', data_bits: 8, stop_bits: 1 };
 const MEASURE_MS = Number(process.env.BENCH_MS ?? 5_000);

@@ -1,10 +1,10 @@
+import { interFrameGapMs } from '@wattbus/meter-wire/modbus';
+import { plausibleValues } from '@wattbus/simulators/modbus';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MeterReadError } from '../src/driver.js';
 import { sharedBuses } from '../src/modbus/bus.js';
 import { ModbusMeter } from '../src/modbus/driver.js';
-import { interFrameGapMs } from '../src/modbus/line-timing.js';
 import { registerMap } from '../src/modbus/models.js';
-import { plausibleValues } from '../src/modbus/simulator/index.js';
 import { F9600_8E1, F9600_8N1, Rig, rtuConfig, SlaveBank } from './modbus-helpers.js';
 
 const rig = new Rig();

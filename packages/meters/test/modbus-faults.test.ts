@@ -1,8 +1,8 @@
+import type { ChannelValues } from '@wattbus/simulators/modbus';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MeterReadError } from '../src/driver.js';
 import type { ModbusMeter } from '../src/modbus/driver.js';
 import { registerMap } from '../src/modbus/models.js';
-import type { ChannelValues } from '../src/modbus/simulator/index.js';
 import { F9600_8E1, F9600_8N1, Rig, readError, rtuConfig, SlaveBank } from './modbus-helpers.js';
 
 const rig = new Rig();

@@ -1,16 +1,10 @@
+import type { SerialFraming } from '@wattbus/meter-wire/modbus';
+import { type RtuSlave, SlaveBank, startRtuSlave, startTcpSlave, type TcpSlave } from '@wattbus/simulators/modbus';
 import { makePtyPair, type PtyPair } from '@wattbus/testkit';
 import { MeterReadError } from '../src/driver.js';
 import type { ModbusRtuConfig, ModbusTcpConfig } from '../src/modbus/config.js';
 import { ModbusMeter } from '../src/modbus/driver.js';
-import type { SerialFraming } from '../src/modbus/line-timing.js';
 import { registerMap } from '../src/modbus/models.js';
-import {
-  type RtuSlave,
-  SlaveBank,
-  startRtuSlave,
-  startTcpSlave,
-  type TcpSlave,
-} from '../src/modbus/simulator/index.js';
 
 export const F9600_8N1: SerialFraming = { baud: 9600, parity: 'none', data_bits: 8, stop_bits: 1 };
 export const F9600_8E1: SerialFraming = { baud: 9600, parity: 'even', data_bits: 8, stop_bits: 1 };

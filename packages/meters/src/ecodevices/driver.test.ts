@@ -1,10 +1,10 @@
 import { Value } from '@sinclair/typebox/value';
+import { EcodevicesSimulator, type EcodevicesSimulatorOptions } from '@wattbus/simulators/ecodevices';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFailure } from '../../test/read-failure.js';
 import { PartialReadError } from '../driver.js';
 import { type EcodevicesConfig, EcodevicesConfigSchema } from './config.js';
 import { EcodevicesMeter } from './driver.js';
-import { EcodevicesSimulator, type EcodevicesSimulatorOptions } from './simulator.js';
 
 const NOW = Date.UTC(2024, 0, 15, 18, 30, 0);
 const sims: EcodevicesSimulator[] = [];

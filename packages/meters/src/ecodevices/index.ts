@@ -4,15 +4,6 @@ import { createEcodevicesMeter } from './driver.js';
 
 export { type EcodevicesConfig, EcodevicesConfigSchema, type PulseCounterConfig } from './config.js';
 export { createEcodevicesMeter, EcodevicesMeter } from './driver.js';
-export {
-  type EcodevicesDataFault,
-  type EcodevicesFault,
-  type EcodevicesSimState,
-  EcodevicesSimulator,
-  type EcodevicesSimulatorOptions,
-  PRIOR_ART_STATE,
-  type SimTeleinfo,
-} from './simulator.js';
 
 /** The `ecodevices` driver: a GCE Eco-devices teleinfo gateway through its JSON API. */
 export const ecodevicesDriver = defineDriver({

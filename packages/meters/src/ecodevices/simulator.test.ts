@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { EcodevicesSimulator } from '@wattbus/simulators/ecodevices';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EcodevicesSimulator } from './simulator.js';
 
 const sims: EcodevicesSimulator[] = [];
 afterEach(async () => {

@@ -1,12 +1,16 @@
 import { Value } from '@sinclair/typebox/value';
+import {
+  type EgaugeSimRegister,
+  EgaugeSimulator,
+  type EgaugeSimulatorOptions,
+  historyXml,
+} from '@wattbus/simulators/egauge';
+import { SimHttpServer } from '@wattbus/simulators/http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFailure } from '../../test/read-failure.js';
 import type { ChannelSample } from '../driver.js';
-import { SimHttpServer } from '../http/index.js';
 import { type EgaugeConfig, EgaugeConfigSchema } from './config.js';
 import { EgaugeMeter } from './driver.js';
-import { type EgaugeSimRegister, EgaugeSimulator, type EgaugeSimulatorOptions } from './simulator.js';
-import { historyXml } from './simulator-xml.js';
 
 const START = Date.UTC(2024, 5, 21, 12, 0, 0);
 const REGISTERS: EgaugeSimRegister[] = [

@@ -4,13 +4,6 @@ import { createEgaugeMeter } from './driver.js';
 
 export { type EgaugeConfig, EgaugeConfigSchema, type EgaugeUnit } from './config.js';
 export { createEgaugeMeter, EgaugeMeter } from './driver.js';
-export {
-  type EgaugeDataFault,
-  type EgaugeFault,
-  type EgaugeSimRegister,
-  EgaugeSimulator,
-  type EgaugeSimulatorOptions,
-} from './simulator.js';
 
 /** The `egauge` driver: an eGauge meter through its XML API, with outages filled in from its stored history. */
 export const egaugeDriver = defineDriver({

@@ -1,6 +1,6 @@
+import { EgaugeSimulator } from '@wattbus/simulators/egauge';
 import { XMLParser } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EgaugeSimulator } from './simulator.js';
 import { parseHistory } from './xml.js';
 
 const START = Date.UTC(2024, 5, 21, 12, 0, 0);

@@ -1,10 +1,10 @@
 import { Value } from '@sinclair/typebox/value';
+import { type FluksoFault, FluksoSimulator } from '@wattbus/simulators/flukso';
 import { freePort, type MosquittoHandle, startAedes, startMosquitto, waitFor } from '@wattbus/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ChannelSample, MeterReadError, PartialReadError } from '../driver.js';
 import { type FluksoConfig, FluksoConfigSchema } from './config.js';
 import { FluksoMeter } from './driver.js';
-import { type FluksoFault, FluksoSimulator } from './simulator.js';
 
 const L1 = '5e1c27d4b04e4f1c9d0a7f3e2b6c8d10';
 const L2 = '5e1c27d4b04e4f1c9d0a7f3e2b6c8d20';

@@ -1,11 +1,15 @@
 import { Value } from '@sinclair/typebox/value';
+import {
+  type FluksoHttpFault,
+  FluksoHttpSimulator,
+  type FluksoHttpSimulatorOptions,
+  type FluksoSimSensor,
+} from '@wattbus/simulators/flukso';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFailure } from '../../test/read-failure.js';
 import type { ChannelSample } from '../driver.js';
 import { type FluksoConfig, FluksoConfigSchema, type FluksoSensorConfig } from './config.js';
 import { FluksoHttpMeter } from './http-meter.js';
-import { type FluksoHttpFault, FluksoHttpSimulator, type FluksoHttpSimulatorOptions } from './http-simulator.js';
-import type { FluksoSimSensor } from './simulator.js';
 
 const L1 = '5e1c27d4b04e4f1c9d0a7f3e2b6c8d10';
 const L2 = '5e1c27d4b04e4f1c9d0a7f3e2b6c8d20';

@@ -5,13 +5,6 @@ import { createFluksoMeter } from './driver.js';
 export { type FluksoConfig, FluksoConfigSchema, type FluksoSensorConfig } from './config.js';
 export { createFluksoMeter, FluksoMeter } from './driver.js';
 export { FluksoHttpMeter } from './http-meter.js';
-export {
-  type FluksoHttpDataFault,
-  type FluksoHttpFault,
-  FluksoHttpSimulator,
-  type FluksoHttpSimulatorOptions,
-} from './http-simulator.js';
-export { type FluksoFault, type FluksoSimSensor, FluksoSimulator, type FluksoSimulatorOptions } from './simulator.js';
 
 /** The `flukso` driver: a Fluksometer's sensors through its own MQTT broker or its local HTTP API. */
 export const fluksoDriver = defineDriver({

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SimHttpServer } from '@wattbus/simulators/http';
 import { freePort } from '@wattbus/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpClient, HttpError } from './client.js';
-import { SimHttpServer } from './sim-server.js';
 
 const servers: Array<{ stop(): Promise<void> }> = [];
 afterEach(async () => {

@@ -1,4 +1,4 @@
-import { type Challenge, type Credentials, digestAuthorization, parseChallenge } from './digest.js';
+import { type Challenge, type Credentials, digestAuthorization, parseChallenge } from '@wattbus/meter-wire/digest';
 
 export type HttpErrorKind = 'timeout' | 'network' | 'status' | 'too-large';
 

@@ -1,5 +1,12 @@
 import type { ValueName } from '@wattbus/contract';
 import {
+  decodeValue,
+  describeFraming,
+  interFrameGapMs,
+  readLineTimeMs,
+  type SerialFraming,
+} from '@wattbus/meter-wire/modbus';
+import {
   type ChannelSample,
   type DriverChannel,
   type DriverContext,
@@ -8,9 +15,7 @@ import {
 } from '../driver.js';
 import { type BusHandle, type BusRegistry, sharedBuses } from './bus.js';
 import type { ModbusConfig, ModbusRtuConfig } from './config.js';
-import { decodeValue } from './decode.js';
 import { errorMessage, ModbusExceptionError } from './errors.js';
-import { describeFraming, interFrameGapMs, readLineTimeMs, type SerialFraming } from './line-timing.js';
 import { planOneByOne, planReads, type ReadBlock, splitRefusedBlock } from './planner.js';
 import type { RegisterMap } from './register-map.js';
 import { RtuLink } from './rtu-link.js';

@@ -1,15 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { DATA_TYPES } from '@wattbus/meter-wire/modbus';
 
 /**
  * The register-map data format (one JSON file per meter model in ./maps). Addresses are protocol (PDU)
  * addresses, 0-based: "30001" in a maker's table is 0x0000 with function 4, "40001" is 0x0000 with function 3.
  */
 
-export const DATA_TYPES = ['int16', 'uint16', 'int32', 'uint32', 'float32'] as const;
-export type DataType = (typeof DATA_TYPES)[number];
 export type FunctionCode = 3 | 4;
-export type WordOrder = 'big' | 'little';
-export type Parity = 'none' | 'even' | 'odd';
 
 const Literals = <T extends string | number>(values: readonly T[], description: string) =>
   Type.Union(

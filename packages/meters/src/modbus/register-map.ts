@@ -1,7 +1,7 @@
 import type { ValueErrorIterator } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 import { parseValueName, type ValueName } from '@wattbus/contract';
-import { type Encoding, WORDS } from './decode.js';
+import { type Encoding, WORDS } from '@wattbus/meter-wire/modbus';
 import {
   type FunctionCode,
   type RegisterData,

@@ -1,7 +1,6 @@
-import type { SerialFraming } from './line-timing.js';
+import { type SerialFraming, waitUntil } from '@wattbus/meter-wire/modbus';
 import { RtuFramePort } from './rtu-port.js';
 import { type Link, type ModbusClient, ModbusRTU } from './transport.js';
-import { waitUntil } from './wait-until.js';
 
 /** A serial line: modbus-serial's client on our framing port, keeping the inter-frame gap before each request. */
 export class RtuLink implements Link {

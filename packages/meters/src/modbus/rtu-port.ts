@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import type { SerialFraming } from '@wattbus/meter-wire/modbus';
 import type { SerialPort } from 'serialport';
-import type { SerialFraming } from './line-timing.js';
 
 /**
  * The port object modbus-serial's ModbusRTU client drives (open, close, write, isOpen, one 'data' event per

@@ -1,6 +1,12 @@
-import { decodeRaw, type Encoding, WORDS } from '../decode.js';
-import type { DataType, WordOrder } from '../map-schema.js';
-import { applyScale, removeScale } from '../scale.js';
+import {
+  applyScale,
+  type DataType,
+  decodeRaw,
+  type Encoding,
+  removeScale,
+  WORDS,
+  type WordOrder,
+} from '@wattbus/meter-wire/modbus';
 
 const RANGE: Readonly<Record<Exclude<DataType, 'float32'>, [number, number]>> = {
   int16: [-0x8000, 0x7fff],

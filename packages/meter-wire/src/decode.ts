@@ -1,5 +1,10 @@
-import type { DataType, WordOrder } from './map-schema.js';
 import { applyScale } from './scale.js';
+
+export const DATA_TYPES = ['int16', 'uint16', 'int32', 'uint32', 'float32'] as const;
+/** How one or two registers encode a number (32-bit types span two registers). */
+export type DataType = (typeof DATA_TYPES)[number];
+/** The order of the two registers of a 32-bit value: big = high word first (the Modbus convention). */
+export type WordOrder = 'big' | 'little';
 
 /** Registers (16-bit words) per data type. */
 export const WORDS: Readonly<Record<DataType, 1 | 2>> = { int16: 1, uint16: 1, int32: 2, uint32: 2, float32: 2 };

@@ -1,6 +1,6 @@
 import { parseValueName, type ValueName } from '@wattbus/contract';
-import type { RegisterMap } from '../register-map.js';
 import { representable } from './encode.js';
+import type { SimulatedMap } from './simulated-map.js';
 
 /** Values by map channel, in contract units: what a simulated meter serves and what a driver should read. */
 export type ChannelValues = Record<string, Partial<Record<ValueName, number>>>;
@@ -45,7 +45,7 @@ function nominal(name: ValueName, names: ReadonlySet<string>): number {
 }
 
 /** Plausible values for every field of a map, exactly representable in the map's encodings. */
-export function plausibleValues(map: RegisterMap): ChannelValues {
+export function plausibleValues(map: SimulatedMap): ChannelValues {
   const names = new Set<string>(map.fields.map((f) => f.value));
   const values: ChannelValues = Object.fromEntries(map.channels.map((c) => [c, {}]));
   for (const field of map.fields) {

@@ -1,4 +1,5 @@
-import { type Credentials, HttpDeviceSimulator, type SimAnswer, type TransportFault } from '../http/index.js';
+import type { Credentials } from '@wattbus/meter-wire/digest';
+import { HttpDeviceSimulator, type SimAnswer, type TransportFault } from '../http/index.js';
 import { historyXml, type InstantRegister, instantaneousXml } from './simulator-xml.js';
 
 /** Register types the simulator stores, with the unit of their totals per second of the rate's unit. */

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpClient } from '../http/index.js';
 import { FluksoHttpSimulator } from './http-simulator.js';
 
 const ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -29,7 +28,7 @@ describe('FluksoHttpSimulator', () => {
   it('serves the last 60 seconds oldest first, "nan" before its start and while a sensor is silenced', async () => {
     const sim = await fluksometer();
     deviceNow += 10_000;
-    const series = JSON.parse(await new HttpClient({ timeoutMs: 2000 }).getText(`${sim.url}/sensor/${ID}?${QUERY}`));
+    const series = JSON.parse((await get(`${sim.url}/sensor/${ID}?${QUERY}`)).body);
     expect(series).toHaveLength(60);
     expect(series[0]).toEqual([T - 49, 'nan']);
     expect(series.slice(-11)).toEqual(Array.from({ length: 11 }, (_, i) => [T + i, i]));

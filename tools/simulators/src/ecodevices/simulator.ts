@@ -1,4 +1,5 @@
-import { type Credentials, HttpDeviceSimulator, type SimAnswer, type TransportFault } from '../http/index.js';
+import type { Credentials } from '@wattbus/meter-wire/digest';
+import { HttpDeviceSimulator, type SimAnswer, type TransportFault } from '../http/index.js';
 
 /** A meter on a teleinfo input: tariff period, apparent power, and its index fields (BASE, or HCHC/HCHP…) in Wh. */
 export interface SimTeleinfo {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Credentials, verifyDigest } from './digest.js';
+import { type Credentials, verifyDigest } from '@wattbus/meter-wire/digest';
 
 /** Faults every simulated HTTP device can inject, on its next requests. */
 export type TransportFault =

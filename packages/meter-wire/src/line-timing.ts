@@ -1,4 +1,4 @@
-import type { Parity } from './map-schema.js';
+export type Parity = 'none' | 'even' | 'odd';
 
 /** Serial character framing: what one byte costs on the wire. */
 export interface SerialFraming {

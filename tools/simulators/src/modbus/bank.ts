@@ -1,5 +1,5 @@
-import type { RegisterMap } from '../register-map.js';
 import { encodeValue } from './encode.js';
+import type { SimulatedMap } from './simulated-map.js';
 import { type ChannelValues, plausibleValues } from './values.js';
 
 /**
@@ -27,7 +27,7 @@ export interface LoggedRequest {
 export type Answer = { pdu: Buffer; corrupt: boolean } | undefined;
 
 interface Unit {
-  map: RegisterMap;
+  map: SimulatedMap;
   /** Register values by function code, then address. */
   registers: Map<number, Map<number, number>>;
   fault: Fault;
@@ -44,7 +44,7 @@ export class SlaveBank {
   private readonly units = new Map<number, Unit>();
 
   /** Adds a meter at `unitId`; returns the values it serves. */
-  addUnit(unitId: number, map: RegisterMap, options: UnitOptions = {}): ChannelValues {
+  addUnit(unitId: number, map: SimulatedMap, options: UnitOptions = {}): ChannelValues {
     const unit: Unit = { map, registers: new Map(), fault: 'none', strict: options.strict ?? false };
     this.units.set(unitId, unit);
     const values = options.values ?? plausibleValues(map);

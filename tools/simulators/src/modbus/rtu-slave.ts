@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { charTimeMs, interFrameGapMs, type SerialFraming, waitUntil } from '@wattbus/meter-wire/modbus';
 import { SerialPort } from 'serialport';
-import { charTimeMs, interFrameGapMs, type SerialFraming } from '../line-timing.js';
-import { waitUntil } from '../wait-until.js';
 import type { SlaveBank } from './bank.js';
 import { hasValidCrc, withCrc } from './crc.js';
 
