@@ -23,6 +23,7 @@ export {
 } from './process.js';
 export { makePtyPair, type PtyPair, type PtyPairOptions } from './pty.js';
 export { APT_PACKAGES, type RequireBinaryOptions, requireBinary } from './require-binary.js';
+export { resourcesStarted } from './resources-started.js';
 export { isAddressInUse, retryWhileAddressInUse, type ServiceControls } from './service.js';
 export { type TempDir, tempDir } from './temp-dir.js';
 export { TEST_BROKER_NAMES, TEST_BROKERS, type TestBroker, type TestBrokerOptions } from './test-brokers.js';
