@@ -1,4 +1,5 @@
-import type { Static, TSchema } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
+import { type DefinePlugin, definePlugin, type Plugin } from '@wattbus/config/plugin';
 import type { Reading } from '@wattbus/contract';
 
 /**
@@ -39,17 +40,11 @@ export const NO_SITE_TAGS: Readonly<Record<string, string>> = Object.freeze({});
 /** A context that knows no site: points carry only the readings' own tags. */
 export const NO_SITE_INFO: SinkContext = { siteTags: () => NO_SITE_TAGS };
 
-export interface SinkDefinition<S extends TSchema = TSchema> {
-  name: string;
-  description: string;
-  configSchema: S;
-  /** No I/O here: `open` connects. */
-  create(config: Static<S>, context: SinkContext): Sink;
-}
+/** A sink kind: its config schema (its section under `sinks:`, validated by the worker) and a factory. */
+export type SinkDefinition<S extends TSchema = TSchema> = Plugin<S, SinkContext, Sink>;
 
-export function defineSink<S extends TSchema>(definition: SinkDefinition<S>): SinkDefinition {
-  return definition as unknown as SinkDefinition;
-}
+/** Declares a sink with its config type inferred from its schema; `create` does no I/O (`open` connects). */
+export const defineSink: DefinePlugin<SinkContext, Sink> = definePlugin;
 
 /**
  * A write failure. `permanent` failures (the store refuses the data itself) are not retried: the batch goes

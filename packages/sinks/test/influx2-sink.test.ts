@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exampleReading } from '@wattbus/contract';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toLine } from '../src/influx/line-protocol.js';
-import { InfluxV2Sink, WRITE_OPTIONS } from '../src/influx/v2-sink.js';
+import { InfluxV2Sink, WRITE_OPTIONS } from '../src/influx2/influx2-sink.js';
 
 // No InfluxDB 2 server can be installed here. This checks the exact HTTP request the real client library
 // sends and how each answer is classified; test/live/influx2.live.test.ts runs the shared sink suite

@@ -2,10 +2,6 @@ import { defineSink } from '../sink.js';
 import { CassandraSink } from './cassandra-sink.js';
 import { CassandraConfigSchema } from './config.js';
 
-export * from './cassandra-sink.js';
-export * from './config.js';
-export * from './cql.js';
-
 export const cassandraSink = defineSink({
   name: 'cassandra',
   description:

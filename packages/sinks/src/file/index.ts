@@ -2,10 +2,6 @@ import { defineSink } from '../sink.js';
 import { FileSinkConfigSchema } from './config.js';
 import { DailyFileSink } from './daily-file-sink.js';
 
-export * from './config.js';
-export * from './daily-file-sink.js';
-export * from './formats.js';
-
 export const fileSink = defineSink({
   name: 'file',
   description: 'JSON lines and/or CSV, one file per UTC day',

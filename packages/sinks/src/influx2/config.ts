@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { SiteTagsSetting } from './config.js';
+import { SiteTagsSetting } from '../influx/config.js';
 
 export const InfluxV2ConfigSchema = Type.Object(
   {

@@ -1,8 +1,8 @@
 import { HttpError, InfluxDB, type WriteApi } from '@influxdata/influxdb-client';
 import type { Reading } from '@wattbus/contract';
+import { influxRefusal, siteTagsFor, toLines } from '../influx/line-protocol.js';
 import { NO_SITE_INFO, type Sink, type SinkContext, SinkError } from '../sink.js';
-import { influxRefusal, siteTagsFor, toLines } from './line-protocol.js';
-import type { InfluxV2Config } from './v2-config.js';
+import type { InfluxV2Config } from './config.js';
 
 const NAME = 'influx2';
 

@@ -4,7 +4,7 @@
 
 import { InfluxDB } from '@influxdata/influxdb-client';
 import type { Reading } from '@wattbus/contract';
-import { InfluxV2Sink } from '../../src/influx/v2-sink.js';
+import { InfluxV2Sink } from '../../src/influx2/influx2-sink.js';
 import { sinkSuite } from '../sink-suite.js';
 
 const url = process.env.WATTBUS_TEST_INFLUX2 as string;
