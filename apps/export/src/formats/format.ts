@@ -1,0 +1,20 @@
+import type { Output } from '../output.js';
+import type { ExportRow } from '../rows.js';
+
+export const FORMAT_NAMES = ['csv', 'jsonl', 'parquet'] as const;
+export type FormatName = (typeof FORMAT_NAMES)[number];
+
+export interface FormatOptions {
+  /** Renders a row's instant for text formats (UTC or the chosen time zone). */
+  time: (ts: number) => string;
+  timeZone: string;
+}
+
+/** Turns batches of rows into the bytes of one file. */
+export interface RowWriter {
+  write(rows: readonly ExportRow[]): Promise<void>;
+  /** Writes what a file needs after the last row (Parquet's footer). */
+  end(): Promise<void>;
+}
+
+export type FormatFactory = (output: Output, options: FormatOptions) => RowWriter;

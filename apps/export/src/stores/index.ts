@@ -1,0 +1,16 @@
+import type { StoreConfig } from '../store-config.js';
+import { InfluxV1Reader } from './influx-v1.js';
+import type { StoreReader } from './store.js';
+
+export type { StoreReader } from './store.js';
+
+/** The reader for the store the config names. */
+export function openReader(store: StoreConfig): StoreReader {
+  switch (store.store) {
+    case 'influx':
+      return new InfluxV1Reader(store.config);
+    case 'influx2':
+    case 'cassandra':
+      throw new Error(`reading from ${store.store} is not implemented`);
+  }
+}

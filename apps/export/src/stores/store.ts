@@ -1,0 +1,17 @@
+import type { RowBatches } from '../rows.js';
+import type { Selection } from '../selection.js';
+
+/** A store readings can be exported from. */
+export interface StoreReader {
+  /**
+   * Checks that the store answers and knows the selected sites: throws ExportError (store down: exit 1;
+   * an unknown site: exit 3) before any output is made.
+   */
+  prepare(selection: Selection): Promise<void>;
+  /**
+   * The selected rows, in pages, as the store gives them; `progress` is told up to which instant the range is
+   * done. Stops early when `signal` aborts.
+   */
+  read(selection: Selection, progress: (doneUntil: number) => void, signal: AbortSignal): RowBatches;
+  close(): Promise<void>;
+}
