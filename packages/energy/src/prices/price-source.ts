@@ -1,0 +1,9 @@
+/** A price per kWh in force from a given instant until `until`, or why there is none. */
+export type PriceAt =
+  | { price: number; until: number; reason?: undefined }
+  | { price: null; until: number; reason: string };
+
+/** Where prices come from: fixed per tariff period, or a day-ahead series. Prices are per kWh in the tariff's currency. */
+export interface PriceSource {
+  at(ts: number): PriceAt;
+}
