@@ -1,4 +1,5 @@
-import type { Static, TSchema } from '@sinclair/typebox';
+import type { TSchema } from '@sinclair/typebox';
+import { definePlugin, type Plugin } from '@wattbus/config/plugin';
 import type { ValueName } from '@wattbus/contract';
 
 /** What a driver measured on one channel at one instant, in the meter's own sign convention. */
@@ -53,18 +54,15 @@ export interface DriverContext {
   saved?: unknown;
 }
 
-/** A driver kind: its config schema (validated by the agent at start) and a factory. */
-export interface DriverDefinition<S extends TSchema = TSchema> {
-  name: string;
-  description: string;
-  configSchema: S;
-  /** `config` has been validated against `configSchema` (defaults applied) by the caller. */
-  create(config: Static<S>, ctx: DriverContext): MeterDriver;
-}
+/** A driver kind: its config schema (a meter's `config:`, validated by the agent at start) and a factory. */
+export type DriverDefinition<S extends TSchema = TSchema> = Plugin<S, DriverContext, MeterDriver>;
 
-/** Declares a driver with its config type inferred from the schema, for the untyped registry. */
+/**
+ * Declares a driver with its config type inferred from its schema; `create` does no I/O (`open` connects). Returned as
+ * the registry sees it: a meter's `config:` is validated against the schema its `driver:` names only at run time.
+ */
 export function defineDriver<S extends TSchema>(definition: DriverDefinition<S>): DriverDefinition {
-  return definition as unknown as DriverDefinition;
+  return definePlugin(definition);
 }
 
 /** A failed read, naming the meter. */

@@ -1,3 +1,4 @@
+import { buildRegistry } from '@wattbus/config/plugin';
 import type { DriverDefinition } from './driver.js';
 import { ecodevicesDriver } from './ecodevices/index.js';
 import { egaugeDriver } from './egauge/index.js';
@@ -6,10 +7,10 @@ import { modbusDriver } from './modbus/index.js';
 import { simulatedDriver } from './simulated/index.js';
 
 /** Every driver the agent can use, by the name written in a meter's `driver:` key. Add one line per driver. */
-export const drivers: Record<string, DriverDefinition> = {
-  [simulatedDriver.name]: simulatedDriver,
-  [egaugeDriver.name]: egaugeDriver,
-  [ecodevicesDriver.name]: ecodevicesDriver,
-  [fluksoDriver.name]: fluksoDriver,
-  [modbusDriver.name]: modbusDriver,
-};
+export const drivers: Readonly<Record<string, DriverDefinition>> = buildRegistry('driver', [
+  simulatedDriver,
+  egaugeDriver,
+  ecodevicesDriver,
+  fluksoDriver,
+  modbusDriver,
+]);
