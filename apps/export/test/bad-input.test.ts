@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { toLines } from '@wattbus/sinks';
+import { freePort, type InfluxdHandle, startInfluxd, type TempDir, tempDir } from '@wattbus/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, sinkWorkerConfig } from './cli.js';
+
+/** Every refusal is one clear line on stderr, a documented exit code, and no file (partial or not). */
+
+const T0 = Date.UTC(2026, 0, 10);
+let influxd: InfluxdHandle;
+let tmp: TempDir;
+let config: string;
+
+beforeAll(async () => {
+  influxd = await startInfluxd();
+  tmp = await tempDir('wattbus-export-bad-');
+  config = await sinkWorkerConfig(tmp.path, influxd.url);
+  await influxd.createDatabase('wattbus');
+  const readings = Array.from({ length: 10 }, (_, i) => ({
+    v: 1 as const,
+    site: 'house-12',
+    meter: 'main',
+    channel: 'grid',
+    role: 'grid' as const,
+    seq: i,
+    ts: T0 + i * 60_000,
+    values: { power_w: i },
+  }));
+  await influxd.write('wattbus', toLines(readings), 'ms');
+}, 60_000);
+
+afterAll(async () => {
+  await influxd?.stop();
+  await tmp?.cleanup();
+});
+
+async function refused(args: string[], code: number, message: RegExp, configFile = () => config) {
+  const output = join(tmp.path, `out-${code}-${Math.random().toString(36).slice(2)}.csv`);
+  const result = await runCli(['--config', configFile(), '--progress', 'json', '-o', output, ...args]);
+  expect(result.code, result.stderr).toBe(code);
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr.split('\n').filter((l) => l.startsWith('wattbus-export:'))).toHaveLength(1);
+  expect(existsSync(output)).toBe(false);
+  expect((await readdir(tmp.path)).filter((f) => f.includes('partial'))).toEqual([]);
+}
+
+const DAY = ['--from', '2026-01-10', '--to', '2026-01-11'];
+
+describe('refused with a clear error and exit code, and no file', () => {
+  it('an unknown site (3)', () =>
+    refused(
+      ['--site', 'house-99', ...DAY],
+      3,
+      /wattbus-export: unknown site house-99: the store has no readings of it/,
+    ));
+
+  it('a range without readings (3)', () =>
+    refused(
+      ['--site', 'house-12', '--from', '2025-01-01', '--to', '2025-02-01'],
+      3,
+      /no readings from 2025-01-01T00:00:00.000Z to 2025-02-01T00:00:00.000Z/,
+    ));
+
+  it('a range that ends before it starts (2), or is empty (2)', async () => {
+    await refused(['--from', '2026-01-11', '--to', '2026-01-10'], 2, /the range ends before it starts/);
+    await refused(['--from', '2026-01-10', '--to', '2026-01-10'], 2, /the range is empty/);
+  });
+
+  it('an unknown quantity (2), a rollup resolution (2), a bad time or zone (2)', async () => {
+    await refused(['--quantity', 'powr_w', ...DAY], 2, /unknown quantity "powr_w"/);
+    await refused(['--resolution', '15m', ...DAY], 2, /rollups do not exist yet/);
+    await refused(['--from', 'yesterday', '--to', '2026-01-11'], 2, /--from: "yesterday" is not a time/);
+    await refused(['--timezone', 'Mars/Olympus', ...DAY], 2, /unknown time zone "Mars\/Olympus"/);
+    await refused(['--format', 'parquet', '--compress', 'gzip', ...DAY], 2, /Parquet compresses its pages itself/);
+  });
+
+  it('a store that is down (1)', async () => {
+    const down = await sinkWorkerConfig(
+      await tempDir('wattbus-export-down-').then((d) => d.path),
+      `http://127.0.0.1:${await freePort()}`,
+    );
+    await refused(DAY, 1, /cannot reach InfluxDB at http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/, () => down);
+  });
+
+  it('an unknown group (3) and a config without a store (2)', async () => {
+    const groups = join(tmp.path, 'portal.yaml');
+    await writeFile(groups, 'groups:\n  - { id: tilleuls, caption: Tilleuls, sites: [house-12] }\n');
+    await refused(['--group', 'nope', '--groups', groups, ...DAY], 3, /unknown group "nope" in .* \(known: tilleuls\)/);
+    await refused(DAY, 2, /cannot read config/, () => join(tmp.path, 'missing.yaml'));
+  });
+});
+
+describe('an interrupted run', () => {
+  it('SIGINT leaves no file, partial or final, and exits 130', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 200_000; i++) {
+      lines.push(`reading,site=house-13,meter=main,channel=grid,role=grid power_w=${i},seq=${i}i ${T0 + i * 1000}`);
+    }
+    for (let i = 0; i < lines.length; i += 20_000)
+      await influxd.write('wattbus', lines.slice(i, i + 20_000).join('\n'), 'ms');
+    const output = join(tmp.path, 'interrupted.jsonl');
+    let sent = false;
+    const result = await runCli(
+      [
+        '--config',
+        config,
+        '--site',
+        'house-13',
+        '--from',
+        '2026-01-10',
+        '--to',
+        '2026-01-13',
+        '--progress',
+        'json',
+        '-o',
+        output,
+      ],
+      {
+        // interrupt once some of it is written: the partial file exists then
+        onStderr: (text, child) => {
+          if (!sent && text.includes('"event":"progress"')) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        },
+      },
+    );
+    expect(sent).toBe(true);
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toMatch(/wattbus-export: interrupted by SIGINT: no file written/);
+    expect(existsSync(output)).toBe(false);
+    expect((await readdir(tmp.path)).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+});
