@@ -1,5 +1,5 @@
 import type { Info, Reading } from '@wattbus/contract';
-import { solarElevationDeg } from '@wattbus/meters';
+import { solarElevationDeg } from '@wattbus/solar';
 import type { ChannelSettings } from '../config.js';
 import { ChannelRule, watts } from './channel-rule.js';
 import { OK, type Verdict } from './debounce.js';

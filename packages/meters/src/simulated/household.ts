@@ -5,8 +5,8 @@
  * Times of day are local mean solar time (UTC shifted by longitude / 15 h), so the evening peak follows the
  * site rather than a hard-coded time zone.
  */
+import { solarElevationDeg } from '@wattbus/solar';
 import { rand, signedRand, valueNoise } from './random.js';
-import { solarElevationDeg } from './solar.js';
 
 export interface HouseholdParams {
   seed: number;

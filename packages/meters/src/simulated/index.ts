@@ -10,7 +10,6 @@ export {
 } from './config.js';
 export { createSimulatedMeter, SimulatedMeter } from './driver.js';
 export { type HouseholdParams, type HouseholdSample, householdPower } from './household.js';
-export { solarElevationDeg } from './solar.js';
 
 /** The `simulated` driver: a deterministic synthetic household (consumption, optional PV, grid). */
 export const simulatedDriver = defineDriver({
