@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { READ, WRITE } from '@wattbus/mqtt/acl';
+import { formatPasswordHash, hashPassword } from '@wattbus/mqtt/passwords';
 import { freePort, REPO_ROOT, startApp, startMosquitto, tempDir } from '@wattbus/testkit';
 import mqtt, { type MqttClient } from 'mqtt';
 import { AccessControl } from '../src/auth/access-control.js';
 import { AuthFiles } from '../src/auth/auth-files.js';
-import { formatPasswordHash, hashPassword } from '../src/auth/password-hash.js';
 import { ReservedClientIds } from '../src/auth/reserved-client-ids.js';
 import { SessionOwners } from '../src/auth/session-owners.js';
 

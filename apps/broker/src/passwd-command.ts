@@ -3,8 +3,7 @@ import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RESERVED_SITE_IDS } from '@wattbus/contract';
-import { setPasswordLine } from './auth/password-file.js';
-import { DEFAULT_ITERATIONS, formatPasswordHash, hashPassword } from './auth/password-hash.js';
+import { DEFAULT_ITERATIONS, formatPasswordHash, hashPassword, setPasswordLine } from '@wattbus/mqtt/passwords';
 import { PasswdUsageError } from './errors.js';
 
 export const PASSWD_USAGE = `Usage: wattbus-broker passwd <password-file> <username> [--password-stdin] [--iterations <n>]

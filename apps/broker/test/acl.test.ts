@@ -4,10 +4,10 @@ import { writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DEPLOY_ACL } from '@wattbus/broker-targets';
 import { AuthFileError, ClientAcl, parseAcl, READ, WRITE } from '@wattbus/mqtt/acl';
 import { requireBinary, tempDir } from '@wattbus/testkit';
 import { describe, expect, it } from 'vitest';
-import { DEPLOY_ACL } from './helpers/fixture.js';
 
 const run = promisify(execFile);
 const acl = (text: string) => parseAcl(text, 'acl');

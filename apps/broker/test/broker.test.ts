@@ -1,13 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { DEPLOY_ACL, type Fixture, makeFixture } from '@wattbus/broker-targets';
+import { DEFAULT_ITERATIONS } from '@wattbus/mqtt/passwords';
 import { freePort, startApp, waitFor } from '@wattbus/testkit';
 import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ITERATIONS } from '../src/auth/password-hash.js';
 import { runPasswd } from '../src/passwd-command.js';
 import { Clients, inbox, publishOutcome, sessionPresent } from './helpers/clients.js';
-import { DEPLOY_ACL, type Fixture, makeFixture } from './helpers/fixture.js';
 import { scrape } from './helpers/metrics.js';
 import { publishPacket, rawSession, subscribePacket } from './helpers/raw-client.js';
 

@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { connect as connectTcp } from 'node:net';
+import {
+  CERT_TARGETS,
+  type CertTarget,
+  type Fixture,
+  makeFixture,
+  TARGETS,
+  type Target,
+  type TargetName,
+  USERS,
+} from '@wattbus/broker-targets';
 import { makeTestPki, type TestPki, waitFor } from '@wattbus/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Clients, inbox, publishOutcome, sessionPresent } from './helpers/clients.js';
-import { type Fixture, makeFixture, USERS } from './helpers/fixture.js';
 import { scrape } from './helpers/metrics.js';
 import { NeverReadingClient, publishPacket, rawSession } from './helpers/raw-client.js';
-import { CERT_TARGETS, type CertTarget, TARGETS, type Target, type TargetName } from './helpers/targets.js';
 
 // One suite, two brokers: our Aedes app (as a process, configured by deploy/examples/broker.yaml) and the real
 // mosquitto (configured by deploy/mosquitto/mosquitto.conf), both with deploy/mosquitto/acl and one password

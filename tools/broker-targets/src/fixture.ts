@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { formatPasswordHash, hashPassword } from '@wattbus/mqtt/passwords';
 import { makeTestPki, REPO_ROOT, requireBinary, type TestPki, tempDir } from '@wattbus/testkit';
-import { formatPasswordHash, hashPassword } from '../../src/auth/password-hash.js';
 
 const run = promisify(execFile);
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '@wattbus/config';
 import { freePort, type ProcessHandle, REPO_ROOT, startApp, startMosquitto } from '@wattbus/testkit';
-import { BrokerConfigSchema } from '../../src/config.js';
+import { DeployedBrokerConfig } from './deployed-broker-config.js';
 import { DEPLOY_ACL, type Fixture } from './fixture.js';
 
 export type TargetName = 'aedes' | 'mosquitto';
@@ -57,18 +57,18 @@ function defined<T>(value: T | undefined, what: string): T {
 /** deploy/examples/broker.yaml with test ports and files: the embedded broker, run as a process. */
 export async function startAedes(f: Fixture): Promise<Target> {
   const ports = await freePorts();
-  const base = loadConfig(join(REPO_ROOT, 'deploy/examples/broker.yaml'), BrokerConfigSchema);
+  const base = loadConfig(join(REPO_ROOT, 'deploy/examples/broker.yaml'), DeployedBrokerConfig);
   const server = { host: '127.0.0.1', cert_file: f.pki.server.cert, key_file: f.pki.server.key };
   const config = {
     ...base,
     listeners: {
-      tcp: { ...defined(base.listeners.tcp, 'tcp listener'), host: '127.0.0.1', port: ports.tcp },
-      tls: { ...defined(base.listeners.tls, 'tls listener'), ...server, port: ports.tls },
-      wss: { ...defined(base.listeners.wss, 'wss listener'), ...server, port: ports.wss },
+      tcp: { ...base.listeners.tcp, host: '127.0.0.1', port: ports.tcp },
+      tls: { ...base.listeners.tls, ...server, port: ports.tls },
+      wss: { ...base.listeners.wss, ...server, port: ports.wss },
     },
     auth: { ...base.auth, password_file: f.passwordFile, acl_file: DEPLOY_ACL },
     persistence: { path: join(f.dir, 'aedes-store') },
-    metrics: { ...defined(base.metrics, 'metrics'), port: await freePort() },
+    metrics: { ...base.metrics, port: await freePort() },
   };
   const metrics = config.metrics;
   let proc: ProcessHandle = await startApp('broker', config);

@@ -1,11 +1,18 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  DEPLOY_ACL,
+  type Fixture,
+  makeFixture,
+  TARGETS,
+  type Target,
+  type TargetName,
+  type User,
+} from '@wattbus/broker-targets';
 import type { DeadLetter } from '@wattbus/contract';
 import { freePort, type InfluxdHandle, startInfluxd, type TempDir, tempDir } from '@wattbus/testkit';
 import mqtt, { type MqttClient } from 'mqtt';
-import { DEPLOY_ACL, type Fixture, makeFixture, type User } from '../../../apps/broker/test/helpers/fixture.js';
-import { TARGETS, type Target, type TargetName } from '../../../apps/broker/test/helpers/targets.js';
 import type { Login } from './households.js';
 import { pidListeningOn } from './listener-process.js';
 import { Service } from './service.js';

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { TargetName } from '@wattbus/broker-targets';
 import { type Alert, decodeMessage, type Reading } from '@wattbus/contract';
 import { faultSeed, makeRng } from '@wattbus/fault-suite/seed';
 import { readStoredReadings, type StoredReading, waitFor } from '@wattbus/testkit';
 import mqtt from 'mqtt';
-import type { TargetName } from '../../../apps/broker/test/helpers/targets.js';
 import { runAttacks } from './attacks.js';
 import { Corpus } from './corpus.js';
 import { DATABASE, Deployment } from './deployment.js';

@@ -1,5 +1,5 @@
 import { type AclFile, loadAcl } from '@wattbus/mqtt/acl';
-import { loadPasswordFile, type PasswordTable } from './password-file.js';
+import { loadPasswordFile, type PasswordTable } from '@wattbus/mqtt/passwords';
 import type { KnownUsers } from './reserved-client-ids.js';
 
 export interface AuthFilePaths {

@@ -1,5 +1,5 @@
+import { verifyPassword } from '@wattbus/mqtt/passwords';
 import type { AuthFiles } from './auth-files.js';
-import { verifyPassword } from './password-hash.js';
 
 export interface Credentials {
   username: string | undefined;

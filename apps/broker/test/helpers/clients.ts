@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import type { Fixture, User } from '@wattbus/broker-targets';
 import { waitFor } from '@wattbus/testkit';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import type { Fixture, User } from './fixture.js';
 
 /** Every message a client received, as "topic payload", from its very first one. */
 export interface Inbox {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { AuthFileError } from '../errors.js';
+import { AuthFileError } from '../acl/auth-file-error.js';
 import { type PasswordHash, parsePasswordHash } from './password-hash.js';
 
 /** An entry mosquitto would skip too; the other users still work. */

@@ -2,18 +2,16 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseAcl } from '@wattbus/mqtt/acl';
-import { REPO_ROOT, requireBinary, tempDir } from '@wattbus/testkit';
+import { requireBinary, tempDir } from '@wattbus/testkit';
 import { describe, expect, it } from 'vitest';
-import { parsePasswordFile, setPasswordLine } from '../src/auth/password-file.js';
+import { parsePasswordFile, setPasswordLine } from './password-file.js';
 import {
   formatPasswordHash,
   hashPassword,
   type PasswordHash,
   parsePasswordHash,
   verifyPassword,
-} from '../src/auth/password-hash.js';
-import { DEPLOY_ACL } from './helpers/fixture.js';
+} from './password-hash.js';
 
 const run = promisify(execFile);
 
@@ -87,14 +85,5 @@ describe('password files', () => {
     expect(setPasswordLine(text, 'carol', '$7$c')).toBe('alice:$7$old\nbob:$7$bob\ncarol:$7$c\n');
     expect(setPasswordLine('', 'carol', '$7$c')).toBe('carol:$7$c\n');
     expect(setPasswordLine('alice:1\nalice:2', 'alice', '$7$n')).toBe('alice:$7$n\n');
-  });
-
-  it('deploy/mosquitto/passwd.example has one valid entry per user of the deployed ACL', async () => {
-    const table = parsePasswordFile(await readFile(join(REPO_ROOT, 'deploy/mosquitto/passwd.example'), 'utf8'));
-    const acl = parseAcl(await readFile(DEPLOY_ACL, 'utf8'), DEPLOY_ACL);
-    expect(table.problems).toEqual([]);
-    const agents = ['house-12', 'house-13', 'house-14'];
-    expect([...table.users.keys()].sort()).toEqual([...agents, ...acl.users.keys()].sort());
-    for (const hash of table.users.values()) expect(await verifyPassword(Buffer.from('example'), hash)).toBe(true);
   });
 });
