@@ -19,7 +19,7 @@ import { forEachLimited } from '../src/cassandra/limited.js';
 
 const contactPoint = process.env.WATTBUS_TEST_CASSANDRA;
 if (!contactPoint) {
-  console.error('set WATTBUS_TEST_CASSANDRA=host:port to a Cassandra node (see README, Cassandra)');
+  console.error('set WATTBUS_TEST_CASSANDRA=host:port to a Cassandra node (see docs/stores.md, Cassandra)');
   process.exit(2);
 }
 const READINGS = Number(process.env.BENCH_READINGS ?? 100_000);

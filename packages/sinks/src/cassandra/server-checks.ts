@@ -36,7 +36,7 @@ export function durabilityWarning(
   if (commitlogSync !== 'periodic') return undefined;
   return {
     message:
-      'Cassandra acknowledges writes before they are on disk (commitlog_sync: periodic): a crash of the replicas that acknowledged a write can lose readings already acked to the broker; set commitlog_sync: batch (README, Cassandra)',
+      'Cassandra acknowledges writes before they are on disk (commitlog_sync: periodic): a crash of the replicas that acknowledged a write can lose readings already acked to the broker; set commitlog_sync: batch (docs/stores.md, Cassandra)',
     fields: { commitlog_sync: commitlogSync, consistency: config.consistency },
   };
 }
@@ -56,7 +56,7 @@ export async function readNonFrozenMaps(client: Client, keyspace: string): Promi
 export function schemaWarning(nonFrozen: readonly string[], keyspace: string): ServerWarning | undefined {
   if (nonFrozen.length === 0) return undefined;
   return {
-    message: `${keyspace}.readings has non-frozen map columns: every insert writes a tombstone per map; move the data to a keyspace made by this version (README, Cassandra)`,
+    message: `${keyspace}.readings has non-frozen map columns: every insert writes a tombstone per map; move the data to a keyspace made by this version (docs/stores.md, Cassandra)`,
     fields: { keyspace, columns: nonFrozen },
   };
 }

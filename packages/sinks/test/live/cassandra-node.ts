@@ -4,7 +4,7 @@ import { freePort, type ProcessHandle, REPO_ROOT, startProcess, type TempDir, te
 /**
  * A Cassandra node of its own for tests that kill and restart it. WATTBUS_TEST_CASSANDRA_START is a command
  * that runs one node in the foreground: `<command> <native port> <data dir> <periodic|batch|group>`,
- * listening on 127.0.0.1 with data center datacenter1 (README, Cassandra, shows one).
+ * listening on 127.0.0.1 with data center datacenter1 (docs/stores.md, Cassandra, shows one).
  */
 export interface CassandraNode {
   contactPoint: string;
