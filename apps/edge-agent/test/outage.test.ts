@@ -70,7 +70,7 @@ describe.concurrent.each(TEST_BROKER_NAMES)('a 30 s broker outage (%s)', (name) 
     // before the agent sends its backlog, or the broker would have nobody to give it to. The agent is frozen
     // (SIGSTOP) while the broker comes back and they resubscribe, so that order does not depend on backoff
     // timings under load. (With LevelDB persistence, Aedes was seen reordering and holding back queued
-    // readings: see the README and tools/fault-suite.)
+    // readings: see docs/security.md and tools/fault-suite.)
     const subscribedLines = () => (worker.output().match(/"msg":"subscribed"/g) ?? []).length;
     const subscribedBefore = subscribedLines();
     await broker.down();

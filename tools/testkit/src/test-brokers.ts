@@ -18,7 +18,7 @@ export interface TestBrokerOptions {
   /**
    * Aedes with LevelDB persistence, so sessions and queued messages survive down()/up() (mosquitto always
    * persists). Off by default: with it, a 10 MB message queued for a persistent session stalls Aedes'
-   * deliveries (a known limit of the embedded broker, see the README).
+   * deliveries (a known limit of the embedded broker, see docs/security.md).
    */
   persistent?: boolean;
 }
