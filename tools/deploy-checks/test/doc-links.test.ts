@@ -11,7 +11,7 @@ function documentation(): string[] {
   return [
     'README.md',
     ...findMarkdown(ROOT, 'docs', /\.md$/),
-    ...findMarkdown(ROOT, 'apps', /^README\.md$/).filter((f) => f.split('/').length === 3),
+    ...findMarkdown(ROOT, 'apps', /^README\.md$/),
     ...findMarkdown(ROOT, 'packages', /^README\.md$/),
     ...findMarkdown(ROOT, 'tools', /^README\.md$/),
   ];
