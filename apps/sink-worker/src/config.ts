@@ -20,7 +20,7 @@ export const SinkWorkerConfigSchema = Type.Object(
         id: Type.String({
           pattern: '^[a-z0-9][a-z0-9_-]{0,63}$',
           default: 'sink-worker',
-          description: 'MQTT client id of the persistent session, and the DLQ topic name',
+          description: 'MQTT client id of the persistent session, and the name in the DLQ and receipt topics',
         }),
         share_group: Type.Optional(
           Type.String({
@@ -38,6 +38,16 @@ export const SinkWorkerConfigSchema = Type.Object(
           minimum: 1,
           default: 20_000,
           description: 'readings held unacked at most; past it the worker stops reading (bounds memory)',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    receipts: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description:
+            'publish wattbus/v1/<site>/receipt/<consumer.id> (seq ranges) once every sink has stored a batch, before the PUBACKs',
         }),
       },
       { additionalProperties: false, default: {} },

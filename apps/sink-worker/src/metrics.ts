@@ -25,6 +25,11 @@ export class SinkWorkerMetrics {
     help: 'messages sent to the dead-letter topic',
     registers: [this.registry],
   });
+  readonly receipts = new Counter({
+    name: 'wattbus_sink_receipts_total',
+    help: 'storage receipts published to the agents',
+    registers: [this.registry],
+  });
   readonly batchSize = new Histogram({
     name: 'wattbus_sink_batch_size',
     help: 'readings per written batch, per sink',

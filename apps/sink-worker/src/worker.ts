@@ -15,6 +15,7 @@ import { BatchWriter } from './batch-writer.js';
 import type { SinkWorkerConfig } from './config.js';
 import { LazyOpenSink } from './lazy-open.js';
 import { SinkWorkerMetrics } from './metrics.js';
+import { ReceiptSender } from './receipts.js';
 import { SilenceWatch } from './silence-watch.js';
 import { SiteDirectory } from './site-directory.js';
 
@@ -39,7 +40,10 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
   return result;
 }
 
-/** subscribe → validate → batch → write to every sink → PUBACK; bad messages → DLQ (then PUBACK). */
+/**
+ * subscribe → validate → batch → write to every sink → receipts to the agents → PUBACK; bad messages → DLQ (then
+ * PUBACK).
+ */
 export class SinkWorker {
   private client: MqttClient | undefined;
   private receiver: ManualAckReceiver | undefined;
@@ -50,12 +54,22 @@ export class SinkWorker {
   private silenceTimer: NodeJS.Timeout | undefined;
   private readonly sinks: Sink[];
   private readonly sites: SiteDirectory;
+  /** Absent when receipts are off: a stored reading is then acked at once. */
+  private readonly receipts: ReceiptSender | undefined;
 
   constructor(
     private readonly config: SinkWorkerConfig,
     private readonly log: Logger,
   ) {
     this.sites = new SiteDirectory(config.mqtt, `${config.consumer.id}-sites`, log);
+    this.receipts = config.receipts.enabled
+      ? new ReceiptSender(
+          () => this.client as MqttClient,
+          config.consumer.id,
+          log,
+          (count) => this.metrics.receipts.inc(count),
+        )
+      : undefined;
     this.silence = new SilenceWatch(config.consumer.max_silence_ms, () => this.sites.onlineSites());
     this.sinks = Object.entries(config.sinks)
       .filter(([, sinkConfig]) => sinkConfig !== undefined)
@@ -158,8 +172,13 @@ export class SinkWorker {
       maxBytes: this.config.max_payload_bytes,
       maxFutureMs: this.config.max_future_ms,
     });
-    if (decoded.ok) (this.writer as BatchWriter<HeldMessage>).add(decoded.value, m, m.ack);
-    else this.deadLetter(m.topic, m.payload, decoded.reason, m.ack);
+    if (!decoded.ok) {
+      this.deadLetter(m.topic, m.payload, decoded.reason, m.ack);
+      return;
+    }
+    const reading = decoded.value;
+    const receipts = this.receipts;
+    (this.writer as BatchWriter<HeldMessage>).add(reading, m, receipts ? () => receipts.done(reading, m.ack) : m.ack);
   }
 
   /** Publishes the dead letter (QoS1) and acks the original only once the broker has the dead letter. */
@@ -180,7 +199,7 @@ export class SinkWorker {
     clearInterval(this.silenceTimer);
     this.receiver?.close();
     const deadline = Date.now() + timeoutMs;
-    const flushed = this.writer?.close() ?? Promise.resolve();
+    const flushed = (this.writer?.close() ?? Promise.resolve()).then(() => this.receipts?.flush());
     if (!(await settlesWithin(flushed, timeoutMs - DISCONNECT_MS))) {
       this.log.warn('stores still failing at shutdown; unacked messages stay with the broker');
     }
