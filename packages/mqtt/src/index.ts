@@ -1,6 +1,18 @@
-export * from './backoff.js';
-export * from './connect.js';
-export * from './connection-schema.js';
-export * from './dead-letter.js';
-export * from './manual-acks.js';
-export * from './retained-snapshot.js';
+export { backoffDelay } from './backoff.js';
+export {
+  type ConnectOptions,
+  clientOptions,
+  connectMqtt,
+  describeMqttError,
+  logConnectionEvents,
+  type MqttEvent,
+} from './connect.js';
+export { type MqttConnection, MqttConnectionSchema } from './connection-schema.js';
+export { publishDeadLetter } from './dead-letter.js';
+export {
+  type HeldMessage,
+  type ManualAckOptions,
+  type ManualAckReceiver,
+  receiveWithManualAcks,
+} from './manual-acks.js';
+export { type RetainedSnapshotOptions, subscribeRetained } from './retained-snapshot.js';

@@ -1,1 +1,7 @@
-export * from './http-endpoint.js';
+export {
+  type HealthCheck,
+  type MetricsConfig,
+  MetricsConfigSchema,
+  type ObservabilityEndpoint,
+  serveObservability,
+} from './http-endpoint.js';
