@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Reading, topics } from '@wattbus/contract';
+import { decodeReceipt, filters, type Reading, topics } from '@wattbus/contract';
 import type { DriverCheckpoint, DriverDefinition } from '@wattbus/meters';
 import { connectMqtt } from '@wattbus/mqtt';
 import type { MqttClient } from 'mqtt';
@@ -9,7 +9,8 @@ import { discoveryMessages } from './home-assistant.js';
 import { MeterPoller } from './meter-poller.js';
 import { DiskQueue, seqKey } from './queue/disk-queue.js';
 import { QueuePublisher } from './queue/publisher.js';
-import { healthMessage, infoMessage, statusMessage } from './site-messages.js';
+import { ReceiptTracker } from './queue/receipt-tracker.js';
+import { type DeliveryLag, healthMessage, infoMessage, statusMessage } from './site-messages.js';
 
 export interface AgentStats {
   queued: number;
@@ -21,7 +22,7 @@ export interface AgentStats {
 /**
  * The edge agent: polls every meter on its own timer, puts each reading in the disk queue (fsynced, with
  * the seq counters it used) and publishes from there (QoS1); a reading leaves the queue on the broker's
- * PUBACK. Also a retained `status` (also the LWT), a retained `info` and periodic `health`.
+ * PUBACK, or, with `delivery.receipts_from`, once every named consumer's storage receipt covers it. Also a retained `status` (also the LWT), a retained `info` and periodic `health`.
  */
 export class EdgeAgent {
   readonly stats: AgentStats = { queued: 0, lost: 0, readErrors: 0 };
@@ -29,6 +30,8 @@ export class EdgeAgent {
   private pollers: MeterPoller[] = [];
   private queue: DiskQueue | undefined;
   private publisher: QueuePublisher | undefined;
+  /** With `delivery.receipts_from`: the published readings still waiting for storage receipts. */
+  private tracker: ReceiptTracker | undefined;
   private timers: NodeJS.Timeout[] = [];
   /** Enqueues run one after another, so queue order is poll order. */
   private enqueueChain: Promise<void> = Promise.resolve();
@@ -48,6 +51,17 @@ export class EdgeAgent {
       maxAgeMs: config.queue.max_age_h * 3_600_000,
     });
     this.queue = queue;
+    const { delivery } = config;
+    if (delivery.receipts_from.length > 0) {
+      this.tracker = new ReceiptTracker(
+        {
+          consumers: delivery.receipts_from,
+          timeoutMs: delivery.receipt_timeout_ms,
+          maxBackoffMs: delivery.max_backoff_ms,
+        },
+        (key) => queue.ack(key),
+      );
+    }
     queue.onWriteState((error) => {
       if (error !== undefined) {
         const effect = 'new readings are lost until the disk has room again; queued readings are still sent';
@@ -89,7 +103,12 @@ export class EdgeAgent {
       client.options.will = will();
     });
     client.on('connect', () => {
-      this.publishRetained(topics.status(site), statusMessage('online'));
+      void this.publishOnline();
+      if (this.tracker) {
+        client.subscribe(filters.siteReceipts(site), { qos: 1 }, (err) => {
+          if (err) log.error({ site, err: err.message }, 'cannot subscribe to receipts; readings will be sent again');
+        });
+      }
       const info = infoMessage(config, this.pollers);
       this.publishRetained(topics.info(site), info);
       if (config.home_assistant.enabled) {
@@ -100,11 +119,24 @@ export class EdgeAgent {
         }
       }
     });
-    this.publisher = new QueuePublisher(queue, client, { window: config.queue.publish_window });
+    client.on('message', (topic, payload) => this.onReceipt(topic, payload));
+    this.publisher = new QueuePublisher(queue, client, {
+      window: config.queue.publish_window,
+      ...(this.tracker && { receipts: { tracker: this.tracker, maxAwaiting: delivery.max_unreceipted } }),
+    });
     if (queue.depth > 0) log.info({ site, queued: queue.depth }, 'queue reopened with readings to send');
 
     for (const poller of this.pollers) poller.start();
-    this.timers.push(setInterval(() => void this.publishHealth(), config.health_interval_s * 1000));
+    this.timers.push(
+      setInterval(() => {
+        void this.publishHealth();
+        if (this.tracker) void this.publishOnline(); // the retained status carries the delivery lag
+      }, config.health_interval_s * 1000),
+    );
+    if (this.tracker) {
+      const every = Math.min(1000, Math.max(50, delivery.receipt_timeout_ms / 4));
+      this.timers.push(setInterval(() => void this.resendOverdue(), every));
+    }
     this.timers.push(setInterval(() => void this.expire(), 60_000));
     log.info({ site, meters: this.pollers.length }, 'agent started');
   }
@@ -136,6 +168,50 @@ export class EdgeAgent {
     });
   }
 
+  private onReceipt(topic: string, payload: Buffer): void {
+    const tracker = this.tracker;
+    if (!tracker) return;
+    const decoded = decodeReceipt(topic, payload);
+    if (!decoded.ok) {
+      this.log.warn({ site: this.config.site.id, topic, reason: decoded.reason.slice(0, 300) }, 'receipt ignored');
+      return;
+    }
+    if (tracker.receipt(decoded.value) > 0) this.publisher?.pump();
+  }
+
+  /** Publishes again the readings whose receipts are overdue, read back from the queue. */
+  private async resendOverdue(): Promise<void> {
+    const keys = this.tracker?.overdue() ?? [];
+    if (keys.length === 0) return;
+    const messages = await (this.queue as DiskQueue).get(keys).catch(() => []);
+    this.log.info(
+      { site: this.config.site.id, readings: messages.length, resent_total: this.tracker?.resent },
+      'no receipt in time: publishing again',
+    );
+    this.publisher?.resend(messages);
+  }
+
+  /** How much is not yet receipted: everything in the queue, when the agent waits for receipts. */
+  private async deliveryLag(now = Date.now()): Promise<DeliveryLag | undefined> {
+    if (!this.tracker) return undefined;
+    const queue = this.queue as DiskQueue;
+    const oldest = await queue.oldestAgeMs(now).catch(() => undefined);
+    return { unreceipted: queue.depth, ...(oldest !== undefined && { oldestAgeMs: oldest }), now };
+  }
+
+  private async publishOnline(): Promise<void> {
+    const lag = await this.deliveryLag();
+    const delivery = lag && {
+      unreceipted: lag.unreceipted,
+      ...(lag.oldestAgeMs !== undefined && { oldest_unreceipted_ts: lag.now - lag.oldestAgeMs }),
+    };
+    if (!this.client?.connected) return;
+    this.publishRetained(topics.status(this.config.site.id), {
+      ...statusMessage('online'),
+      ...(delivery && { delivery }),
+    });
+  }
+
   private async expire(): Promise<void> {
     // Fails only if the queue's database could not be reopened, which its write state has said.
     const expired = await this.queue?.dropExpired().catch(() => []);
@@ -160,6 +236,14 @@ export class EdgeAgent {
       },
       this.pollers,
     );
+    if (this.tracker) {
+      message.delivery = {
+        receipts_from: this.config.delivery.receipts_from,
+        unreceipted: queue.depth,
+        ...(oldest !== undefined && { oldest_unreceipted_age_ms: oldest }),
+        resent: this.tracker.resent,
+      };
+    }
     this.client?.publish(topics.health(this.config.site.id), JSON.stringify(message), { qos: 0 });
   }
 

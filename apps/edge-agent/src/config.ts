@@ -84,6 +84,34 @@ export const AgentConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    delivery: Type.Object(
+      {
+        receipts_from: Type.Array(Id('consumer id of a sink worker (its consumer.id)'), {
+          maxItems: 16,
+          uniqueItems: true,
+          default: [],
+          description:
+            'keep each reading queued until receipts from every one of these consumers cover it; empty: until the PUBACK',
+        }),
+        receipt_timeout_ms: Type.Integer({
+          minimum: 100,
+          default: 60_000,
+          description: 'a reading not covered by every receipt this long after its PUBACK is published again',
+        }),
+        max_backoff_ms: Type.Integer({
+          minimum: 100,
+          default: 900_000,
+          description: 'each further re-send waits twice as long, up to this',
+        }),
+        max_unreceipted: Type.Integer({
+          minimum: 100,
+          default: 50_000,
+          description:
+            'published readings awaiting receipts at most (kept in memory); past it nothing new is sent until receipts come',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     health_interval_s: Type.Integer({ minimum: 1, default: 60 }),
     home_assistant: Type.Object(
       {

@@ -4,6 +4,14 @@ import type { AgentConfig } from './config.js';
 import type { MeterPoller } from './meter-poller.js';
 import { AGENT_VERSION } from './version.js';
 
+/** Readings not yet covered by every storage receipt: the whole queue, for an agent that waits for receipts. */
+export interface DeliveryLag {
+  unreceipted: number;
+  oldestAgeMs?: number;
+  /** When it was measured. */
+  now: number;
+}
+
 export const statusMessage = (state: Status['state'], now = Date.now()): Status => ({
   v: 1,
   state,

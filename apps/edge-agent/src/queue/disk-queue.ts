@@ -86,6 +86,8 @@ export class DiskQueue {
   private readonly pendingDeletes = new Set<string>();
   /** Handed to the publisher and not yet acknowledged: never dropped, counted once. */
   private readonly sent = new Set<string>();
+  /** Acknowledged by the broker and kept until storage receipts cover them: the limits may drop them. */
+  private readonly delivered = new Set<string>();
   private deleteTimer: NodeJS.Timeout | undefined;
   /** Why the queue cannot be written, while it cannot. */
   private writeError: string | undefined;
@@ -226,14 +228,37 @@ export class DiskQueue {
     return oldest ? Math.max(0, now - oldest.at) : undefined;
   }
 
+  /** Messages by key, in the order given; those gone from the queue meanwhile are left out. */
+  async get(keys: readonly string[]): Promise<QueuedMessage[]> {
+    if (keys.length === 0) return [];
+    const values = await this.use((db) => db.getMany([...keys]));
+    const out: QueuedMessage[] = [];
+    keys.forEach((key, i) => {
+      const value = values[i];
+      if (value === undefined || this.dropping.has(key) || this.pendingDeletes.has(key)) return;
+      const { t, p, at } = JSON.parse(value) as { t: string; p: string; at: number };
+      out.push({ key, topic: t, payload: p, at });
+    });
+    return out;
+  }
+
   /** The message is being published: the limits no longer drop it. */
   markSent(key: string): void {
+    this.delivered.delete(key);
     this.sent.add(key);
   }
 
-  /** The broker has it: remove it. Deletes are grouped; losing them in a crash only means a resend. */
+  /** The broker has it, but it stays until storage receipts cover it (then `ack`); the limits may drop it meanwhile. */
+  markDelivered(key: string): void {
+    if (this.sent.delete(key)) this.delivered.add(key);
+  }
+
+  /**
+   * Done with it (the broker's PUBACK, or every storage receipt): remove it. Deletes are grouped; losing them in a
+   * crash only means a resend.
+   */
   ack(key: string): void {
-    if (!this.sent.delete(key)) return;
+    if (!this.sent.delete(key) && !this.delivered.delete(key)) return;
     for (const acked of this.ackedDuringScans) acked.add(key);
     this.pendingDeletes.add(key);
     this.count--;
@@ -310,7 +335,10 @@ export class DiskQueue {
     // Sent meanwhile (the scan for candidates awaited): the broker may have it already, so it is not dropped.
     const keys = candidates.filter((key) => !this.sent.has(key) && !this.dropping.has(key));
     if (keys.length === 0) return keys;
-    for (const key of keys) this.dropping.add(key);
+    for (const key of keys) {
+      this.dropping.add(key);
+      this.delivered.delete(key);
+    }
     for (const listener of this.dropListeners) listener(keys);
     this.droppedTotal += keys.length;
     this.count -= keys.length;

@@ -1,5 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import type { DiskQueue, QueuedMessage } from './disk-queue.js';
+import type { ReceiptTracker } from './receipt-tracker.js';
 
 export interface PublisherOptions {
   /** QoS1 messages awaiting PUBACK at once. */
@@ -8,6 +9,12 @@ export interface PublisherOptions {
   maxLive?: number;
   /** Messages read from disk per backlog fetch. */
   fetchSize?: number;
+  /** With storage receipts: a message leaves the queue once receipts cover it, not on its PUBACK. */
+  receipts?: {
+    tracker: ReceiptTracker;
+    /** Published messages awaiting receipts at most: past it only re-sends go out. */
+    maxAwaiting: number;
+  };
 }
 
 /**
@@ -21,6 +28,8 @@ export class QueuePublisher {
   private readonly live: QueuedMessage[] = [];
   private readonly liveKeys = new Set<string>();
   private backlog: QueuedMessage[] = [];
+  /** Messages whose receipts are overdue, to be published again. */
+  private resends: QueuedMessage[] = [];
   /** Last key the backlog scan has looked at. */
   private cursor: string | undefined;
   /** Keys that went out through the live lane, ahead of the backlog scan: the scan skips them. */
@@ -55,6 +64,14 @@ export class QueuePublisher {
       for (const key of keys) this.liveKeys.delete(key);
     }
     this.backlog = this.backlog.filter(keep);
+    this.resends = this.resends.filter(keep);
+    this.options.receipts?.tracker.forget(keys);
+  }
+
+  /** Messages published before whose receipts are overdue: they go out after the live lane, before the backlog. */
+  resend(messages: readonly QueuedMessage[]): void {
+    this.resends.push(...messages);
+    this.pump();
   }
 
   /** Messages just enqueued. */
@@ -86,22 +103,34 @@ export class QueuePublisher {
     clearTimeout(this.refetchTimer);
   }
 
+  /** Too many published messages await receipts: send nothing new until receipts come. */
+  private get awaitingFull(): boolean {
+    const receipts = this.options.receipts;
+    return receipts !== undefined && receipts.tracker.size >= receipts.maxAwaiting;
+  }
+
   pump(): void {
     while (!this.stopped && this.client.connected && this.inFlight < this.options.window) {
-      const live = this.live.shift();
-      if (live) {
-        this.liveKeys.delete(live.key);
-        this.noteLiveSend(live.key);
-        this.send(live);
-        continue;
-      }
-      const next = this.backlog.shift();
-      if (!next) {
-        if (this.backlogMayHaveMore && !this.refetchTimer) void this.fetchBacklog();
-        return;
-      }
-      this.send(next);
+      const message = this.next();
+      if (!message) return;
+      this.send(message);
     }
+  }
+
+  /** Live first, then overdue re-sends, then the backlog; only re-sends while too many await receipts. */
+  private next(): QueuedMessage | undefined {
+    if (this.awaitingFull) return this.resends.shift();
+    const live = this.live.shift();
+    if (live) {
+      this.liveKeys.delete(live.key);
+      this.noteLiveSend(live.key);
+      return live;
+    }
+    const again = this.resends.shift();
+    if (again) return again;
+    const next = this.backlog.shift();
+    if (!next && this.backlogMayHaveMore && !this.refetchTimer) void this.fetchBacklog();
+    return next;
   }
 
   /** Keeps the backlog scan from sending `key` again. */
@@ -115,13 +144,21 @@ export class QueuePublisher {
   private send(message: QueuedMessage): void {
     this.inFlight++;
     this.queue.markSent(message.key);
+    const tracker = this.options.receipts?.tracker;
+    if (tracker) {
+      const { meter, channel, seq } = JSON.parse(message.payload) as { meter: string; channel: string; seq: number };
+      tracker.sent(message.key, meter, channel, seq);
+    }
     // mqtt.js keeps an unacknowledged QoS1 publish across reconnects and resends it; the callback fires
     // once, on its PUBACK, or with an error when the client is ended for good.
     this.client.publish(message.topic, message.payload, { qos: 1 }, (err) => {
       this.inFlight--;
       if (!err) {
         this.acked++;
-        this.queue.ack(message.key);
+        if (tracker) {
+          this.queue.markDelivered(message.key);
+          tracker.pubacked(message.key);
+        } else this.queue.ack(message.key);
       }
       this.pump();
     });
