@@ -86,13 +86,32 @@ function renderAlerts(alerts) {
   $('no-alerts').hidden = alerts.length > 0;
 }
 
+/**
+ * The CSV download of the site chosen for the history: the browser fetches /api/export.csv itself (a file
+ * download), the server checks the site and streams it. The last 7 days are proposed.
+ * @param {HTMLSelectElement} select
+ */
+function setupDownload(select) {
+  const day = (/** @type {Date} */ d) =>
+    `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  const today = new Date();
+  byId('download-to', HTMLInputElement).value = day(today);
+  byId('download-from', HTMLInputElement).value = day(
+    new Date(today.getFullYear(), today.getMonth(), today.getDate() - 6),
+  );
+  byId('download-site', HTMLInputElement).value = select.value;
+  byId('download', HTMLFormElement).hidden = select.options.length === 0;
+}
+
 /** @param {Group[]} groups */
 function setupHistory(groups) {
   const sites = [...new Set(groups.flatMap((g) => g.sites))];
   const select = byId('history-site', HTMLSelectElement);
   select.replaceChildren(...sites.map((s) => new Option(s, s)));
   let range = '24h';
+  setupDownload(select);
   const refresh = () => {
+    byId('download-site', HTMLInputElement).value = select.value;
     void showPowerHistory(select.value, range, $('history-power'));
     void showEnergy(select.value, 7, $('history-energy'));
   };

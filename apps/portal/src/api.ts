@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { BrokerLogin } from './broker-login.js';
 import { BUSY, type CheckBudget } from './check-budget.js';
 import type { TrustedProxies } from './client-address.js';
+import type { InfluxConfig } from './config.js';
+import { downloadRange, streamCsv } from './csv-download.js';
 import {
   energyOutlierQuery,
   energyPerDayQuery,
@@ -28,6 +30,8 @@ export interface ApiDeps {
   brokerChecks: CheckBudget;
   proxies: TrustedProxies;
   influx: InfluxClient;
+  /** Where the CSV download reads the readings (the same InfluxDB as the history). */
+  influxConfig: InfluxConfig;
   log: Logger;
   wsUrl: string;
   ttlS: number;
@@ -167,5 +171,13 @@ export class Api {
     }
     const sorted = [...rows.values()].sort((a, b) => a.start - b.start);
     sendJson(res, 200, { site, days: sorted, unit: 'Wh', timezone: this.d.timeZone, left_out: leftOut(outliers) });
+  }
+
+  /** The site's readings over whole local days as a CSV download, streamed; only a site the user may see. */
+  async download(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<void> {
+    const session = this.session(req);
+    const site = await this.site(session, params);
+    const range = downloadRange(params.get('from'), params.get('to'), this.d.timeZone);
+    await streamCsv(res, site, range, this.d.influxConfig, this.d.timeZone, this.d.log);
   }
 }

@@ -39,6 +39,7 @@ export async function startPortal(config: PortalConfig, log: Logger): Promise<()
     }),
     proxies: new TrustedProxies(login.trusted_proxies),
     influx: new InfluxClient(config.influx),
+    influxConfig: config.influx,
     log,
     wsUrl: config.broker.ws_url,
     ttlS: config.session.ttl_s,

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { topics } from '@wattbus/contract';
 import { toLines } from '@wattbus/sinks';
@@ -159,7 +159,12 @@ afterAll(async () => {
 
 describe('the portal API without a session', () => {
   it('answers 401 to every data route, and 401 to a wrong password', async () => {
-    for (const path of ['api/me', 'api/history?site=house-12&range=24h', 'api/energy?site=house-12&days=7']) {
+    for (const path of [
+      'api/me',
+      'api/history?site=house-12&range=24h',
+      'api/energy?site=house-12&days=7',
+      'api/export.csv?site=house-12&from=2026-01-01&to=2026-01-02',
+    ]) {
       expect((await fetch(portalUrl + path)).status, path).toBe(401);
     }
     const login = (body: object, type = 'application/json') =>
@@ -309,6 +314,35 @@ describe('dash-martin (house-12 and house-13)', () => {
     expect(await page.locator('#history .note').count()).toBe(0);
   });
 
+  it('downloads the readings of his site and days as CSV (streamed from InfluxDB, times in Brussels)', async () => {
+    await page.locator('#history-site').selectOption('house-12');
+    const day = new Date(yesterday).toISOString().slice(0, 10);
+    await page.locator('#download-from').fill(day);
+    await page.locator('#download-to').fill(day);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`house-12_${day}.csv`);
+    const text = await readFile((await download.path()) as string, 'utf8');
+    const [header, ...lines] = text.trimEnd().split('\n');
+    expect(header).toBe('time,ts_ms,site,meter,channel,role,seq,quantity,value,labels');
+    // 121 minutes × 3 channels, one value each, and nothing of house-13
+    expect(lines).toHaveLength(363);
+    const rows = lines.map((l) => l.split(','));
+    expect(new Set(rows.map((r) => r[2]))).toEqual(new Set(['house-12']));
+    const byChannel = (channel: string) => rows.filter((r) => r[4] === channel).map((r) => Number(r[8]));
+    expect(new Set(byChannel('house'))).toEqual(new Set([1200]));
+    expect(new Set(byChannel('pv'))).toEqual(new Set([-800]));
+    expect(byChannel('grid')).toHaveLength(121);
+    for (const r of rows) {
+      expect(Date.parse(r[0] as string)).toBe(Number(r[1]));
+      expect(r[0]).toMatch(/\+0[12]:00$/);
+    }
+    const first = Math.min(...rows.map((r) => Number(r[1])));
+    expect(first).toBe(yesterday + 10 * 3_600_000);
+  });
+
   it('looks right on a desktop and on a phone (screenshots)', async () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
@@ -363,6 +397,11 @@ describe("dash-lena (house-14) and dash-martin's sites", () => {
     expect(answer).toMatchObject({ range: '7d', bucket: '30m', span_ms: 7 * 86_400_000, bucket_ms: 30 * 60_000 });
     expect(await fetchStatus(page, '/api/history?site=house-12&range=24h')).toBe(403);
     expect(await fetchStatus(page, '/api/energy?site=house-13&days=7')).toBe(403);
+    const day = new Date(yesterday).toISOString().slice(0, 10);
+    expect(await fetchStatus(page, `/api/export.csv?site=house-14&from=${day}&to=${day}`)).toBe(200);
+    expect(await fetchStatus(page, `/api/export.csv?site=house-12&from=${day}&to=${day}`)).toBe(403);
+    expect(await fetchStatus(page, `/api/export.csv?site=house-14&from=${day}&to=2020-01-01`)).toBe(400);
+    expect(await fetchStatus(page, '/api/export.csv?site=house-14&from=2020-01-01&to=2026-01-01')).toBe(400);
     expect(await fetchStatus(page, `/api/history?site=${encodeURIComponent("house-14' OR site='house-12")}`)).toBe(400);
     expect(await fetchStatus(page, '/api/history?site=house-14&range=1y')).toBe(400);
     expect(await fetchStatus(page, '/api/energy?site=house-14&days=1000')).toBe(400);
