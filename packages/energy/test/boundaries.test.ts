@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Tariffs } from '../src/tariff/tariffs.js';
 import { RollupEngine } from '../src/rollup/engine.js';
+import { Tariffs } from '../src/tariff/tariffs.js';
 import { engineFor, find, MIN, paris, parisConfig, reading } from './fixtures.js';
 
 describe('a boundary between two readings', () => {
@@ -11,7 +11,12 @@ describe('a boundary between two readings', () => {
     // HP from 06:30 on Tuesday 2026-01-13 (CET): the 06:00–07:00 rollup holds the price change.
     const engine = engineFor(parisConfig({ rules: [{ period: 'HP', from: '06:30', to: '22:00' }] }));
     const at = (hhmm: string) => paris(`2026-01-13T${hhmm}`);
-    for (const [hhmm, imp] of [['06:00', 0], ['06:20', 400], ['06:50', 1000], ['07:10', 1200]] as const) {
+    for (const [hhmm, imp] of [
+      ['06:00', 0],
+      ['06:20', 400],
+      ['06:50', 1000],
+      ['07:10', 1200],
+    ] as const) {
       engine.push(reading({ ts: at(hhmm), imp }));
     }
     const hour = find(engine.drain(), '1h', at('06:00'));
@@ -60,7 +65,12 @@ describe('a boundary between two readings', () => {
     // The quarters before the bad line: 10:05–10:15Z 600 Wh at 0.30; 10:15–10:29Z 1,320 − 600 = 720 Wh,
     // plus 10:29–10:30Z of the 10:29–10:35Z segment (180 Wh over 6 min = 30 Wh/min): 30 Wh; 750 Wh at 0.10.
     const early = new RollupEngine({ planFor: (site) => tariffs.planFor(site), intervals: ['15m'] });
-    for (const [ts, imp] of [[utc(10, 5), 0], [utc(10, 25), 1200], [utc(10, 29), 1320], [utc(10, 35), 1500]] as const) {
+    for (const [ts, imp] of [
+      [utc(10, 5), 0],
+      [utc(10, 25), 1200],
+      [utc(10, 29), 1320],
+      [utc(10, 35), 1500],
+    ] as const) {
       early.push(reading({ ts, imp }));
     }
     const records = early.drain();

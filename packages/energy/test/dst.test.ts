@@ -14,7 +14,9 @@ function dayOf(localDay: string, nextDay: string) {
   }
   const records = [...latest(engine.drain()).values()];
   const day = records.find((r) => r.interval === '1d' && r.start === paris(`${localDay}T00:00`));
-  const hours = records.filter((r) => r.interval === '1h' && r.start >= paris(`${localDay}T00:00`) && r.end <= paris(`${nextDay}T00:00`));
+  const hours = records.filter(
+    (r) => r.interval === '1h' && r.start >= paris(`${localDay}T00:00`) && r.end <= paris(`${nextDay}T00:00`),
+  );
   return { day, hours };
 }
 

@@ -8,7 +8,7 @@ describe('an energy index that does not continue', () => {
     const engine = engineFor(parisConfig(), { intervals: ['15m'] });
     // 600 W, i.e. 10 Wh per minute. The index reads 100, 110, 120, then restarts at 0 (reset), 10, 20.
     const indexes = [100, 110, 120, 0, 10, 20];
-    indexes.forEach((imp, i) => engine.push(reading({ ts: at('10:00') + i * MIN, imp, power: 600 })));
+    for (const [i, imp] of indexes.entries()) engine.push(reading({ ts: at('10:00') + i * MIN, imp, power: 600 }));
     engine.push(reading({ ts: at('10:15'), imp: 110, power: 600 }));
     const quarter = find(engine.drain(), '15m', at('10:00'));
     // 10:00–10:02 index: 20 Wh. 10:02–10:03 reset: power trapezoid (600 + 600) / 2 W × 1/60 h = 10 Wh.
@@ -23,7 +23,7 @@ describe('an energy index that does not continue', () => {
   it('a counter reset without power: that minute is unknown, not zero, and not covered', () => {
     const engine = engineFor(parisConfig(), { intervals: ['15m'] });
     const indexes = [100, 110, 120, 0, 10, 20];
-    indexes.forEach((imp, i) => engine.push(reading({ ts: at('10:00') + i * MIN, imp })));
+    for (const [i, imp] of indexes.entries()) engine.push(reading({ ts: at('10:00') + i * MIN, imp }));
     engine.push(reading({ ts: at('10:15'), imp: 110 }));
     const quarter = find(engine.drain(), '15m', at('10:00'));
     // 20 + 20 + 90 = 130 Wh known. Covered: 10:00–10:05 (readings 1 min apart) = 5 min; 10:05–10:15 is a 10-min gap

@@ -31,7 +31,11 @@ describe('gaps and late readings', () => {
     const records = engine.drain();
     // No hourly rollup for 10:00, 11:00, 12:00 (no reading, no bridged segment).
     const hours = records.filter((r) => r.interval === '1h').map((r) => new Date(r.start).toISOString());
-    expect(hours.slice(0, 3)).toEqual(['2026-01-13T08:00:00.000Z', '2026-01-13T09:00:00.000Z', '2026-01-13T12:00:00.000Z']);
+    expect(hours.slice(0, 3)).toEqual([
+      '2026-01-13T08:00:00.000Z',
+      '2026-01-13T09:00:00.000Z',
+      '2026-01-13T12:00:00.000Z',
+    ]);
     // The 10:00 hour has its one reading at 10:00 but no energy: null, not 0.
     expect(find(records, '1h', at('10:00')).energy_import_wh).toBeNull();
     expect(find(records, '1h', at('10:00')).readings).toBe(1);
@@ -76,11 +80,9 @@ describe('gaps and late readings', () => {
     // 10:05 arrives, index 58: 18 Wh in 10:04–10:05 and 2 Wh in 10:05–10:06.
     expect(engine.push(reading({ ts: at('10:05'), imp: 58 }))).toBe('accepted');
     const corrected = engine.drain();
-    expect(corrected.map((r) => `${r.interval}@${new Date(r.start).toISOString().slice(11, 16)}#${r.revision}`)).toEqual([
-      '1m@09:04#1',
-      '1m@09:05#1',
-      '15m@09:00#1',
-    ]);
+    expect(
+      corrected.map((r) => `${r.interval}@${new Date(r.start).toISOString().slice(11, 16)}#${r.revision}`),
+    ).toEqual(['1m@09:04#1', '1m@09:05#1', '15m@09:00#1']);
     expect(find(corrected, '1m', at('10:04')).energy_import_wh).toBeCloseTo(18, 9);
     expect(find(corrected, '1m', at('10:05')).energy_import_wh).toBeCloseTo(2, 9);
     expect(find(corrected, '15m', at('10:00')).energy_import_wh).toBeCloseTo(150, 9);
