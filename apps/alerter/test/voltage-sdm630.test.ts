@@ -1,5 +1,6 @@
 import type { Reading } from '@wattbus/contract';
-import { ModbusMeter, registerMap, toReading } from '@wattbus/meters';
+import { toReading } from '@wattbus/meters';
+import { ModbusMeter, registerMap } from '@wattbus/meters/modbus';
 import { SlaveBank, startTcpSlave, type TcpSlave } from '@wattbus/simulators/modbus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAt } from './fixtures.js';

@@ -1,5 +1,6 @@
 import { type Reading, topics } from '@wattbus/contract';
-import { defaultRole, type MeterDriver, SimulatedMeter, toReading } from '@wattbus/meters';
+import { defaultRole, type MeterDriver, toReading } from '@wattbus/meters';
+import { SimulatedMeter } from '@wattbus/meters/simulated';
 
 export interface FleetOptions {
   /** Number of simulated households (sites `<prefix>-0001`, `<prefix>-0002`, …). */

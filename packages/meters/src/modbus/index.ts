@@ -12,7 +12,6 @@ export {
   ModbusTcpConfigSchema,
 } from './config.js';
 export { framingOf, ModbusMeter } from './driver.js';
-export * from './errors.js';
 export { MODELS, registerMap } from './models.js';
 export { compileRegisterMap, type Field, type RegisterMap, RegisterMapError } from './register-map.js';
 
