@@ -93,6 +93,39 @@ describe.each(Object.keys(TARGETS) as TargetName[])('secured broker: %s', (name)
     await other.publishAsync('wattbus/v1/house-13/status', '', { qos: 1, retain: true });
   });
 
+  it("lets sink workers publish storage receipts, and an agent read its own site's only, never publish one", async () => {
+    const agent = await clients.connect(broker.tcp, 'house-12');
+    const got = inbox(agent);
+    await agent.subscribeAsync(['#', 'wattbus/v1/+/receipt/+'], { qos: 1 });
+    const sink = await clients.connect(broker.tcp, 'sink-worker');
+    await sink.publishAsync('wattbus/v1/house-13/receipt/sink-worker', 'r13', { qos: 1 });
+    await sink.publishAsync('wattbus/v1/house-12/receipt/sink-worker', 'r12', { qos: 1 });
+    await got.has('wattbus/v1/house-12/receipt/sink-worker r12');
+
+    const forged = [
+      'wattbus/v1/house-12/receipt/sink-worker',
+      'wattbus/v1/house-13/receipt/sink-worker',
+      // a reading of a meter named "receipt" would read like a receipt
+      'wattbus/v1/house-12/receipt/reading',
+    ];
+    for (const topic of forged) {
+      const attacker = await clients.connect(broker.tcp, 'house-12');
+      expect(await publishOutcome(attacker, topic, 'forged'), topic).toBe(
+        broker.deniedPublish === 'disconnects' ? 'disconnected' : 'acknowledged',
+      );
+    }
+    const other = await clients.connect(broker.tcp, 'house-13');
+    expect(await publishOutcome(other, 'wattbus/v1/house-12/receipt/sink-worker', 'forged-13'), 'house-13').toBe(
+      broker.deniedPublish === 'disconnects' ? 'disconnected' : 'acknowledged',
+    );
+    await sink.publishAsync('wattbus/v1/house-12/receipt/sink-worker', 'marker', { qos: 1 });
+    await got.has('wattbus/v1/house-12/receipt/sink-worker marker');
+    expect(got.messages).toEqual([
+      'wattbus/v1/house-12/receipt/sink-worker r12',
+      'wattbus/v1/house-12/receipt/sink-worker marker',
+    ]);
+  });
+
   it('delivers to each user only what it may read, whatever it subscribes to (wildcards included)', async () => {
     const agent12 = await clients.connect(broker.tcp, 'house-12');
     const agent13 = await clients.connect(broker.tcp, 'house-13');

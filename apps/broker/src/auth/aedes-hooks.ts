@@ -6,7 +6,7 @@ import type { ConnectionInfo } from '../listeners/listener.js';
 import type { BrokerMetrics } from '../metrics.js';
 import type { AccessControl } from './access-control.js';
 import { AUTH_FAILURE_TEXT, type Authenticator } from './authenticator.js';
-import { readingTopicProblem } from './contract-topics.js';
+import { contractTopicProblem } from './contract-topics.js';
 
 export interface SecurityDeps {
   authenticator: Authenticator;
@@ -122,7 +122,7 @@ export function securityHooks(deps: SecurityDeps): Hooks {
       if (client === null) return done(null);
       if (allowedWills.get(client) === packet) return done(null);
       // With an ACL in force, the contract's reserved ids are refused even if the ACL does not deny them.
-      const problem = access.enforcing ? readingTopicProblem(packet.topic) : undefined;
+      const problem = access.enforcing ? contractTopicProblem(packet.topic) : undefined;
       if (problem === undefined && access.allows(client.id, WRITE, packet.topic)) return done(null);
       const username = access.owners.get(client.id) ?? undefined;
       metrics.aclDenials.inc({ action: 'publish' });
