@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -108,3 +108,13 @@ function loadYaml(text: string): unknown {
   writeFileSync(file, text);
   return loadEnergyConfig(file);
 }
+
+describe('the example in docs/energy.md', () => {
+  it('is a valid config', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../../docs/energy.md'), 'utf8');
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const config = loadYaml(yaml) as ReturnType<typeof loadEnergyConfig>;
+    expect(Object.keys(config.tariffs)).toEqual(['fr-hphc', 'dynamic']);
+    expect(config.sites['house-2']?.tariff).toBe('dynamic');
+  });
+});

@@ -1,4 +1,4 @@
-import type { TariffCalendar } from '../tariff/calendar.js';
+import type { PeriodAt, TariffCalendar } from '../tariff/calendar.js';
 import type { PriceAt, PriceSource } from './price-source.js';
 
 /** A price per tariff period ("*" for any period not listed); it changes where the period does. */
@@ -8,10 +8,19 @@ export class FixedPrices implements PriceSource {
     private readonly prices: Readonly<Record<string, number>>,
   ) {}
 
+  private lastPeriod: PeriodAt | undefined;
+  private lastAnswer: PriceAt | undefined;
+
   at(ts: number): PriceAt {
-    const { period, until } = this.calendar.periodAt(ts);
+    const current = this.calendar.periodAt(ts);
+    // The calendar hands back the same object while the period lasts: so can we.
+    if (current === this.lastPeriod && this.lastAnswer !== undefined) return this.lastAnswer;
+    const { period, until } = current;
     const price = this.prices[period] ?? this.prices['*'];
-    if (price === undefined) return { price: null, until, reason: `no fixed price for period "${period}"` };
-    return { price, until };
+    const answer: PriceAt =
+      price === undefined ? { price: null, until, reason: `no fixed price for period "${period}"` } : { price, until };
+    this.lastPeriod = current;
+    this.lastAnswer = answer;
+    return answer;
   }
 }

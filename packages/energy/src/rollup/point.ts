@@ -22,13 +22,8 @@ export function toPoint(reading: Reading): Point {
     const phases = [v.power_w_l1, v.power_w_l2, v.power_w_l3].filter((p) => p !== undefined);
     if (phases.length > 0) power = phases.reduce((sum, p) => sum + p, 0);
   }
-  let vmin = Number.NaN;
-  let vmax = Number.NaN;
-  for (const volts of [v.voltage_v, v.voltage_v_l1, v.voltage_v_l2, v.voltage_v_l3]) {
-    if (volts === undefined) continue;
-    if (!(volts >= vmin)) vmin = volts;
-    if (!(volts <= vmax)) vmax = volts;
-  }
+  const vmin = lowest(lowest(v.voltage_v, v.voltage_v_l1), lowest(v.voltage_v_l2, v.voltage_v_l3));
+  const vmax = highest(highest(v.voltage_v, v.voltage_v_l1), highest(v.voltage_v_l2, v.voltage_v_l3));
   return {
     ts: reading.ts,
     imp: v.energy_import_wh ?? Number.NaN,
@@ -38,6 +33,19 @@ export function toPoint(reading: Reading): Point {
     vmax,
     serial: reading.labels?.serial,
   };
+}
+
+/** The lower of two optional values; NaN when both are missing. (No array: this runs for every reading.) */
+function lowest(a: number | undefined, b: number | undefined): number {
+  if (a === undefined || Number.isNaN(a)) return b ?? Number.NaN;
+  if (b === undefined || Number.isNaN(b)) return a;
+  return a < b ? a : b;
+}
+
+function highest(a: number | undefined, b: number | undefined): number {
+  if (a === undefined || Number.isNaN(a)) return b ?? Number.NaN;
+  if (b === undefined || Number.isNaN(b)) return a;
+  return a > b ? a : b;
 }
 
 /** Index of the last point at or before `ts` in points sorted by ts; -1 if none. */

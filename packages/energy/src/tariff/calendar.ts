@@ -23,9 +23,9 @@ interface DaySegments {
 }
 
 export interface PeriodAt {
-  period: string;
+  readonly period: string;
   /** When this period ends (the next boundary), UTC ms. */
-  until: number;
+  readonly until: number;
 }
 
 /**
@@ -49,7 +49,13 @@ export class TariffCalendar {
     this.rules = config.rules.map(compileRule);
   }
 
+  /** The answer of the last lookup and its validity [from, until): consecutive lookups mostly fall in it. */
+  private lastAnswer: PeriodAt | undefined;
+  private lastAnswerFrom = Number.POSITIVE_INFINITY;
+
   periodAt(ts: number): PeriodAt {
+    const cached = this.lastAnswer;
+    if (cached !== undefined && ts >= this.lastAnswerFrom && ts < cached.until) return cached;
     let segments = this.last;
     if (segments === undefined || ts < this.lastStart || ts >= segments.end) {
       const day = this.days.dayOf(ts);
@@ -60,7 +66,10 @@ export class TariffCalendar {
     const { starts, periods, end } = segments;
     let i = starts.length - 1;
     while (i > 0 && (starts[i] as number) > ts) i--;
-    return { period: periods[i] as string, until: i + 1 < starts.length ? (starts[i + 1] as number) : end };
+    const answer = { period: periods[i] as string, until: i + 1 < starts.length ? (starts[i + 1] as number) : end };
+    this.lastAnswer = answer;
+    this.lastAnswerFrom = starts[i] as number;
+    return answer;
   }
 
   private segmentsOf(day: LocalDay): DaySegments {
