@@ -13,9 +13,8 @@ import type { Logger } from 'pino';
 import { AlertBook } from './alert-book.js';
 import { CatchUp } from './catch-up.js';
 import type { AlerterConfig } from './config.js';
-import { EmailNotifier } from './notify/email.js';
-import type { Notifier } from './notify/notifier.js';
-import { WebhookNotifier } from './notify/webhook.js';
+import type { Notifier, NotifierDefinition } from './notify/notifier.js';
+import { notifiers } from './notify/registry.js';
 import { createRules } from './rules/index.js';
 import type { AlertRule } from './rules/rule.js';
 
@@ -52,9 +51,10 @@ export class Alerter {
   }
 
   async start(): Promise<void> {
-    const { webhook, email } = this.config.notify;
-    if (webhook) this.notifiers.push(new WebhookNotifier(webhook, this.log));
-    if (email) this.notifiers.push(new EmailNotifier(email, this.log));
+    for (const notifier of Object.values<NotifierDefinition>(notifiers)) {
+      const config = this.config.notify[notifier.name as keyof typeof notifiers];
+      if (config) this.notifiers.push(notifier.create(config, { log: this.log }));
+    }
     // Connecting can take any time (broker down, password refused: each attempt is logged and retried); a stop
     // must not wait for it.
     this.connect().catch((err: Error) => {

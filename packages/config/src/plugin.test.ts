@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { buildRegistry, type DefinePlugin, definePlugin } from './plugin.js';
+import { buildRegistry, configSchemas, type DefinePlugin, definePlugin } from './plugin.js';
 
 const defineGreeter: DefinePlugin<{ punctuation: string }, () => string> = definePlugin;
 
@@ -32,5 +32,11 @@ describe('plugins', () => {
     expect(() => buildRegistry('greeter', [hello, again])).toThrow('two greeter plugins are named "hello"');
     // @ts-expect-error literal names are checked by the type checker too
     expect(() => buildRegistry('greeter', [hello, bye, { ...bye }])).toThrow('two greeter plugins are named "bye"');
+  });
+
+  it('gives the config schemas of a registry by plugin name, for the section that configures them', () => {
+    const section = configSchemas(buildRegistry('greeter', [hello, bye]));
+    expect(section).toEqual({ hello: hello.configSchema, bye: bye.configSchema });
+    expect(Object.keys(section)).toEqual(['hello', 'bye']);
   });
 });

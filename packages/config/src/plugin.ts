@@ -36,6 +36,15 @@ export function definePlugin<const Name extends string, S extends TSchema, Conte
 
 type AnyPlugin = { readonly name: string };
 
+/** The config schemas of a registry's plugins, by name: the properties of the section that configures them. */
+export function configSchemas<R extends Readonly<Record<string, { readonly configSchema: TSchema }>>>(
+  registry: R,
+): { [K in keyof R]: R[K]['configSchema'] } {
+  return Object.fromEntries(Object.entries(registry).map(([name, p]) => [name, p.configSchema])) as {
+    [K in keyof R]: R[K]['configSchema'];
+  };
+}
+
 /** The first literal name used twice in a list of plugins, or never (names typed `string` are checked at run time). */
 type DuplicateName<L extends readonly AnyPlugin[]> = L extends readonly [
   infer Head extends AnyPlugin,

@@ -1,4 +1,7 @@
+import type { TSchema } from '@sinclair/typebox';
+import { type DefinePlugin, definePlugin, type Plugin } from '@wattbus/config/plugin';
 import type { Alert } from '@wattbus/contract';
+import type { Logger } from 'pino';
 
 /** Somewhere alert changes go besides the retained alert topic. `notify` never throws nor blocks. */
 export interface Notifier {
@@ -7,6 +10,16 @@ export interface Notifier {
   /** Sends what is pending (digests) and waits for deliveries under way; gives up on retries. */
   close(): Promise<void>;
 }
+
+/** What the alerter gives a notifier when it creates it. */
+export interface NotifierContext {
+  log: Logger;
+}
+
+/** A notifier kind: its key and settings under `notify:`, and a factory (no I/O: it connects when it has mail). */
+export type NotifierDefinition = Plugin<TSchema, NotifierContext, Notifier>;
+
+export const defineNotifier: DefinePlugin<NotifierContext, Notifier> = definePlugin;
 
 /** A delivery that failed for good, with what was tried. */
 export class NotifyError extends Error {

@@ -1,5 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RetryConfig } from '../config.js';
+import { type Static, Type } from '@sinclair/typebox';
+
+/** How a notifier retries a delivery: its `retry:` key. */
+export const RetrySchema = Type.Object(
+  {
+    attempts: Type.Integer({ minimum: 1, default: 5 }),
+    backoff_ms: Type.Integer({ minimum: 1, default: 1000, description: 'first retry delay, doubled each time' }),
+    max_backoff_ms: Type.Integer({ minimum: 1, default: 60_000 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+export type RetryConfig = Static<typeof RetrySchema>;
 
 /**
  * Calls `attempt` until it resolves, at most `attempts` times, waiting backoff_ms, 2 × backoff_ms, … (capped)

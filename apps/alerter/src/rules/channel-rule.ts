@@ -1,31 +1,34 @@
 import type { Alert, Reading } from '@wattbus/contract';
-import type { ChannelSettings, ChannelSettingsKey } from '../config.js';
-import { Debouncer, type Entry, type Verdict } from './debounce.js';
+import { Debouncer, type Entry, type Timing, type Verdict } from './debounce.js';
 import type { AlertRule, OpenSubject } from './rule.js';
 import type { SettingsResolver } from './settings.js';
 
+/** What every channel rule's settings have (see `channelRuleSettings`). */
+export interface ChannelRuleSettings extends Timing {
+  enabled: boolean;
+}
+
 /**
  * A rule that judges each reading of a channel on its own (plus the channel's own history in `data`):
- * subject `<meter>/<channel>`, settings from `rules.<key>` and the matching overrides.
+ * subject `<meter>/<channel>`, settings from its `rules:` section and the matching overrides.
  */
-export abstract class ChannelRule<K extends ChannelSettingsKey, D = undefined> implements AlertRule {
+export abstract class ChannelRule<S extends ChannelRuleSettings, D = undefined> implements AlertRule {
   abstract readonly id: string;
   abstract readonly severity: Alert['severity'];
   protected readonly state: Debouncer<D>;
 
   constructor(
-    private readonly settings: SettingsResolver,
-    private readonly key: K,
+    private readonly settings: SettingsResolver<S>,
     createData: () => D,
   ) {
     this.state = new Debouncer(createData);
   }
 
   /** The verdict on one reading, or undefined when the rule has nothing to say about it. */
-  protected abstract judge(r: Reading, s: ChannelSettings[K], e: Entry<D>): Verdict | undefined;
+  protected abstract judge(r: Reading, s: S, e: Entry<D>): Verdict | undefined;
 
   onReading(r: Reading, _now: number): void {
-    const s = this.settings.for(r.site, r.meter, r.channel)[this.key];
+    const s = this.settings.for(r.site, r.meter, r.channel);
     if (!s.enabled) return;
     const subject = `${r.meter}/${r.channel}`;
     const e = this.state.entry(r.site, subject);

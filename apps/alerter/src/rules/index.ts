@@ -1,34 +1,24 @@
 import type { AlerterConfig } from '../config.js';
-import { EnergyIndexRule } from './energy-index.js';
-import { ExtremeRule } from './extreme.js';
-import { MissingDataRule } from './missing-data.js';
-import { OverloadRule } from './overload.js';
-import { PvNightRule } from './pv-night.js';
+import type { RuleContext, RuleDefinition } from './definition.js';
+import { rules as registry } from './registry.js';
 import type { AlertRule } from './rule.js';
-import { SettingsResolver } from './settings.js';
-import { SignRule } from './sign.js';
-import { VoltageRule } from './voltage.js';
+import { type ScopedPatch, SettingsResolver } from './settings.js';
 
-/** Every rule, configured. A new rule is one file and one line here. */
+/** The context of the rule `name`: its entries of `overrides:`, in order. */
+export function ruleContext(name: string, overrides: AlerterConfig['overrides']): RuleContext {
+  const patches = overrides.flatMap(({ site, meter, channel, ...perRule }) => {
+    const patch = (perRule as Record<string, unknown>)[name];
+    return patch === undefined ? [] : [{ site, meter, channel, patch }];
+  });
+  return {
+    // The config schema validated each patch against this rule's override schema, made from its settings schema.
+    perChannel: <V extends object>(settings: V) => new SettingsResolver(settings, patches as ScopedPatch<V>[]),
+  };
+}
+
+/** Every rule of the registry, configured. */
 export function createRules(rules: AlerterConfig['rules'], overrides: AlerterConfig['overrides'] = []): AlertRule[] {
-  const { missing_data: md, ...perChannel } = rules;
-  const settings = new SettingsResolver(perChannel, overrides);
-  const missingOverrides = overrides.filter((o) => o.missing_data);
-  return [
-    new MissingDataRule({
-      afterIntervals: md.after_intervals,
-      afterIntervalsFor: (site, meter, channel) =>
-        missingOverrides.findLast(
-          (o) => (o.site ?? site) === site && (o.meter ?? meter) === meter && (o.channel ?? channel) === channel,
-        )?.missing_data?.after_intervals,
-      defaultIntervalMs: md.default_interval_ms,
-      offlineGraceMs: md.offline_grace_ms,
-    }),
-    new SignRule(settings),
-    new PvNightRule(settings),
-    new OverloadRule(settings),
-    new ExtremeRule(settings),
-    new EnergyIndexRule(settings),
-    new VoltageRule(settings),
-  ];
+  return Object.values<RuleDefinition>(registry).map((rule) =>
+    rule.create(rules[rule.name as keyof typeof rules], ruleContext(rule.name, overrides)),
+  );
 }

@@ -1,18 +1,25 @@
-import type { ChannelSettings, RuleOverride } from '../config.js';
+/** One entry of `overrides:` for one rule: where it applies (an absent key: everywhere) and what it sets. */
+export interface ScopedPatch<V> {
+  site?: string;
+  meter?: string;
+  channel?: string;
+  patch: Partial<V>;
+}
 
 /**
- * The rule settings of one channel: the `rules` defaults with every matching override applied in order.
- * Resolved once per channel and cached, since this is on the path of every reading.
+ * One rule's settings for each channel: its `rules:` section with every matching override applied in order, later
+ * ones winning. Resolved once per channel and cached, since this is on the path of every reading.
  */
-export class SettingsResolver {
-  private readonly cache = new Map<string, ChannelSettings>();
+export class SettingsResolver<V extends object> {
+  private readonly cache = new Map<string, V>();
 
   constructor(
-    private readonly defaults: ChannelSettings,
-    private readonly overrides: readonly RuleOverride[] = [],
+    private readonly defaults: V,
+    private readonly patches: readonly ScopedPatch<V>[] = [],
   ) {}
 
-  for(site: string, meter: string, channel: string): ChannelSettings {
+  for(site: string, meter: string, channel: string): V {
+    if (this.patches.length === 0) return this.defaults;
     const key = `${site}/${meter}/${channel}`;
     let s = this.cache.get(key);
     if (s === undefined) {
@@ -22,15 +29,11 @@ export class SettingsResolver {
     return s;
   }
 
-  private resolve(site: string, meter: string, channel: string): ChannelSettings {
-    const s = { ...this.defaults };
-    for (const o of this.overrides) {
-      if ((o.site ?? site) !== site || (o.meter ?? meter) !== meter || (o.channel ?? channel) !== channel) continue;
-      for (const k of Object.keys(s) as Array<keyof ChannelSettings>) {
-        const patch = o[k];
-        // biome-ignore lint/suspicious/noExplicitAny: each key pairs a section with its own partial
-        if (patch) (s as any)[k] = { ...s[k], ...patch };
-      }
+  private resolve(site: string, meter: string, channel: string): V {
+    let s = this.defaults;
+    for (const p of this.patches) {
+      if ((p.site ?? site) !== site || (p.meter ?? meter) !== meter || (p.channel ?? channel) !== channel) continue;
+      s = { ...s, ...p.patch };
     }
     return s;
   }

@@ -1,8 +1,8 @@
 import type { Reading } from '@wattbus/contract';
-import type { ChannelSettings } from '../config.js';
-import { ChannelRule, watts } from './channel-rule.js';
-import { OK, type Verdict } from './debounce.js';
-import type { SettingsResolver } from './settings.js';
+import { ChannelRule, watts } from '../channel-rule.js';
+import { OK, type Verdict } from '../debounce.js';
+import type { SettingsResolver } from '../settings.js';
+import type { ExtremeSettings } from './config.js';
 
 /** The last `window` power values of a channel, with running sums so mean and stddev cost O(1). */
 export class RollingStats {
@@ -42,15 +42,15 @@ export class RollingStats {
 }
 
 /** Consumption above an absolute threshold, or far outside the channel's own recent distribution. */
-export class ExtremeRule extends ChannelRule<'extreme', RollingStats> {
+export class ExtremeRule extends ChannelRule<ExtremeSettings, RollingStats> {
   readonly id = 'extreme';
   readonly severity = 'warning' as const;
 
-  constructor(settings: SettingsResolver) {
-    super(settings, 'extreme', () => new RollingStats());
+  constructor(settings: SettingsResolver<ExtremeSettings>) {
+    super(settings, () => new RollingStats());
   }
 
-  protected judge(r: Reading, s: ChannelSettings['extreme'], e: { data: RollingStats }): Verdict | undefined {
+  protected judge(r: Reading, s: ExtremeSettings, e: { data: RollingStats }): Verdict | undefined {
     const p = r.values.power_w;
     if (p === undefined || !s.roles.includes(r.role)) return undefined;
     const stats = e.data;

@@ -1,10 +1,10 @@
 import { parseConfig } from '@wattbus/config';
 import { type Alert, exampleReading, type Info, type Reading, type Status } from '@wattbus/contract';
 import { describe, expect, it } from 'vitest';
-import { AlerterConfigSchema } from '../config.js';
-import { createRules } from './index.js';
+import { AlerterConfigSchema } from '../../config.js';
+import { createRules } from '../index.js';
+import type { OpenSubject } from '../rule.js';
 import { MissingDataRule } from './missing-data.js';
-import type { OpenSubject } from './rule.js';
 
 const T0 = 1_763_800_000_000;
 const SITE = 'house-12';

@@ -1,5 +1,5 @@
 import type { Alert, Info, Reading, Status } from '@wattbus/contract';
-import type { AlertRule, OpenSubject } from './rule.js';
+import type { AlertRule, OpenSubject } from '../rule.js';
 
 export interface MissingDataOptions {
   /** A channel is missing after this many of its intervals without a reading. */

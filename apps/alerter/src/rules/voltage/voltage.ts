@@ -1,8 +1,8 @@
 import type { Reading } from '@wattbus/contract';
-import type { ChannelSettings } from '../config.js';
-import { ChannelRule } from './channel-rule.js';
-import { HOLD, OK, type Verdict } from './debounce.js';
-import type { SettingsResolver } from './settings.js';
+import { ChannelRule } from '../channel-rule.js';
+import { HOLD, OK, type Verdict } from '../debounce.js';
+import type { SettingsResolver } from '../settings.js';
+import type { VoltageSettings } from './config.js';
 
 /** Line-to-line voltage over phase-to-neutral voltage in a balanced three-phase network: 400 V / 230 V. */
 const LINE_TO_LINE = Math.sqrt(3);
@@ -25,15 +25,15 @@ const volts = (v: number) => `${Math.round(v * 10) / 10}`;
  * Meter sanity: a phase-to-neutral voltage outside [min_v, max_v] (EN 50160 by default), or a line-to-line
  * voltage outside √3 × that band (358.5–438.2 V by default), so a three-phase meter's 400 V is fine.
  */
-export class VoltageRule extends ChannelRule<'voltage'> {
+export class VoltageRule extends ChannelRule<VoltageSettings> {
   readonly id = 'voltage';
   readonly severity = 'warning' as const;
 
-  constructor(settings: SettingsResolver) {
-    super(settings, 'voltage', () => undefined);
+  constructor(settings: SettingsResolver<VoltageSettings>) {
+    super(settings, () => undefined);
   }
 
-  protected judge(r: Reading, s: ChannelSettings['voltage']): Verdict | undefined {
+  protected judge(r: Reading, s: VoltageSettings): Verdict | undefined {
     let verdict: Verdict | undefined;
     for (const name in r.values) {
       const k = bandFactor(name);

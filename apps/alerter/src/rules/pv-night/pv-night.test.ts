@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { feedPower, openAt, siteInfo } from '../../test/fixtures.js';
-import { ruleOf } from '../../test/rule-of.js';
+import { feedPower, openAt, siteInfo } from '../../../test/fixtures.js';
+import { ruleOf } from '../../../test/rule-of.js';
 
 const BRUSSELS = { lat: 50.85, lon: 4.35 };
 const LONGYEARBYEN = { lat: 78.22, lon: 15.65 }; // well inside the polar circle

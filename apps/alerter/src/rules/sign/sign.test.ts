@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { feedPower, openAt } from '../../test/fixtures.js';
-import { ruleOf } from '../../test/rule-of.js';
+import { feedPower, openAt } from '../../../test/fixtures.js';
+import { ruleOf } from '../../../test/rule-of.js';
 
 const T0 = Date.UTC(2026, 5, 1, 12);
 const signRule = (over: object = {}) => ruleOf('sign', over);

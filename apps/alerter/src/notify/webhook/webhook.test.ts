@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Alert } from '@wattbus/contract';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { NotifyError } from './notifier.js';
+import { NotifyError } from '../notifier.js';
 import { WEBHOOK_MAX_PENDING, WebhookNotifier } from './webhook.js';
 
 const alert = (site: string): Alert => ({

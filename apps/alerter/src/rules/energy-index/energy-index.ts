@@ -1,23 +1,19 @@
 import type { Reading } from '@wattbus/contract';
-import type { ChannelSettings } from '../config.js';
-import { ChannelRule } from './channel-rule.js';
-import { OK, type Verdict } from './debounce.js';
-import type { SettingsResolver } from './settings.js';
+import { ChannelRule } from '../channel-rule.js';
+import { OK, type Verdict } from '../debounce.js';
+import type { SettingsResolver } from '../settings.js';
+import type { EnergyIndexSettings } from './config.js';
 
 /** Meter sanity: an energy index (`energy_*`) of a channel going backwards. */
-export class EnergyIndexRule extends ChannelRule<'energy_index', Map<string, number>> {
+export class EnergyIndexRule extends ChannelRule<EnergyIndexSettings, Map<string, number>> {
   readonly id = 'energy-index';
   readonly severity = 'warning' as const;
 
-  constructor(settings: SettingsResolver) {
-    super(settings, 'energy_index', () => new Map());
+  constructor(settings: SettingsResolver<EnergyIndexSettings>) {
+    super(settings, () => new Map());
   }
 
-  protected judge(
-    r: Reading,
-    s: ChannelSettings['energy_index'],
-    e: { data: Map<string, number> },
-  ): Verdict | undefined {
+  protected judge(r: Reading, s: EnergyIndexSettings, e: { data: Map<string, number> }): Verdict | undefined {
     let verdict: Verdict | undefined;
     for (const name in r.values) {
       if (!name.startsWith('energy_')) continue;

@@ -1,8 +1,8 @@
 import type { Alert } from '@wattbus/contract';
 import type { Logger } from 'pino';
-import type { WebhookConfig } from '../config.js';
-import { type Notifier, NotifyError } from './notifier.js';
-import { withRetry } from './retry.js';
+import { type Notifier, NotifyError } from '../notifier.js';
+import { withRetry } from '../retry.js';
+import type { WebhookConfig } from './config.js';
 
 class HttpStatusError extends Error {
   constructor(readonly status: number) {

@@ -1,7 +1,7 @@
 import type { Alert } from '@wattbus/contract';
 import { describe, expect, it } from 'vitest';
-import { feedPower, openAt } from '../../test/fixtures.js';
-import { ruleOf } from '../../test/rule-of.js';
+import { feedPower, openAt } from '../../../test/fixtures.js';
+import { ruleOf } from '../../../test/rule-of.js';
 
 const T0 = Date.UTC(2026, 0, 15, 18);
 const S = 1000;

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { Alert } from '@wattbus/contract';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
-import type { EmailConfig } from '../config.js';
-import { type Notifier, NotifyError } from './notifier.js';
-import { withRetry } from './retry.js';
+import { type Notifier, NotifyError } from '../notifier.js';
+import { withRetry } from '../retry.js';
+import type { EmailConfig } from './config.js';
 
 /** A digest lists this many changes at most and counts the rest, so a mass outage still makes one small mail… */
 export const DIGEST_MAX_CHANGES = 50;

@@ -6,7 +6,7 @@ import { makeTestPki, waitFor } from '@wattbus/testkit';
 import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { config } from '../../test/fixtures.js';
+import { config } from '../../../test/fixtures.js';
 import { DIGEST_MAX_CHANGES, DIGEST_MAX_SUBJECTS, Digest, EmailNotifier } from './email.js';
 
 interface Mail {

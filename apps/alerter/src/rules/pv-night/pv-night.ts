@@ -1,18 +1,18 @@
 import type { Info, Reading } from '@wattbus/contract';
 import { solarElevationDeg } from '@wattbus/solar';
-import type { ChannelSettings } from '../config.js';
-import { ChannelRule, watts } from './channel-rule.js';
-import { OK, type Verdict } from './debounce.js';
-import type { SettingsResolver } from './settings.js';
+import { ChannelRule, watts } from '../channel-rule.js';
+import { OK, type Verdict } from '../debounce.js';
+import type { SettingsResolver } from '../settings.js';
+import type { PvNightSettings } from './config.js';
 
 /** A production channel that produces while the sun is down at the site's location (from its `info`). */
-export class PvNightRule extends ChannelRule<'pv_night'> {
+export class PvNightRule extends ChannelRule<PvNightSettings> {
   readonly id = 'pv-night';
   readonly severity = 'warning' as const;
   private readonly locations = new Map<string, { lat: number; lon: number }>();
 
-  constructor(settings: SettingsResolver) {
-    super(settings, 'pv_night', () => undefined);
+  constructor(settings: SettingsResolver<PvNightSettings>) {
+    super(settings, () => undefined);
   }
 
   onInfo(info: Info): void {
@@ -20,7 +20,7 @@ export class PvNightRule extends ChannelRule<'pv_night'> {
     else this.locations.delete(info.site);
   }
 
-  protected judge(r: Reading, s: ChannelSettings['pv_night']): Verdict | undefined {
+  protected judge(r: Reading, s: PvNightSettings): Verdict | undefined {
     const p = r.values.power_w;
     if (r.role !== 'production' || p === undefined) return undefined;
     const loc = this.locations.get(r.site);

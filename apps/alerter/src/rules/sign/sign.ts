@@ -1,19 +1,19 @@
 import type { Reading } from '@wattbus/contract';
-import type { ChannelSettings } from '../config.js';
-import { ChannelRule, watts } from './channel-rule.js';
-import { HOLD, OK, type Verdict } from './debounce.js';
-import type { SettingsResolver } from './settings.js';
+import { ChannelRule, watts } from '../channel-rule.js';
+import { HOLD, OK, type Verdict } from '../debounce.js';
+import type { SettingsResolver } from '../settings.js';
+import type { SignSettings } from './config.js';
 
 /** Contract sign convention: consumption ≥ 0, production ≤ 0. Grid channels may go either way. */
-export class SignRule extends ChannelRule<'sign'> {
+export class SignRule extends ChannelRule<SignSettings> {
   readonly id = 'sign';
   readonly severity = 'warning' as const;
 
-  constructor(settings: SettingsResolver) {
-    super(settings, 'sign', () => undefined);
+  constructor(settings: SettingsResolver<SignSettings>) {
+    super(settings, () => undefined);
   }
 
-  protected judge(r: Reading, s: ChannelSettings['sign']): Verdict | undefined {
+  protected judge(r: Reading, s: SignSettings): Verdict | undefined {
     const p = r.values.power_w;
     if (p === undefined) return undefined;
     let wrong: number;
