@@ -9,6 +9,15 @@
 #   influx-backup.sh           back up now, then every interval (until SIGTERM)
 #   influx-backup.sh --once    back up once and prune
 #   influx-backup.sh --check   exit 0 if the newest backup is younger than two intervals (healthcheck)
+#   influx-backup.sh --list-bucket                              backups in the bucket, oldest first
+#   influx-backup.sh --restore-from-bucket NAME|latest [ARGS]   fetch one from the bucket into
+#     BACKUP_DIR/from-bucket/NAME (verified, decrypted), then restore it: `influxd restore -portable -host
+#     INFLUX_BACKUP_HOST ARGS DIR` (1.x) or `influx restore ARGS DIR` (2.x, e.g. ARGS = --full)
+#
+# Off-site: with OFFSITE_S3_BUCKET set, each backup is also uploaded to S3-compatible object storage by
+# wattbus-offsite-backup (packages/offsite-backup; settings OFFSITE_*, see docs/backups.md), which keeps the
+# newest OFFSITE_KEEP there. A failed upload keeps the local backup and fails the run; --check then also wants
+# an upload younger than two intervals.
 #
 # A backup is written to a hidden ".partial-*" directory and renamed when complete, so a failed or
 # interrupted run never counts as one of the kept backups; pruning happens only after a success, so failures
@@ -27,6 +36,13 @@ die() {
 [[ $keep =~ ^[1-9][0-9]*$ ]] || die "BACKUP_KEEP must be a positive integer (got '$keep')"
 [[ $interval =~ ^[1-9][0-9]*$ ]] || die "BACKUP_INTERVAL_S must be a positive integer (got '$interval')"
 [[ $major =~ ^[12]$ ]] || die "INFLUX_MAJOR must be 1 or 2 (got '$major')"
+offsite=${OFFSITE_S3_BUCKET:+yes}
+
+# Off-site settings are checked before any backup is made: a typo fails at start, naming the key.
+check_offsite() {
+  [ -n "$offsite" ] || die "off-site backups are off (OFFSITE_S3_BUCKET is not set)"
+  wattbus-offsite-backup check-config || die "invalid off-site settings (see above)"
+}
 
 run_backup() {
   if [ "$major" = 1 ]; then
@@ -66,6 +82,28 @@ backup_once() {
   mv -- "$partial" "$dir/$name"
   echo "influx-backup: wrote $dir/$name"
   prune
+  [ -n "$offsite" ] || return 0
+  if ! wattbus-offsite-backup upload "$dir/$name"; then
+    echo "influx-backup: off-site upload of $name failed; the local backup is kept" >&2
+    return 1
+  fi
+  touch "$dir/.offsite-uploaded"
+  echo "influx-backup: uploaded $name off site"
+}
+
+restore_from_bucket() {
+  local name=${1:?"--restore-from-bucket needs a backup name or 'latest'"} fetched
+  shift
+  local -a which=()
+  [ "$name" = latest ] || which=(--name "$name")
+  fetched=$(wattbus-offsite-backup fetch "${which[@]}" --into "$dir/from-bucket") || return 1
+  if [ "$major" = 1 ]; then
+    influxd restore -portable -host "${INFLUX_BACKUP_HOST:-127.0.0.1:8088}" "$@" "$fetched"
+  else
+    influx restore "$@" "$fetched"
+  fi
+  rm -rf -- "$fetched"
+  echo "influx-backup: restored $(basename "$fetched") from the bucket"
 }
 
 check() {
@@ -75,12 +113,29 @@ check() {
   age=$(($(date +%s) - $(stat -c %Y "$dir/$newest")))
   [ "$age" -le $((2 * interval)) ] || { echo "influx-backup: newest backup $newest is ${age}s old" >&2; return 1; }
   echo "influx-backup: newest $newest (${age}s old)"
+  [ -n "$offsite" ] || return 0
+  [ -e "$dir/.offsite-uploaded" ] || { echo "influx-backup: nothing uploaded off site yet" >&2; return 1; }
+  age=$(($(date +%s) - $(stat -c %Y "$dir/.offsite-uploaded")))
+  [ "$age" -le $((2 * interval)) ] || { echo "influx-backup: last off-site upload ${age}s ago" >&2; return 1; }
 }
 
 case "${1:-}" in
-  --once) backup_once ;;
+  --once)
+    [ -z "$offsite" ] || check_offsite
+    backup_once
+    ;;
   --check) check ;;
+  --list-bucket)
+    check_offsite
+    wattbus-offsite-backup list
+    ;;
+  --restore-from-bucket)
+    check_offsite
+    shift
+    restore_from_bucket "$@"
+    ;;
   "")
+    [ -z "$offsite" ] || check_offsite
     trap 'exit 0' TERM INT
     while true; do
       backup_once || true # logged; the next run tries again, the healthcheck reports a stale backup
@@ -88,5 +143,5 @@ case "${1:-}" in
       wait $!
     done
     ;;
-  *) die "unknown argument '$1' (use --once, --check or nothing)" ;;
+  *) die "unknown argument '$1' (use --once, --check, --list-bucket, --restore-from-bucket or nothing)" ;;
 esac
