@@ -93,3 +93,20 @@ describe('gaps and late readings', () => {
     expect(engine.drain()).toEqual([]);
   });
 });
+
+describe('memory', () => {
+  it("holds a channel's readings for the late window plus one day, however long it runs", () => {
+    const engine = engineFor(parisConfig(), { late_window_ms: HOUR });
+    // Four days of one reading a minute: 5,760 readings. Kept: the last 1 h (window) + 25 h (the longest local day,
+    // which a late reading may reopen) + up to 1 h until the next hourly trim, i.e. at most 27 × 60 + 1 = 1,621.
+    const from = paris('2026-01-10T00:00');
+    for (let m = 0; m < 4 * 1440; m++) {
+      engine.push(reading({ ts: from + m * MIN, imp: m }));
+      if (m % 100 === 0) engine.drain();
+    }
+    const { channels, readings } = engine.held;
+    expect(channels).toBe(1);
+    expect(readings).toBeGreaterThanOrEqual(26 * 60);
+    expect(readings).toBeLessThanOrEqual(27 * 60 + 1);
+  });
+});

@@ -100,9 +100,11 @@ export class RollupEngine {
     return out;
   }
 
-  /** Channels currently held (for tests and metrics). */
-  get channelCount(): number {
-    return this.channels.size;
+  /** Channels and readings currently held (metrics; memory is bounded by the late window). */
+  get held(): { channels: number; readings: number } {
+    let readings = 0;
+    for (const ch of this.channels.values()) readings += ch.points.length;
+    return { channels: this.channels.size, readings };
   }
 
   private open(reading: Reading): ChannelState {
@@ -187,6 +189,7 @@ export class RollupEngine {
   /** Forgets points and revisions no late reading can reach any more. */
   private trim(ch: ChannelState, newest: number): void {
     ch.nextTrim = newest + 3_600_000;
+    // A late reading may reopen the local day it falls in, up to 25 h long.
     const cutoff = newest - this.lateWindow - DAY_MS - 3_600_000;
     const keepFrom = lastAtOrBefore(ch.points, cutoff);
     if (keepFrom > 0) ch.points = ch.points.slice(keepFrom);
