@@ -21,7 +21,16 @@ export interface PipelineOptions {
   maxQueued?: number;
   /** Extra sink-worker config (merged at the top level). */
   sink?: Record<string, unknown>;
+  /**
+   * The agent keeps each reading until the sink worker's storage receipt covers it (`delivery.receipts_from`), and
+   * publishes it again after RECEIPT_TIMEOUT_MS without one. Default false: a reading leaves on the broker's PUBACK.
+   */
+  receipts?: boolean;
 }
+
+/** Shorter than the 60 s default so that a 25 s stream sees re-sends; doubling up to RECEIPT_MAX_BACKOFF_MS. */
+export const RECEIPT_TIMEOUT_MS = 2_000;
+export const RECEIPT_MAX_BACKOFF_MS = 8_000;
 
 export interface SettleOptions {
   /** How long the store may take to catch up once the agent's queue is empty. Default 60 s. */
@@ -90,7 +99,7 @@ export class Pipeline {
       const sink = track(
         await app('sink-worker', 'sink-worker', {
           mqtt: mqttOptions,
-          consumer: { id: `${site}-sink` },
+          consumer: { id: Pipeline.sinkConsumer(options) },
           batch: { max_size: 1000, max_delay_ms: 100 },
           retry: { min_ms: 100, max_ms: 1000 },
           sinks: { influx: { url: influx.url, database: DATABASE } },
@@ -121,6 +130,10 @@ export class Pipeline {
     }
   }
 
+  private static sinkConsumer(options: PipelineOptions): string {
+    return `${options.scenario}-sink`;
+  }
+
   /** The agent's config; `drain`: the same site, state and meters, but every read fails, so it only sends its queue. */
   private static agentConfig(options: PipelineOptions, mqttOptions: object, stateDir: string, drain: boolean): object {
     return {
@@ -129,6 +142,13 @@ export class Pipeline {
       state_dir: stateDir,
       health_interval_s: 1,
       ...(options.maxQueued !== undefined && { queue: { max_readings: options.maxQueued } }),
+      ...(options.receipts && {
+        delivery: {
+          receipts_from: [Pipeline.sinkConsumer(options)],
+          receipt_timeout_ms: RECEIPT_TIMEOUT_MS,
+          max_backoff_ms: RECEIPT_MAX_BACKOFF_MS,
+        },
+      }),
       meters: Array.from({ length: options.meters ?? 4 }, (_, i) => ({
         id: `m${i + 1}`,
         driver: 'simulated',

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@wattbus/testkit';
 import { expect } from 'vitest';
 import { Pipeline, type PipelineOptions, type SettledCounts, type SettleOptions } from './pipeline.js';
 import { faultTimes } from './seed.js';
@@ -35,9 +38,12 @@ export async function runScenario(options: ScenarioOptions, plan: (p: Pipeline) 
   }
 }
 
-/** `count` SIGKILLs of `target`, at random points of a 25 s stream, each down for 0.3–2.5 s. */
+/**
+ * `count` SIGKILLs of `target`, at random points of a 25 s stream (between +3 s and +21 s, at least 4 s apart, or
+ * 2.5 s for 5 kills and more), each down for 0.3–2.5 s.
+ */
 export function randomCrashes(p: Pipeline, target: (p: Pipeline) => Parameters<Pipeline['crash']>[0], count: number) {
-  return faultTimes(p.rng, count, 3_000, 21_000, 4_000).map((at) => ({
+  return faultTimes(p.rng, count, 3_000, 21_000, count >= 5 ? 2_500 : 4_000).map((at) => ({
     at,
     run: () => p.crash(target(p), p.rng.int(300, 2_500)),
   }));
@@ -59,6 +65,12 @@ export function expectExactlyOnce(r: SettledCounts & { story: string }, minGener
  * deployed `autosave_interval 60` loses).
  */
 export const CRASH_SAFE_MOSQUITTO = 'autosave_on_changes true\nautosave_interval 1';
+
+/** The persistence settings of the deployed mosquitto.conf (`autosave_interval 10`), as operators run it. */
+export const DEPLOYED_MOSQUITTO = readFileSync(join(REPO_ROOT, 'deploy/mosquitto/mosquitto.conf'), 'utf8')
+  .split('\n')
+  .filter((line) => /^autosave_/.test(line))
+  .join('\n');
 
 /** A reading made this long before a SIGKILL may be lost by it (see expectLossOnlyAtKills). */
 export const KILL_WINDOW_MS = 1_000;
