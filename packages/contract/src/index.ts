@@ -23,6 +23,7 @@ export {
   valueName,
 } from './quantities.js';
 export { buildReceipts, receiptRangesProblem, type StoredSeq, toRanges } from './receipt-ranges.js';
+export { parseRollupTopic, rollupFilter, rollupTopic, validateRollup } from './rollup.js';
 export {
   ALERT_MAX_OPEN_SUBJECTS,
   type Alert,
@@ -57,6 +58,7 @@ export {
   Timestamp,
   Version,
 } from './schemas/index.js';
+export { ROLLUP_INTERVALS, type Rollup, type RollupInterval, RollupSchema } from './schemas/rollup.js';
 export {
   filters,
   isSiteId,
