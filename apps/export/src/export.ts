@@ -1,6 +1,7 @@
 import { nothingError } from './errors.js';
 import { FORMATS, type FormatName } from './formats/index.js';
 import { type Compression, Output } from './output.js';
+import { rowCount } from './rows.js';
 import type { Selection } from './selection.js';
 import type { StoreReader } from './stores/store.js';
 import { timeFormatter } from './time-format.js';
@@ -55,7 +56,7 @@ export async function runExport(job: ExportJob): Promise<Summary> {
     for await (const batch of job.reader.read(job.selection, windowDone, job.signal)) {
       job.signal.throwIfAborted();
       await writer.write(batch);
-      rows += batch.length;
+      rows += rowCount(batch);
       report();
     }
     job.signal.throwIfAborted();

@@ -1,8 +1,9 @@
 /**
- * One exported row: one value of one reading ("long" or "tidy" form, like the file sink's CSV), so the
- * columns are the same whatever each meter reports. The README documents every column.
+ * A reading as the store gives it back: its ids and time once, and its values. Every value becomes one row
+ * of the export ("long" or "tidy" form, like the file sink's CSV), so the columns are the same whatever each
+ * meter reports; writers render the shared part once per point. The README documents every column.
  */
-export interface ExportRow {
+export interface ExportPoint {
   /** Time of measurement, ms since 1970 (UTC). */
   ts: number;
   site: string;
@@ -11,18 +12,19 @@ export interface ExportRow {
   role: string;
   /** The reading's sequence number (null if the store has none for it). */
   seq: number | null;
-  /** The contract's value name, e.g. `power_w`, `voltage_v_l1`. */
-  quantity: string;
-  value: number;
   /** Other tags of the reading, `key=value` pairs joined by `;`, sorted by key ('' when none). */
   labels: string;
+  /** The contract's value names (`power_w`, `voltage_v_l1`…), one row each, with `values` at the same index. */
+  quantities: string[];
+  values: number[];
 }
 
-/** Rows come in batches: one array per store page, so per-row overhead stays out of the hot path. */
-export type RowBatches = AsyncIterable<ExportRow[]>;
+/** Points come in batches: one array per store page, so per-call overhead stays out of the hot path. */
+export type PointBatches = AsyncIterable<ExportPoint[]>;
 
-export const labelsText = (labels: Record<string, string>): string =>
-  Object.keys(labels)
-    .sort()
-    .map((k) => `${k}=${labels[k]}`)
-    .join(';');
+/** The rows a batch of points makes. */
+export const rowCount = (points: readonly ExportPoint[]): number => {
+  let n = 0;
+  for (const p of points) n += p.values.length;
+  return n;
+};

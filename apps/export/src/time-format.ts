@@ -18,16 +18,26 @@ export function isTimeZone(zone: string): boolean {
  * every zone, so the offset is looked up once per 15 minutes (Intl is far too slow to call per row).
  */
 export function timeFormatter(zone: string): (ts: number) => string {
-  if (zone === 'UTC') return (ts) => new Date(ts).toISOString();
+  // the values of one reading share its time: render it once
+  let lastTs = Number.NaN;
+  let lastText = '';
+  const cached = (render: (ts: number) => string) => (ts: number) => {
+    if (ts !== lastTs) {
+      lastTs = ts;
+      lastText = render(ts);
+    }
+    return lastText;
+  };
+  if (zone === 'UTC') return cached((ts) => new Date(ts).toISOString());
   const offsetOf = zoneOffset(zone);
-  return (ts) => {
+  return cached((ts) => {
     const offset = offsetOf(ts);
     const sign = offset < 0 ? '-' : '+';
     const minutes = Math.abs(offset) / 60_000;
     const hh = String(Math.floor(minutes / 60)).padStart(2, '0');
     const mm = String(minutes % 60).padStart(2, '0');
     return `${new Date(ts + offset).toISOString().slice(0, -1)}${sign}${hh}:${mm}`;
-  };
+  });
 }
 
 /** The zone's offset from UTC in ms at an instant (local = UTC + offset). */

@@ -1,5 +1,5 @@
 import type { Output } from '../output.js';
-import type { ExportRow } from '../rows.js';
+import type { ExportPoint } from '../rows.js';
 
 export const FORMAT_NAMES = ['csv', 'jsonl', 'parquet'] as const;
 export type FormatName = (typeof FORMAT_NAMES)[number];
@@ -10,9 +10,9 @@ export interface FormatOptions {
   timeZone: string;
 }
 
-/** Turns batches of rows into the bytes of one file. */
+/** Turns batches of points (one row per value) into the bytes of one file. */
 export interface RowWriter {
-  write(rows: readonly ExportRow[]): Promise<void>;
+  write(points: readonly ExportPoint[]): Promise<void>;
   /** Writes what a file needs after the last row (Parquet's footer). */
   end(): Promise<void>;
 }

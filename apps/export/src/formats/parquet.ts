@@ -1,6 +1,5 @@
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { Output } from '../output.js';
-import type { ExportRow } from '../rows.js';
 import type { FormatOptions, RowWriter } from './format.js';
 
 /** Rows per row group: large enough for good compression and scans, small enough to bound memory (≈ 10 MB). */
@@ -62,37 +61,65 @@ export function parquetWriter(output: Output, { timeZone }: FormatOptions): RowW
     ],
     createdBy: 'wattbus-export',
   });
-  let pending: ExportRow[] = [];
+  // the columns of the row group being filled, appended to value by value
+  let columns = emptyColumns();
   const flushGroup = async () => {
-    if (pending.length === 0) return;
-    const rows = pending;
-    pending = [];
-    const column = <T>(pick: (r: ExportRow) => T) => rows.map(pick);
+    const rows = columns.value.length;
+    if (rows === 0) return;
+    const c = columns;
+    columns = emptyColumns();
     await parquet.write({
-      rowGroupSize: rows.length,
+      rowGroupSize: rows,
       columnData: [
-        { name: 'time', data: column((r) => BigInt(r.ts)) },
-        { name: 'site', data: column((r) => r.site) },
-        { name: 'meter', data: column((r) => r.meter) },
-        { name: 'channel', data: column((r) => r.channel) },
-        { name: 'role', data: column((r) => r.role) },
-        { name: 'seq', data: column((r) => (r.seq === null ? null : BigInt(r.seq))) },
-        { name: 'quantity', data: column((r) => r.quantity) },
-        { name: 'value', data: column((r) => r.value) },
-        { name: 'labels', data: column((r) => r.labels) },
+        { name: 'time', data: c.time },
+        { name: 'site', data: c.site },
+        { name: 'meter', data: c.meter },
+        { name: 'channel', data: c.channel },
+        { name: 'role', data: c.role },
+        { name: 'seq', data: c.seq },
+        { name: 'quantity', data: c.quantity },
+        { name: 'value', data: c.value },
+        { name: 'labels', data: c.labels },
       ],
     });
   };
   return {
-    async write(rows) {
-      for (const row of rows) {
-        pending.push(row);
-        if (pending.length >= ROW_GROUP_ROWS) await flushGroup();
+    async write(points) {
+      for (const p of points) {
+        const ts = BigInt(p.ts);
+        const seq = p.seq === null ? null : BigInt(p.seq);
+        const c = columns;
+        for (let i = 0; i < p.values.length; i++) {
+          c.time.push(ts);
+          c.site.push(p.site);
+          c.meter.push(p.meter);
+          c.channel.push(p.channel);
+          c.role.push(p.role);
+          c.seq.push(seq);
+          c.quantity.push(p.quantities[i] as string);
+          c.value.push(p.values[i] as number);
+          c.labels.push(p.labels);
+        }
+        if (c.value.length >= ROW_GROUP_ROWS) await flushGroup();
       }
     },
     async end() {
       await flushGroup();
       await parquet.finish();
     },
+  };
+}
+
+function emptyColumns() {
+  return {
+    time: [] as bigint[],
+    site: [] as string[],
+    meter: [] as string[],
+    channel: [] as string[],
+    role: [] as string[],
+    seq: [] as Array<bigint | null>,
+    quantity: [] as string[],
+    value: [] as number[],
+    labels: [] as string[],
   };
 }

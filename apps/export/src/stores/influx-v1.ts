@@ -1,6 +1,6 @@
 import { influxAuthHeaders, MEASUREMENT } from '@wattbus/sinks/influx-http';
 import { nothingError, storeError } from '../errors.js';
-import type { ExportRow, RowBatches } from '../rows.js';
+import type { ExportPoint, PointBatches } from '../rows.js';
 import type { Selection } from '../selection.js';
 import type { StoreReader } from './store.js';
 
@@ -52,22 +52,29 @@ export function windowQuery(
   );
 }
 
-/** Splits a byte stream into lines (InfluxDB's chunked answer is one JSON document per line). */
-async function* lines(body: ReadableStream<Uint8Array>): AsyncIterable<string> {
+/**
+ * Splits a byte stream into lines (InfluxDB's chunked answer is one JSON document per line, often megabytes
+ * long): only each new piece is searched for a line break, and a line's pieces are joined once.
+ */
+export async function* lines(body: AsyncIterable<Uint8Array>): AsyncIterable<string> {
   const decoder = new TextDecoder();
-  let rest = '';
-  for await (const bytes of body as unknown as AsyncIterable<Uint8Array>) {
-    rest += decoder.decode(bytes, { stream: true });
-    let nl = rest.indexOf('\n');
+  let pieces: string[] = [];
+  for await (const bytes of body) {
+    let text = decoder.decode(bytes, { stream: true });
+    let nl = text.indexOf('\n');
     while (nl !== -1) {
-      const line = rest.slice(0, nl);
-      rest = rest.slice(nl + 1);
+      pieces.push(text.slice(0, nl));
+      const line = pieces.join('');
+      pieces = [];
       if (line.trim() !== '') yield line;
-      nl = rest.indexOf('\n');
+      text = text.slice(nl + 1);
+      nl = text.indexOf('\n');
     }
+    if (text !== '') pieces.push(text);
   }
-  rest += decoder.decode();
-  if (rest.trim() !== '') yield rest;
+  pieces.push(decoder.decode());
+  const last = pieces.join('');
+  if (last.trim() !== '') yield last;
 }
 
 /**
@@ -148,7 +155,7 @@ export class InfluxV1Reader implements StoreReader {
     }
   }
 
-  async *read(selection: Selection, progress: (doneUntil: number) => void, signal: AbortSignal): RowBatches {
+  async *read(selection: Selection, progress: (doneUntil: number) => void, signal: AbortSignal): PointBatches {
     if (this.fields.length === 0) return;
     const columns = [...this.fields, 'seq', ...this.tags];
     const fieldSet = new Set(this.fields);
@@ -156,14 +163,14 @@ export class InfluxV1Reader implements StoreReader {
       const end = Math.min(start + WINDOW_MS, selection.to);
       const res = await this.request(windowQuery(this.from, columns, selection, start, end), signal, true);
       if (res.body === null) throw storeError('InfluxDB sent an empty answer');
-      for await (const line of lines(res.body)) {
+      for await (const line of lines(res.body as unknown as AsyncIterable<Uint8Array>)) {
         const answer = JSON.parse(line) as Answer;
         if (answer.error) throw storeError(`InfluxDB: ${answer.error}`);
         for (const result of answer.results ?? []) {
           if (result.error) throw storeError(`InfluxDB: ${result.error}`);
           for (const series of result.series ?? []) {
-            const rows = toRows(series, fieldSet);
-            if (rows.length > 0) yield rows;
+            const points = toPoints(series, fieldSet);
+            if (points.length > 0) yield points;
           }
         }
       }
@@ -174,8 +181,8 @@ export class InfluxV1Reader implements StoreReader {
   async close(): Promise<void> {}
 }
 
-/** Rows of one answer chunk: one per non-null value of each point; tags other than the key ones are labels. */
-function toRows(series: Series, fields: ReadonlySet<string>): ExportRow[] {
+/** The points of one answer chunk, with their non-null values; tags other than the key ones are labels. */
+function toPoints(series: Series, fields: ReadonlySet<string>): ExportPoint[] {
   const { columns } = series;
   const at = (name: string) => columns.indexOf(name);
   const [iTime, iSeq, iSite, iMeter, iChannel, iRole] = ['time', 'seq', 'site', 'meter', 'channel', 'role'].map(at);
@@ -185,30 +192,34 @@ function toRows(series: Series, fields: ReadonlySet<string>): ExportRow[] {
     if (fields.has(name)) valueColumns.push(i);
     else if (name !== 'time' && name !== 'seq' && !KEY_TAGS.has(name)) labelColumns.push(i);
   });
-  const rows: ExportRow[] = [];
+  const points: ExportPoint[] = [];
   for (const point of series.values ?? []) {
-    const ts = point[iTime as number] as number;
-    const seq = point[iSeq as number];
+    const quantities: string[] = [];
+    const values: number[] = [];
+    for (const i of valueColumns) {
+      const value = point[i];
+      if (typeof value !== 'number') continue;
+      quantities.push(columns[i] as string);
+      values.push(value);
+    }
+    if (values.length === 0) continue;
     let labels = '';
     for (const i of labelColumns) {
       const v = point[i];
       if (v !== null && v !== undefined && v !== '') labels += `${labels === '' ? '' : ';'}${columns[i]}=${v}`;
     }
-    for (const i of valueColumns) {
-      const value = point[i];
-      if (typeof value !== 'number') continue;
-      rows.push({
-        ts,
-        site: String(point[iSite as number] ?? ''),
-        meter: String(point[iMeter as number] ?? ''),
-        channel: String(point[iChannel as number] ?? ''),
-        role: String(point[iRole as number] ?? ''),
-        seq: typeof seq === 'number' ? seq : null,
-        quantity: columns[i] as string,
-        value,
-        labels,
-      });
-    }
+    const seq = point[iSeq as number];
+    points.push({
+      ts: point[iTime as number] as number,
+      site: String(point[iSite as number] ?? ''),
+      meter: String(point[iMeter as number] ?? ''),
+      channel: String(point[iChannel as number] ?? ''),
+      role: String(point[iRole as number] ?? ''),
+      seq: typeof seq === 'number' ? seq : null,
+      labels,
+      quantities,
+      values,
+    });
   }
-  return rows;
+  return points;
 }

@@ -1,4 +1,4 @@
-import type { RowBatches } from '../rows.js';
+import type { PointBatches } from '../rows.js';
 import type { Selection } from '../selection.js';
 
 /** A store readings can be exported from. */
@@ -9,9 +9,9 @@ export interface StoreReader {
    */
   prepare(selection: Selection): Promise<void>;
   /**
-   * The selected rows, in pages, as the store gives them; `progress` is told up to which instant the range is
+   * The selected readings, in pages, as the store gives them; `progress` is told up to which instant the range is
    * done. Stops early when `signal` aborts.
    */
-  read(selection: Selection, progress: (doneUntil: number) => void, signal: AbortSignal): RowBatches;
+  read(selection: Selection, progress: (doneUntil: number) => void, signal: AbortSignal): PointBatches;
   close(): Promise<void>;
 }

@@ -1,0 +1,222 @@
+// wattbus-export against a bare query of the same data, in the same run, on a generated dataset in a real influxd:
+// SITES sites of one channel each, one reading a second (power_w and energy_import_wh: two rows per reading), over
+// HOURS hours.
+//   - bare query: the export's own window queries (1 h, chunked answers of 10,000 points), each chunk read and
+//     parsed, its values counted: what any client pays to get the rows out of InfluxDB;
+//   - the export (runExport, in this process like the bare query), writing CSV, JSON lines with zstd and Parquet
+//     to a file, from the first query to the renamed file; rounds alternate, medians are reported.
+// Memory: the CLI's resident set is sampled from /proc every 100 ms while it exports the first hour, then all
+// HOURS hours: flat means the whole range peaks no higher than the first hour and the second half of the run no
+// higher than the first (memory does not grow with the range, so a year exports in the memory of an hour).
+// Target: export rows/s ≥ 0.8 × the bare query's. Prints a table and one JSON line.
+
+import { spawn } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startInfluxd, tempDir } from '@wattbus/testkit';
+import { runExport } from '../src/export.js';
+import { CHUNK_ROWS, InfluxV1Reader, lines, WINDOW_MS } from '../src/stores/influx-v1.js';
+import { EXPORT_DIR, sinkWorkerConfig } from '../test/cli.js';
+
+const SITES = Number(process.env.EXPORT_BENCH_SITES ?? 100);
+const HOURS = Number(process.env.EXPORT_BENCH_HOURS ?? 3);
+const ROUNDS = Number(process.env.EXPORT_BENCH_ROUNDS ?? 2);
+const T0 = Date.UTC(2026, 0, 1);
+const END = T0 + HOURS * 3_600_000;
+
+const influxd = await startInfluxd();
+const tmp = await tempDir('wattbus-export-bench-');
+const config = await sinkWorkerConfig(tmp.path, influxd.url);
+await influxd.createDatabase('wattbus');
+
+process.stderr.write(
+  `writing ${(SITES * HOURS * 3600).toLocaleString('en-US')} readings (${SITES} sites, 1 s, ${HOURS} h)…\n`,
+);
+for (let hour = 0; hour < HOURS; hour++) {
+  for (let s0 = 0; s0 < 3600; s0 += 600) {
+    const lines: string[] = [];
+    for (let s = s0; s < s0 + 600; s++) {
+      const ts = T0 + hour * 3_600_000 + s * 1000;
+      const seq = hour * 3600 + s;
+      for (let site = 0; site < SITES; site++) {
+        const power = 200 + ((site * 37 + seq * 13) % 5000) / 3;
+        lines.push(
+          `reading,channel=grid,meter=main,role=grid,site=house-${String(site).padStart(3, '0')} ` +
+            `energy_import_wh=${1e6 + seq * 0.25},power_w=${power},seq=${seq}i ${ts}`,
+        );
+      }
+    }
+    await influxd.write('wattbus', lines.join('\n'), 'ms');
+  }
+}
+
+/** The export's own queries, read, split and parsed, values counted; nothing built or written. */
+async function bareQuery(): Promise<{ rows: number; seconds: number }> {
+  const started = performance.now();
+  let rows = 0;
+  const columns = ['energy_import_wh', 'power_w', 'seq', 'channel', 'meter', 'role', 'site'];
+  for (let start = T0; start < END; start += WINDOW_MS) {
+    const q = `SELECT ${columns.map((c) => `"${c}"`).join(',')} FROM "reading" WHERE time >= ${start}ms AND time < ${start + WINDOW_MS}ms`;
+    const params = new URLSearchParams({
+      db: 'wattbus',
+      q,
+      epoch: 'ms',
+      chunked: 'true',
+      chunk_size: String(CHUNK_ROWS),
+    });
+    const res = await fetch(`${influxd.url}/query?${params}`);
+    for await (const line of lines(res.body as unknown as AsyncIterable<Uint8Array>)) {
+      const answer = JSON.parse(line) as { results: Array<{ series?: Array<{ values: unknown[][] }> }> };
+      for (const series of answer.results[0]?.series ?? []) {
+        for (const v of series.values) rows += (typeof v[1] === 'number' ? 1 : 0) + (typeof v[2] === 'number' ? 1 : 0);
+      }
+    }
+  }
+  return { rows, seconds: (performance.now() - started) / 1000 };
+}
+
+/** The export itself, in this process like the bare query (the CLI's start-up is not throughput). */
+async function exportRun(file: string): Promise<{ rows: number; seconds: number }> {
+  const format = file.endsWith('.parquet') ? 'parquet' : file.includes('.jsonl') ? 'jsonl' : 'csv';
+  const path = join(tmp.path, file);
+  const summary = await runExport({
+    reader: new InfluxV1Reader({ url: influxd.url, database: 'wattbus', timeout_ms: 10_000 }),
+    selection: { sites: [], meters: [], channels: [], quantities: [], from: T0, to: END },
+    format,
+    compression: file.endsWith('.zst') ? 'zstd' : 'none',
+    path,
+    timeZone: 'UTC',
+    signal: new AbortController().signal,
+    emptyIsError: true,
+  });
+  await rm(path);
+  return summary;
+}
+
+const rssOf = async (pid: number) => {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+};
+
+/** Runs the CLI as an operator would; its peak resident set. */
+async function cli(
+  file: string,
+  to: number,
+): Promise<{
+  rows: number;
+  seconds: number;
+  bytes: number;
+  peakRss: number;
+  firstHalfPeak: number;
+  secondHalfPeak: number;
+}> {
+  const path = join(tmp.path, file);
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=wattbus-source',
+      '--import',
+      'tsx',
+      'src/main.ts',
+      '--config',
+      config,
+      '--from',
+      new Date(T0).toISOString(),
+      '--to',
+      new Date(to).toISOString(),
+      '--progress',
+      'json',
+      '-o',
+      path,
+    ],
+    { cwd: EXPORT_DIR, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => {
+    stderr += b.toString();
+  });
+  const samples: number[] = [];
+  const sampler = setInterval(async () => {
+    samples.push(await rssOf(child.pid as number));
+  }, 100);
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`export of ${file} failed (${code}): ${stderr}`);
+  const summary = JSON.parse(stderr.trim().split('\n').at(-1) as string) as {
+    rows: number;
+    seconds: number;
+    bytes: number;
+  };
+  await rm(path);
+  const half = Math.floor(samples.length / 2);
+  const peak = (xs: number[]) => Math.max(0, ...xs);
+  return {
+    ...summary,
+    peakRss: peak(samples),
+    firstHalfPeak: peak(samples.slice(0, half)),
+    secondHalfPeak: peak(samples.slice(half)),
+  };
+}
+
+const results: Record<string, number[]> = {};
+const add = (key: string, value: number) => {
+  results[key] = [...(results[key] ?? []), value];
+};
+const MB = 1024 * 1024;
+// one unmeasured round first: JIT and module loading are not throughput
+await bareQuery();
+for (const file of ['readings.csv', 'readings.jsonl.zst', 'readings.parquet']) await exportRun(file);
+for (let round = 0; round < ROUNDS; round++) {
+  const bare = await bareQuery();
+  add('bare query rows/s', bare.rows / bare.seconds);
+  for (const file of ['readings.csv', 'readings.jsonl.zst', 'readings.parquet']) {
+    const run = await exportRun(file);
+    if (run.rows !== bare.rows)
+      throw new Error(`${file}: ${run.rows} rows exported, the bare query counted ${bare.rows}`);
+    add(`${file} rows/s`, run.rows / run.seconds);
+    add(`${file} ratio`, run.rows / run.seconds / (bare.rows / bare.seconds));
+  }
+}
+for (const file of ['readings.csv', 'readings.parquet']) {
+  add(`CLI ${file}, first hour: peak RSS MB`, (await cli(file, T0 + 3_600_000)).peakRss / MB);
+  const full = await cli(file, END);
+  add(`CLI ${file}, ${HOURS} h: peak RSS MB`, full.peakRss / MB);
+  add(`CLI ${file}, ${HOURS} h: 2nd half / 1st half peak RSS`, full.secondHalfPeak / full.firstHalfPeak);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const rows = Object.entries(results).map(([k, xs]) => [
+  k,
+  xs.map((x) => (x > 10 ? Math.round(x) : Math.round(x * 100) / 100)),
+]);
+process.stdout.write(
+  `\n${SITES} sites × ${HOURS} h of 1 s readings = ${(SITES * HOURS * 3600 * 2).toLocaleString('en-US')} rows; ${ROUNDS} rounds\n`,
+);
+for (const [k, xs] of rows) process.stdout.write(`  ${String(k).padEnd(52)} ${(xs as number[]).join('  ')}\n`);
+const rssRatio = (file: string) =>
+  Math.round(
+    (median(results[`CLI ${file}, ${HOURS} h: peak RSS MB`] ?? []) /
+      median(results[`CLI ${file}, first hour: peak RSS MB`] ?? [])) *
+      100,
+  ) / 100;
+const ratio = (file: string) => Math.round(median(results[`${file} ratio`] ?? []) * 100) / 100;
+process.stdout.write(
+  `${JSON.stringify({
+    bench: 'export',
+    sites: SITES,
+    hours: HOURS,
+    rows: SITES * HOURS * 3600 * 2,
+    bare_rows_per_s: Math.round(median(results['bare query rows/s'] ?? [])),
+    csv_ratio: ratio('readings.csv'),
+    jsonl_zst_ratio: ratio('readings.jsonl.zst'),
+    parquet_ratio: ratio('readings.parquet'),
+    csv_rss_full_over_first_hour: rssRatio('readings.csv'),
+    parquet_rss_full_over_first_hour: rssRatio('readings.parquet'),
+    parquet_rss_second_half_over_first:
+      Math.round(median(results[`CLI readings.parquet, ${HOURS} h: 2nd half / 1st half peak RSS`] ?? []) * 100) / 100,
+    csv_rss_second_half_over_first:
+      Math.round(median(results[`CLI readings.csv, ${HOURS} h: 2nd half / 1st half peak RSS`] ?? []) * 100) / 100,
+  })}\n`,
+);
+await influxd.stop();
+await tmp.cleanup();
