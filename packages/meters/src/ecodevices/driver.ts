@@ -56,7 +56,9 @@ export class EcodevicesMeter implements MeterDriver {
 
   async open(): Promise<void> {}
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.client.abort();
+  }
 
   async read(now: number): Promise<ChannelSample[]> {
     const url = deviceUrl(this.config.url, '/api/xdevices.json?cmd=10');

@@ -56,7 +56,9 @@ export class EgaugeMeter implements MeterDriver {
 
   async open(): Promise<void> {}
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.client.abort();
+  }
 
   read(now: number): Promise<ChannelSample[]> {
     return this.config.api === 'instantaneous' ? this.readInstant() : this.readHistory(now);

@@ -60,7 +60,9 @@ export class FluksoHttpMeter implements MeterDriver {
 
   async open(): Promise<void> {}
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.client.abort();
+  }
 
   async read(_now: number): Promise<ChannelSample[]> {
     const series = await this.fetchAll();

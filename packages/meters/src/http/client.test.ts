@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SimHttpServer } from '@wattbus/simulators/http';
 import { freePort } from '@wattbus/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HttpClient, HttpError } from './client.js';
 
 const servers: Array<{ stop(): Promise<void> }> = [];
@@ -122,5 +122,16 @@ describe('HttpClient', () => {
   it('does not follow redirects (a device never sends one; a captive portal does)', async () => {
     const url = await rawServer((_req, res) => res.writeHead(302, { location: 'http://example.org/' }).end());
     expect(await failure(new HttpClient({ timeoutMs: 1000 }).getText(url))).toMatchObject({ kind: 'network' });
+  });
+
+  it('abort() ends a request under way at once, and the next request goes out as usual', async () => {
+    const server = await device();
+    server.inject('timeout');
+    const client = new HttpClient({ timeoutMs: 60_000 });
+    const held = failure(client.getText(`${server.url}/data`));
+    await vi.waitFor(() => expect(server.requests).toHaveLength(1));
+    client.abort();
+    expect(await held).toMatchObject({ kind: 'closed' });
+    expect(await client.getText(`${server.url}/data`)).toHaveLength(100);
   });
 });

@@ -1,6 +1,6 @@
 import { type Challenge, type Credentials, digestAuthorization, parseChallenge } from '@wattbus/meter-wire/digest';
 
-export type HttpErrorKind = 'timeout' | 'network' | 'status' | 'too-large';
+export type HttpErrorKind = 'timeout' | 'network' | 'status' | 'too-large' | 'closed';
 
 /** A failed HTTP exchange with a device; drivers wrap it in a MeterReadError naming the meter. */
 export class HttpError extends Error {
@@ -34,11 +34,14 @@ const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 export class HttpClient {
   private challenge: Challenge | undefined;
   private nonceCount = 0;
+  private closing = new AbortController();
 
   constructor(private readonly options: HttpClientOptions) {}
 
   async getText(url: string): Promise<string> {
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const closing = this.closing.signal;
+    const signal = AbortSignal.any([timeout, closing]);
     try {
       let response = await this.fetchOnce(url, signal);
       const header = response.headers.get('www-authenticate');
@@ -61,8 +64,14 @@ export class HttpClient {
       }
       return await this.readBody(response, url);
     } catch (err) {
-      throw this.describe(err, url, signal);
+      throw this.describe(err, url, timeout, closing);
     }
+  }
+
+  /** Ends the requests under way at once (their meter is being closed); later requests go out as usual. */
+  abort(): void {
+    this.closing.abort();
+    this.closing = new AbortController();
   }
 
   private fetchOnce(url: string, signal: AbortSignal): Promise<Response> {
@@ -106,9 +115,11 @@ export class HttpClient {
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  private describe(err: unknown, url: string, signal: AbortSignal): HttpError {
+  private describe(err: unknown, url: string, timeout: AbortSignal, closing: AbortSignal): HttpError {
     if (err instanceof HttpError) return err;
-    if (signal.aborted) {
+    if (closing.aborted)
+      return new HttpError('closed', url, 'aborted: the meter was closed', undefined, { cause: err });
+    if (timeout.aborted) {
       return new HttpError('timeout', url, `no answer within ${this.options.timeoutMs} ms`, undefined, { cause: err });
     }
     // fetch reports "fetch failed" / "terminated"; the useful part (ECONNREFUSED, other side closed) is the cause.

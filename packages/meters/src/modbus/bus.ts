@@ -69,6 +69,8 @@ export class BusRegistry {
         shared.units.delete(user.unit);
         if (shared.units.size > 0) return;
         this.lines.delete(key);
+        // A read under way would hold the lock until its timeout: end it, so closing the line does not wait for it.
+        shared.transport.abort('the line is being closed');
         const closed = shared.lock
           .run(() => shared.transport.close())
           .finally(() => {

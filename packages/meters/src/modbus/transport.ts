@@ -32,6 +32,8 @@ export interface ModbusTransport {
   connect(): Promise<void>;
   /** Reads registers; (re)opens the line first when needed. */
   read(req: ReadRequest, timeoutMs: number): Promise<number[]>;
+  /** Fails the request in flight, and every later one, at once: the line's last meter is closing it. */
+  abort(reason: string): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,8 @@ export class ClientTransport implements ModbusTransport {
   private lostReason: string | undefined;
   /** Fails the in-flight request as soon as the line goes away, instead of at its timeout. */
   private abortInFlight: ((err: Error) => void) | undefined;
+  /** Why the line is being closed for good (see abort). */
+  private abortedReason: string | undefined;
 
   constructor(private readonly link: Link) {}
 
@@ -71,6 +75,7 @@ export class ClientTransport implements ModbusTransport {
     await this.connect();
     const client = this.client as ModbusClient;
     await this.link.beforeRequest();
+    if (this.abortedReason !== undefined) throw new ModbusConnectionError(this.target, req, this.abortedReason);
     client.setTimeout(timeoutMs);
     let words: number[];
     try {
@@ -93,6 +98,11 @@ export class ClientTransport implements ModbusTransport {
     // registers than asked for: every value decoded from them would be shifted.
     if (words.length !== req.count) throw malformedAnswer(this.target, req);
     return words;
+  }
+
+  abort(reason: string): void {
+    this.abortedReason ??= reason;
+    this.abortInFlight?.(new Error(reason));
   }
 
   async close(): Promise<void> {
