@@ -1,13 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TObject, TSchema } from '@sinclair/typebox';
+import { type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { parseConfig } from '@wattbus/config';
 import type { Plugin } from '@wattbus/config/plugin';
-import { resourcesStarted } from '@wattbus/testkit';
+import { everyEnvVar, resourcesStarted } from '@wattbus/testkit';
 import { describe, expect, it } from 'vitest';
-
-/** Every `${VAR}` of a sample set, as in an operator's environment. */
-export const anyEnv = new Proxy({}, { get: (_, name) => `value-of-${String(name)}` });
 
 /** A plugin's folder under `dir`: its name with `-` for `_` (the `pv_night` rule lives in `rules/pv-night/`). */
 export const folderOf = (dir: string, name: string) => join(dir, name.replaceAll('_', '-'));
@@ -15,7 +12,15 @@ export const folderOf = (dir: string, name: string) => join(dir, name.replaceAll
 /** The config in a plugin's sample.yaml, validated against its schema, defaults applied. */
 export function sampleConfig(dir: string, plugin: Plugin): unknown {
   const file = join(folderOf(dir, plugin.name), 'sample.yaml');
-  return parseConfig(readFileSync(file, 'utf8'), plugin.configSchema, { source: file, env: anyEnv });
+  return parseConfig(readFileSync(file, 'utf8'), plugin.configSchema, { source: file, env: everyEnvVar });
+}
+
+/** The keys a plugin's sample.yaml sets itself (not through defaults). */
+export function sampleKeys(dir: string, plugin: Plugin): string[] {
+  const file = join(folderOf(dir, plugin.name), 'sample.yaml');
+  return Object.keys(
+    parseConfig(readFileSync(file, 'utf8'), Type.Unknown(), { source: file, env: everyEnvVar }) as object,
+  );
 }
 
 const properties = (schema: TSchema) => (schema as TObject).properties ?? {};

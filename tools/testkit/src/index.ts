@@ -1,6 +1,7 @@
 export { type AedesHandle, startAedes } from './aedes.js';
 export { type ChromiumProfile, chromiumProfile } from './chromium.js';
 export { onProcessExit } from './cleanup.js';
+export { everyEnvVar } from './every-env-var.js';
 export { freePort, stablePort } from './free-port.js';
 export { readStoredReadings, type StoredReading } from './influx-readings.js';
 export {
