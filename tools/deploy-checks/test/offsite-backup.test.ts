@@ -185,6 +185,36 @@ describe('uploads, retention and fetch (s3rver)', () => {
     sameFiles(join(dir, old(3)), fetched);
   });
 
+  it('on a terminal, shows progress as one line rewritten in place instead of JSON lines', async () => {
+    const backup = fakeBackup(dir, old(1), 12);
+    // util-linux `script` gives the command a pseudo-terminal, as an operator's shell would
+    const { stdout } = await run('script', ['-qec', `wattbus-offsite-backup upload ${backup}`, '/dev/null'], {
+      env: offsiteEnv(s3),
+    });
+    expect(stdout).toMatch(new RegExp(`\\r\\x1b\\[2Kupload ${old(1)}: \\d+\\.\\d MiB, \\d+\\.\\d MiB/s`));
+    expect(stdout).not.toContain('"msg":"progress"');
+    expect(stdout).toContain('"msg":"uploaded"');
+  });
+
+  it('a tar that fails half-way completes no object (the stream errors instead of ending)', async () => {
+    // a stand-in `tar` first on PATH: 6 MiB of archive, then a failure, as a disk error would do
+    const fakeBin = join(dir, 'fake-bin');
+    mkdirSync(fakeBin, { recursive: true });
+    writeFileSync(
+      join(fakeBin, 'tar'),
+      '#!/bin/sh\nhead -c 6291456 /dev/urandom\necho "tar: read error" >&2\nexit 2\n',
+    );
+    chmodSync(join(fakeBin, 'tar'), 0o755);
+    const env = offsiteEnv(s3);
+    const failed = await offsite(['upload', fakeBackup(dir, old(1), 1)], {
+      ...env,
+      PATH: `${fakeBin}:${env.PATH}`,
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 1 });
+    expect((failed as { stderr: string }).stderr).toMatch(/tar -c .* failed \(exit 2\): tar: read error/);
+    expect(await objectKeys(s3)).toEqual([]);
+  });
+
   it('an encrypted round trip; a wrong key, a missing key or a damaged object is refused and leaves nothing', async () => {
     const key = keyFile();
     const env = offsiteEnv(s3, { OFFSITE_ENCRYPTION_KEY_FILE: key });
