@@ -84,6 +84,12 @@ describe('refused with a clear error and exit code, and no file', () => {
     await refused(DAY, 1, /cannot reach InfluxDB at http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/, () => down);
   });
 
+  it('a Cassandra that is down (1), through the real cassandra-driver', async () => {
+    const file = join(tmp.path, 'cassandra.yaml');
+    await writeFile(file, `sinks:\n  cassandra:\n    contact_points: ['127.0.0.1:${await freePort()}']\n`);
+    await refused(DAY, 1, /cannot reach Cassandra at 127\.0\.0\.1:\d+: All host\(s\) tried/, () => file);
+  });
+
   it('an unknown group (3) and a config without a store (2)', async () => {
     const groups = join(tmp.path, 'portal.yaml');
     await writeFile(groups, 'groups:\n  - { id: tilleuls, caption: Tilleuls, sites: [house-12] }\n');

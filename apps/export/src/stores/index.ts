@@ -1,4 +1,5 @@
 import type { StoreConfig } from '../store-config.js';
+import { CassandraReader } from './cassandra.js';
 import { InfluxV1Reader } from './influx-v1.js';
 import type { StoreReader } from './store.js';
 
@@ -9,8 +10,9 @@ export function openReader(store: StoreConfig): StoreReader {
   switch (store.store) {
     case 'influx':
       return new InfluxV1Reader(store.config);
-    case 'influx2':
     case 'cassandra':
+      return new CassandraReader(store.config);
+    case 'influx2':
       throw new Error(`reading from ${store.store} is not implemented`);
   }
 }
