@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -314,6 +314,42 @@ describe('uploads, retention and fetch (s3rver)', () => {
     const aborted = stderr.split('\n').find((l) => l.includes('"msg":"aborted the multipart upload"'));
     expect(JSON.parse(aborted ?? '{}')).toMatchObject({ upload_id: uploadId, object: `${PREFIX}${old(1)}.tar` });
     expect(await objectKeys(s3)).toEqual([]);
+  });
+});
+
+describe('influx-backup.sh when an upload fails', () => {
+  let s3: S3Server;
+  beforeAll(async () => {
+    s3 = await startS3Server();
+  });
+  afterAll(() => s3?.stop());
+
+  it('keeps the local backup, fails the run, and --check stays unhealthy until an upload succeeds', async () => {
+    // a stand-in `influx` (InfluxDB 2's CLI is not installed here): `influx backup DIR` writes one file
+    const fakeBin = join(work.path, 'fake-influx');
+    mkdirSync(fakeBin);
+    writeFileSync(join(fakeBin, 'influx'), '#!/bin/sh\nmkdir -p "$2" && echo shard > "$2/shard.tar.gz"\n');
+    chmodSync(join(fakeBin, 'influx'), 0o755);
+    const backups = join(work.path, 'failing-uploads');
+    const base = offsiteEnv(s3);
+    const env = { ...base, PATH: `${fakeBin}:${base.PATH}`, BACKUP_DIR: backups, OFFSITE_S3_BUCKET: 'no-such-bucket' };
+
+    const failed = await run('bash', [BACKUP, '--once'], { env }).catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 1 });
+    expect((failed as { stderr: string }).stderr).toMatch(/The specified bucket does not exist/);
+    expect((failed as { stderr: string }).stderr).toMatch(/off-site upload of \S+Z failed; the local backup is kept/);
+    const local = readdirSync(backups).filter((n) => n.endsWith('Z'));
+    expect(local).toHaveLength(1);
+    expect(readdirSync(join(backups, local[0] as string))).toEqual(['shard.tar.gz']);
+    await expect(run('bash', [BACKUP, '--check'], { env })).rejects.toThrow(/nothing uploaded off site yet/);
+
+    await new Promise((r) => setTimeout(r, 1100)); // a new second, so a new backup name
+    const ok = { ...env, OFFSITE_S3_BUCKET: s3.bucket };
+    await run('bash', [BACKUP, '--once'], { env: ok });
+    await expect(run('bash', [BACKUP, '--check'], { env: ok })).resolves.toBeDefined();
+    const threeHoursAgo = Date.now() / 1000 - 3 * 3600;
+    utimesSync(join(backups, '.offsite-uploaded'), threeHoursAgo, threeHoursAgo);
+    await expect(run('bash', [BACKUP, '--check'], { env: ok })).rejects.toThrow(/last off-site upload \d+s ago/);
   });
 });
 
