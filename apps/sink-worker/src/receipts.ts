@@ -10,14 +10,16 @@ interface Done {
 /**
  * Tells each agent what this worker has stored: readings every sink is done with are collected for one turn of the
  * event loop (a lane finishing a batch completes all of its readings at once), merged into receipts per site
- * (`wattbus/v1/<site>/receipt/<consumer>`, QoS1), and acknowledged to the broker once the broker has every receipt
- * of the turn. A receipt that cannot be published leaves its readings unacked: the broker delivers them again
- * to the next session, and they are stored (idempotently) and receipted then.
+ * (`wattbus/v1/<site>/receipt/<consumer>`, QoS1) and handed to the MQTT client, and then acknowledged to the broker.
+ *
+ * The acks do not wait for the receipts' PUBACKs: the worker stops reading its socket while `max_in_flight` readings
+ * are unacked, so it could not read those PUBACKs either, and would wait forever. A receipt lost with the worker (a
+ * crash before it left) costs a re-send: the agent publishes the reading again after its receipt timeout, and it is
+ * stored (idempotently) and receipted then.
  */
 export class ReceiptSender {
   private pending: Done[] = [];
-  private scheduled = false;
-  private readonly underway = new Set<Promise<void>>();
+  private scheduled: Promise<void> | undefined;
 
   constructor(
     private readonly client: () => MqttClient,
@@ -26,16 +28,19 @@ export class ReceiptSender {
     private readonly onPublished: (count: number) => void = () => {},
   ) {}
 
-  /** Every sink is done with `reading`; `ack` acknowledges its message once the receipt is with the broker. */
+  /** Every sink is done with `reading`; `ack` acknowledges its message once its receipt is on its way. */
   done(reading: Reading, ack: () => void): void {
     this.pending.push({ reading, ack });
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => this.send());
+    this.scheduled ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.scheduled = undefined;
+        this.send();
+        resolve();
+      }),
+    );
   }
 
   private send(): void {
-    this.scheduled = false;
     const turn = this.pending;
     this.pending = [];
     const bySite = new Map<string, Reading[]>();
@@ -45,31 +50,22 @@ export class ReceiptSender {
       else bySite.set(reading.site, [reading]);
     }
     const client = this.client();
-    const publishes: Promise<unknown>[] = [];
+    let count = 0;
     for (const [site, readings] of bySite) {
       for (const receipt of buildReceipts(site, this.consumer, readings)) {
-        publishes.push(client.publishAsync(topics.receipt(site, this.consumer), JSON.stringify(receipt), { qos: 1 }));
+        count++;
+        client.publish(topics.receipt(site, this.consumer), JSON.stringify(receipt), { qos: 1 }, (err) => {
+          if (err)
+            this.log.warn({ site, err: err.message }, 'receipt not delivered; the agent will send its readings again');
+        });
       }
     }
-    const sent: Promise<void> = Promise.all(publishes)
-      .then(
-        () => {
-          this.onPublished(publishes.length);
-          for (const { ack } of turn) ack();
-        },
-        (err: Error) =>
-          this.log.error(
-            { err: err.message, readings: turn.length },
-            'receipts not published; their readings stay unacked and come again',
-          ),
-      )
-      .finally(() => this.underway.delete(sent));
-    this.underway.add(sent);
+    this.onPublished(count);
+    for (const { ack } of turn) ack();
   }
 
-  /** Waits for the receipts collected so far to be published (or to fail). */
+  /** Sends the receipts collected so far (and acks their readings). */
   async flush(): Promise<void> {
-    if (this.scheduled) await new Promise((resolve) => setImmediate(resolve));
-    await Promise.all(this.underway);
+    await this.scheduled;
   }
 }

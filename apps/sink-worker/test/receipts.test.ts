@@ -121,4 +121,47 @@ describe.each(TEST_BROKER_NAMES)('sink-worker on %s: storage receipts', (name) =
     await waitFor(() => receipts.some((r) => r.topic.endsWith('/marker')), { what: 'the marker' });
     expect(receipts.map((r) => r.topic)).toEqual(['wattbus/v1/house-99/receipt/marker']);
   });
+
+  it('drains a backlog larger than max_in_flight: acks never wait for a receipt PUBACK the paused socket cannot bring', async () => {
+    receipts.length = 0;
+    const data = await tempDir('wattbus-receipts-backlog-');
+    const id = 'sink-backlog';
+    // A persistent session for the worker, so the broker keeps the backlog until it comes.
+    const session = await mqtt.connectAsync(broker.url, { clientId: id, clean: false });
+    await session.subscribeAsync('wattbus/v1/+/+/reading', { qos: 1 });
+    await session.endAsync();
+    const agent = await mqtt.connectAsync(broker.url, { clientId: `receipts-backlog-agent-${name}` });
+    const sites = Array.from({ length: 20 }, (_, i) => `site-${i}`);
+    for (let seq = 1; seq <= 50; seq++) {
+      await Promise.all(
+        sites.map((site) =>
+          agent.publishAsync(
+            `wattbus/v1/${site}/main/reading`,
+            JSON.stringify(asReading({ site, meter: 'main', channel: 'grid', seq })),
+            { qos: 1 },
+          ),
+        ),
+      );
+    }
+    await agent.endAsync();
+    const worker = await startApp('sink-worker', {
+      mqtt: { url: broker.url },
+      consumer: { id, max_in_flight: 100 },
+      batch: { max_size: 50, max_delay_ms: 50 },
+      sinks: { file: { dir: `${data.path}/c` } },
+    });
+    const covered = () => {
+      let n = 0;
+      for (const { topic, payload } of receipts) {
+        const decoded = decodeReceipt(topic, payload);
+        if (!decoded.ok) continue;
+        for (const [from, to] of decoded.value.ranges.main?.grid ?? []) n += to - from + 1;
+      }
+      return n;
+    };
+    await waitFor(() => covered() >= 20 * 50, { what: 'receipts for the whole backlog', timeoutMs: 30_000 });
+    expect(await worker.stop('SIGTERM')).toBe(0);
+    expect(covered()).toBe(20 * 50);
+    expect(await storedLines(`${data.path}/c`)).toBe(20 * 50);
+  });
 });
