@@ -1,0 +1,60 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { EnergyConfigSchema } from '@wattbus/energy';
+import { MqttConnectionSchema } from '@wattbus/mqtt';
+
+export const RollupConfigSchema = Type.Object(
+  {
+    mqtt: MqttConnectionSchema,
+    consumer: Type.Object(
+      {
+        id: Type.String({
+          pattern: '^[a-z0-9][a-z0-9_-]{0,63}$',
+          default: 'rollup',
+          description: 'MQTT client id of the persistent session, and the name in the DLQ topic',
+        }),
+        max_in_flight: Type.Integer({
+          minimum: 1,
+          default: 5000,
+          description: 'readings held unacked at most; past it the consumer stops reading (bounds memory)',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    batch: Type.Object(
+      {
+        max_size: Type.Integer({ minimum: 1, default: 1000, description: 'readings rolled up before publishing' }),
+        max_delay_ms: Type.Integer({ minimum: 1, default: 200, description: 'longest wait before publishing' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    rollups: Type.Object(
+      {
+        late_window_ms: Type.Integer({
+          minimum: 60_000,
+          default: 172_800_000,
+          description: 'readings older than a channel newest by more than this are dead-lettered (2 days)',
+        }),
+        max_sample_gap_ms: Type.Integer({ minimum: 1000, default: 300_000 }),
+        max_interpolate_gap_ms: Type.Integer({ minimum: 1000, default: 21_600_000 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    energy: Type.Object(EnergyConfigSchema.properties, {
+      additionalProperties: false,
+      default: {},
+      description: 'tariffs, prices and which sites use them (docs/energy.md)',
+    }),
+    max_payload_bytes: Type.Integer({
+      minimum: 256,
+      default: 65_536,
+      description: 'larger messages are dead-lettered',
+    }),
+    max_future_ms: Type.Integer({
+      minimum: 0,
+      default: 300_000,
+      description: "readings stamped further ahead of this consumer's clock are dead-lettered",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type RollupConfig = Static<typeof RollupConfigSchema>;
