@@ -7,6 +7,7 @@ import { AlerterConfigSchema } from '../../../apps/alerter/src/config.js';
 import { BrokerConfigSchema } from '../../../apps/broker/src/config.js';
 import { AgentConfigSchema } from '../../../apps/edge-agent/src/config.js';
 import { PortalConfigSchema } from '../../../apps/portal/src/config.js';
+import { RollupConfigSchema } from '../../../apps/rollup/src/config.js';
 import { SinkWorkerConfigSchema } from '../../../apps/sink-worker/src/config.js';
 import { ROOT } from '../src/paths.js';
 
@@ -22,6 +23,7 @@ describe.each([
   ['sink-worker', SinkWorkerConfigSchema],
   ['alerter', AlerterConfigSchema],
   ['portal', PortalConfigSchema],
+  ['rollup', RollupConfigSchema],
 ] as Array<[string, { properties: object }]>)('apps/%s/README.md', (app, schema) => {
   it.each(Object.keys(schema.properties))('names the config key %s', (key) => {
     expect(readme(app)).toMatch(new RegExp(`\`${literal(key)}[\`.[]`));
@@ -46,6 +48,7 @@ it.each([
   ['sink-worker', []],
   ['alerter', []],
   ['portal', []],
+  ['rollup', []],
   ['export', []],
   ['loadgen', []],
   ['demo', []],
