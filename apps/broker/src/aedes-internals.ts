@@ -7,7 +7,8 @@ import type { Aedes, Client } from 'aedes';
  *
  * - `aedes.persistence`: the store instance Aedes uses; its queue methods `outgoingEnqueueCombi`,
  *   `outgoingUpdate`, `outgoingClearMessageId` are replaced on the instance (queue-filter.ts), and
- *   `cleanSubscriptions`, `outgoingEnqueueCombi` are called directly.
+ *   `cleanSubscriptions`, `outgoingEnqueueCombi`, `outgoingStream` are called directly; a message is taken out of a
+ *   queue by giving it a messageId (`outgoingUpdate`) and clearing that id.
  * - `aedes.subscribe` / `aedes.unsubscribe`: replaced on the instance so every client's deliver function passes
  *   through a wrapper (aedes-dedupe-fix.ts).
  * - `client.duplicates`: Aedes reads `(duplicates[brokerId] || 0) < brokerCounter` before each delivery and then
@@ -30,6 +31,8 @@ export const AEDES_VERSIONS = {
 export interface AedesMessage {
   topic: string;
   qos: number;
+  retain?: boolean;
+  dup?: boolean;
   brokerId?: string;
   brokerCounter?: number;
   messageId?: number;
@@ -44,6 +47,7 @@ export interface OutgoingQueues {
 
 interface Store extends OutgoingQueues {
   cleanSubscriptions(client: { id: string }): Promise<unknown>;
+  outgoingStream(client: { id: string }): AsyncIterable<AedesMessage>;
 }
 
 export type Deliver = (packet: object, done: () => void) => void;
@@ -95,6 +99,31 @@ export function enqueueFor(aedes: Aedes, clientIds: string[], packet: AedesMessa
     clientIds.map((clientId) => ({ clientId })),
     packet,
   );
+}
+
+/** The messages queued in a persistent session (sent and unacknowledged ones carry their messageId). */
+export function queuedFor(aedes: Aedes, clientId: string): AsyncIterable<AedesMessage> {
+  return store(aedes).outgoingStream({ id: clientId });
+}
+
+/**
+ * Takes a message out of a session's queue. One never sent has no messageId yet, and the store removes by
+ * messageId: it is given `unusedId` first (an id no other message of that queue holds).
+ */
+export async function removeQueued(
+  aedes: Aedes,
+  clientId: string,
+  packet: AedesMessage,
+  unusedId: number,
+): Promise<void> {
+  const s = store(aedes);
+  const client = { id: clientId };
+  let messageId = packet.messageId;
+  if (messageId === undefined) {
+    messageId = unusedId;
+    await s.outgoingUpdate(client, { ...packet, messageId });
+  }
+  await s.outgoingClearMessageId(client, { ...packet, messageId });
 }
 
 /**
@@ -171,7 +200,7 @@ export function missingInternals(aedes: Aedes, client: Client): string[] {
   need(
     'aedes.persistence',
     s,
-    ['outgoingEnqueueCombi', 'outgoingUpdate', 'outgoingClearMessageId', 'cleanSubscriptions'],
+    ['outgoingEnqueueCombi', 'outgoingUpdate', 'outgoingClearMessageId', 'cleanSubscriptions', 'outgoingStream'],
     'function',
   );
   const c = clientInternals(client);

@@ -25,6 +25,7 @@ import { startWsListener } from './listeners/ws.js';
 import { BrokerMetrics } from './metrics.js';
 import { type BrokerStore, openStore } from './persistence.js';
 import { filterQueues } from './queue-filter.js';
+import { SharedSubscriptions } from './shared/shared-subscriptions.js';
 
 export interface RunningBroker {
   /** Bound port of each open listener. */
@@ -109,6 +110,15 @@ export class Broker {
       },
       cleared: (clientId) => queues.release(clientId),
     });
+    new SharedSubscriptions(
+      aedes,
+      {
+        mayRead: (clientId, topic) => access.mayQueue(clientId, READ, topic),
+        unacknowledged: (clientId) => queues.count(clientId),
+        hasRoom: (clientId) => queues.hasRoom(clientId),
+      },
+      log,
+    );
     this.watchClients(aedes, connections, metrics);
 
     const acceptor = createAcceptor({

@@ -27,7 +27,7 @@ export class BrokerMetrics {
   });
   readonly aclDenials = new Counter({
     name: 'wattbus_broker_acl_denials_total',
-    help: 'publishes and Wills refused by the ACL (publish, will), and messages not delivered or queued (read)',
+    help: 'publishes, Wills and shared subscriptions refused by the ACL (publish, will, subscribe), and messages not delivered or queued (read)',
     labelNames: ['action'] as const,
     registers: [this.registry],
   });

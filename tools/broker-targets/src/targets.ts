@@ -22,6 +22,13 @@ export interface Target {
    * the connection, or replace the id with the username (mosquitto's use_username_as_clientid).
    */
   foreignClientId: 'refused' | 'replaced';
+  /**
+   * Where the unacknowledged and queued messages of a `$share` member that leaves (a persistent session) go: to the
+   * group's other members, or they wait in its session until it returns (mosquitto).
+   */
+  sharedLeaver: 'redelivered-to-others' | 'kept-for-its-return';
+  /** What SUBACK says to a `$share` subscription of a filter the client may not read (0x80, or granted). */
+  sharedDenied: 'refused' | 'granted';
   /** Prometheus endpoint, if the broker has one (mosquitto has none). */
   metricsUrl: string | undefined;
   /** Clean stop (the store is saved) and start again on the same ports with the same data. */
@@ -77,6 +84,8 @@ export async function startAedes(f: Fixture): Promise<Target> {
     ...urls(ports),
     deniedPublish: 'disconnects',
     foreignClientId: 'refused',
+    sharedLeaver: 'redelivered-to-others',
+    sharedDenied: 'refused',
     metricsUrl: `http://127.0.0.1:${metrics.port}${metrics.path}`,
     restart: async () => {
       await proc.stop();
@@ -129,6 +138,8 @@ export async function startSecureMosquitto(f: Fixture): Promise<Target> {
     ...urls(ports),
     deniedPublish: 'acknowledges',
     foreignClientId: 'replaced',
+    sharedLeaver: 'kept-for-its-return',
+    sharedDenied: 'granted',
     metricsUrl: undefined,
     restart: () => m.restart(),
     output: () => m.output(),

@@ -61,6 +61,13 @@ export class AccessControl {
     return owner === undefined || this.aclOf(clientId, owner).allows(access, topic);
   }
 
+  /** For a shared subscription of a connected client: whether the filter may bring it anything it may read. */
+  mayReadSome(clientId: string, filter: string): boolean {
+    if (this.files.acl === undefined) return true;
+    const owner = this.owners.get(clientId);
+    return owner !== undefined && this.aclOf(clientId, owner).mayReadSome(filter);
+  }
+
   release(clientId: string, holder: object): void {
     this.owners.release(clientId, holder);
     if (this.owners.get(clientId) === undefined) this.compiled.delete(clientId);

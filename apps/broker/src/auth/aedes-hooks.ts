@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { ConnectRefusedError, PublishDeniedError } from '../errors.js';
 import type { ConnectionInfo } from '../listeners/listener.js';
 import type { BrokerMetrics } from '../metrics.js';
+import { parseShareTopic } from '../shared/share-topic.js';
 import type { AccessControl } from './access-control.js';
 import { AUTH_FAILURE_TEXT, type Authenticator } from './authenticator.js';
 import { contractTopicProblem } from './contract-topics.js';
@@ -30,7 +31,9 @@ function refusal(message: string): AuthenticateError {
  * Authentication and the ACL as Aedes hooks, behaving like mosquitto with the same password and ACL files.
  * Subscriptions are all granted, as mosquitto does; what a client may read is checked for each message it
  * would receive (authorizeForward, also for retained and queued messages) and for each message about to be
- * queued for it (see `mayQueue`).
+ * queued for it (see `mayQueue`). A shared subscription (`$share/{group}/{filter}`) is refused (0x80) when it is
+ * not well formed or its filter can bring nothing the client may read: a member of a group takes messages from
+ * the others, so it must be one that reads them.
  */
 export function securityHooks(deps: SecurityDeps): Hooks {
   const { authenticator, access, connections, metrics, log } = deps;
@@ -118,6 +121,8 @@ export function securityHooks(deps: SecurityDeps): Hooks {
 
     authorizePublish(client, packet, done) {
       if (packet.topic.startsWith('$SYS/')) return done(new Error('$SYS/ topics are reserved'));
+      // A published `$share/` topic would reach the members' own subscriptions to the `$share/...` filter.
+      if (packet.topic.startsWith('$share/')) return done(new Error('$share/ topics are reserved'));
       // Only Wills stored before a restart come without a client; they were checked in preConnect.
       if (client === null) return done(null);
       if (allowedWills.get(client) === packet) return done(null);
@@ -130,8 +135,14 @@ export function securityHooks(deps: SecurityDeps): Hooks {
       done(new PublishDeniedError(packet.topic, client.id, username));
     },
 
-    authorizeSubscribe(_client, subscription, done) {
-      done(null, subscription);
+    authorizeSubscribe(client, subscription, done) {
+      const share = parseShareTopic(subscription.topic);
+      if (share === undefined) return done(null, subscription);
+      const problem = share instanceof Error ? share.message : undefined;
+      if (!(share instanceof Error) && access.mayReadSome(client.id, share.filter)) return done(null, subscription);
+      metrics.aclDenials.inc({ action: 'subscribe' });
+      log.warn({ ...who(client), topic: subscription.topic, problem }, 'shared subscription refused');
+      done(null, null as unknown as typeof subscription); // SUBACK 0x80 for this filter; the others go on
     },
 
     authorizeForward(client, packet: AedesPublishPacket) {

@@ -20,6 +20,16 @@ export class QueueLimiter {
     return this.queued;
   }
 
+  /** Messages counted for `clientId`. */
+  count(clientId: string): number {
+    return this.counts.get(clientId) ?? 0;
+  }
+
+  /** Whether `reserve` would take one more message for `clientId`. */
+  hasRoom(clientId: string): boolean {
+    return this.count(clientId) < this.maxPerClient;
+  }
+
   /** Counts one more message for `clientId`, or returns false if its queue is full. */
   reserve(clientId: string): boolean {
     const count = this.counts.get(clientId) ?? 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAcl, READ, WRITE } from './acl-file.js';
 import { ClientAcl, type Identity } from './client-acl.js';
-import { compileFilter, isValidFilter, topicMatches } from './topic-match.js';
+import { compileFilter, filterCovers, filtersOverlap, isValidFilter, topicMatches } from './topic-match.js';
 
 describe('topicMatches', () => {
   it.each([
@@ -25,6 +25,25 @@ describe('topicMatches', () => {
   it('validates filters like mosquitto_sub_topic_check', () => {
     expect(['#', 'a/+/b', 'a/#', '+', '/a//b/'].map(isValidFilter)).toEqual([true, true, true, true, true]);
     expect(['a/#/b', 'a/b#', 'a+/b', '', 'a/\0'].map(isValidFilter)).toEqual([false, false, false, false, false]);
+  });
+});
+
+describe('filters against filters', () => {
+  it.each([
+    ['wattbus/v1/#', 'wattbus/v1/+/+/reading', true, true],
+    ['wattbus/v1/house-12/#', 'wattbus/v1/+/+/reading', true, false],
+    ['wattbus/v1/house-14/#', 'wattbus/v1/house-12/#', false, false],
+    ['wattbus/v1/+/status', 'wattbus/v1/house-12/status', true, true],
+    ['wattbus/v1/house-12/status', 'wattbus/v1/+/status', true, false],
+    ['a/#', 'a', true, true], // '#' also matches the parent level
+    ['a/+', 'a', false, false],
+    ['a/b', 'a/b/c', false, false],
+    ['#', '$SYS/#', false, false], // '$' topics only match '$' filters
+    ['+/+/+/+/+', 'wattbus/v1/#', true, false],
+  ])('%s and %s: overlap %s, the first covers the second %s', (a, b, overlap, covers) => {
+    expect(filtersOverlap(compileFilter(a), compileFilter(b))).toBe(overlap);
+    expect(filtersOverlap(compileFilter(b), compileFilter(a))).toBe(overlap);
+    expect(filterCovers(compileFilter(a), compileFilter(b))).toBe(covers);
   });
 });
 
@@ -81,5 +100,29 @@ describe('ACL semantics (mosquitto 2.0)', () => {
     const text = 'user bob\ntopic a/b\ntopic read with space/x';
     expect(allows(text, user('bob'), WRITE, 'a/b')).toBe(true);
     expect(allows(text, user('bob'), READ, 'with space/x')).toBe(true);
+  });
+});
+
+describe('what a filter may bring (shared subscriptions)', () => {
+  const text = [
+    'pattern write wattbus/v1/%u/+/reading',
+    'user sink-worker',
+    'topic read wattbus/v1/#',
+    'topic deny wattbus/v1/sink-worker/#',
+    'user dash-lena',
+    'topic read wattbus/v1/house-14/#',
+  ].join('\n');
+  const may = (username: string, filter: string) => ClientAcl.compile(acl(text), user(username)).mayReadSome(filter);
+
+  it('allows a filter of which some topics are readable, refuses one of which none is', () => {
+    expect(may('sink-worker', 'wattbus/v1/+/+/reading')).toBe(true);
+    expect(may('dash-lena', 'wattbus/v1/+/+/reading')).toBe(true);
+    expect(may('dash-lena', 'wattbus/v1/house-12/#')).toBe(false);
+    expect(may('house-12', 'wattbus/v1/house-12/#')).toBe(false); // agents write, and read nothing
+  });
+
+  it('refuses a filter a deny covers entirely', () => {
+    expect(may('sink-worker', 'wattbus/v1/sink-worker/#')).toBe(false);
+    expect(may('sink-worker', 'wattbus/v1/sink-worker/+/reading')).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
-import { type AclEntry, type AclFile, DENY } from './acl-file.js';
-import { type CompiledFilter, compileFilter, topicMatches } from './topic-match.js';
+import { type AclEntry, type AclFile, DENY, READ as READ_ACCESS } from './acl-file.js';
+import { type CompiledFilter, compileFilter, filterCovers, filtersOverlap, topicMatches } from './topic-match.js';
 
 export interface Identity {
   /** undefined for anonymous clients. */
@@ -24,6 +24,20 @@ function decide(rules: readonly Rule[], access: number, topic: string): boolean 
     if (!topicMatches(rule.filter, topic)) continue;
     if (rule.access === DENY) return false;
     if (rule.access & access) return true;
+  }
+  return undefined;
+}
+
+/** Like `decide`, for a whole filter: a deny covering all of it, or a grant of `access` to some of it. */
+function decideFilter(rules: readonly Rule[], access: number, filter: CompiledFilter): boolean | undefined {
+  for (const rule of rules) {
+    if (
+      rule.access === DENY
+        ? filterCovers(rule.filter, filter)
+        : rule.access & access && filtersOverlap(rule.filter, filter)
+    ) {
+      return rule.access !== DENY;
+    }
   }
   return undefined;
 }
@@ -58,5 +72,18 @@ export class ClientAcl {
     if (verdict !== undefined) return verdict;
     if (this.patternsRefused) return false;
     return decide(this.patterns, access, topic) ?? false;
+  }
+
+  /**
+   * Whether the client may read anything a subscription to `filter` would bring (checked for shared
+   * subscriptions, where a member that may not read a message must not be handed it). Each message is still
+   * checked with `allows`.
+   */
+  mayReadSome(filter: string): boolean {
+    const compiled = compileFilter(filter);
+    const verdict = decideFilter(this.own, READ_ACCESS, compiled);
+    if (verdict !== undefined) return verdict;
+    if (this.patternsRefused) return false;
+    return decideFilter(this.patterns, READ_ACCESS, compiled) ?? false;
   }
 }

@@ -6,3 +6,4 @@
 export { type AclFile, loadAcl, parseAcl, READ, WRITE } from './acl-file.js';
 export { AuthFileError } from './auth-file-error.js';
 export { ClientAcl } from './client-acl.js';
+export { compileFilter, isValidFilter, topicMatches } from './topic-match.js';

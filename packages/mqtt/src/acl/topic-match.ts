@@ -39,3 +39,29 @@ export function topicMatches(filter: CompiledFilter, topic: string): boolean {
   }
   return pos === topic.length + 1;
 }
+
+const dollar = (filter: CompiledFilter) => (filter[0] ?? '').charCodeAt(0) === DOLLAR;
+
+/** Whether some topic matches both filters (`#` also matches the parent level; `$` topics only `$` filters). */
+export function filtersOverlap(a: CompiledFilter, b: CompiledFilter): boolean {
+  if (dollar(a) !== dollar(b)) return false;
+  for (let i = 0; ; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === '#' || y === '#') return true;
+    if (x === undefined || y === undefined) return x === y;
+    if (x !== '+' && y !== '+' && x !== y) return false;
+  }
+}
+
+/** Whether every topic that matches `inner` matches `outer` too. */
+export function filterCovers(outer: CompiledFilter, inner: CompiledFilter): boolean {
+  if (dollar(outer) !== dollar(inner)) return false;
+  for (let i = 0; ; i++) {
+    const o = outer[i];
+    const n = inner[i];
+    if (o === '#') return true;
+    if (o === undefined || n === undefined) return o === n;
+    if (n === '#' || (o !== '+' && (n === '+' || n !== o))) return false;
+  }
+}
