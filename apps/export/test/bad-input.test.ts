@@ -90,6 +90,13 @@ describe('refused with a clear error and exit code, and no file', () => {
     await refused(DAY, 1, /cannot reach Cassandra at 127\.0\.0\.1:\d+: All host\(s\) tried/, () => file);
   });
 
+  it('an InfluxDB 2 that is down (1), through @influxdata/influxdb-client', async () => {
+    const file = join(tmp.path, 'influx2.yaml');
+    const url = `http://127.0.0.1:${await freePort()}`;
+    await writeFile(file, `sinks:\n  influx2: { url: '${url}', org: o, bucket: b, token: t }\n`);
+    await refused(DAY, 1, /InfluxDB 2 at http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/, () => file);
+  });
+
   it('an unknown group (3) and a config without a store (2)', async () => {
     const groups = join(tmp.path, 'portal.yaml');
     await writeFile(groups, 'groups:\n  - { id: tilleuls, caption: Tilleuls, sites: [house-12] }\n');

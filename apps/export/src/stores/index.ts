@@ -1,6 +1,7 @@
 import type { StoreConfig } from '../store-config.js';
 import { CassandraReader } from './cassandra.js';
 import { InfluxV1Reader } from './influx-v1.js';
+import { InfluxV2Reader } from './influx-v2.js';
 import type { StoreReader } from './store.js';
 
 export type { StoreReader } from './store.js';
@@ -13,6 +14,6 @@ export function openReader(store: StoreConfig): StoreReader {
     case 'cassandra':
       return new CassandraReader(store.config);
     case 'influx2':
-      throw new Error(`reading from ${store.store} is not implemented`);
+      return new InfluxV2Reader(store.config);
   }
 }
