@@ -39,6 +39,7 @@ it('deploy/examples/alerter.yaml is valid, with defaults applied and overrides r
     'extreme',
     'energy-index',
     'voltage',
+    'delivery-lag',
   ]);
 });
 

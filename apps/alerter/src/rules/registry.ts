@@ -1,4 +1,5 @@
 import { buildRegistry } from '@wattbus/config/plugin';
+import { deliveryLagRule } from './delivery-lag/index.js';
 import { energyIndexRule } from './energy-index/index.js';
 import { extremeRule } from './extreme/index.js';
 import { missingDataRule } from './missing-data/index.js';
@@ -16,4 +17,5 @@ export const rules = buildRegistry('rule', [
   extremeRule,
   energyIndexRule,
   voltageRule,
+  deliveryLagRule,
 ]);
