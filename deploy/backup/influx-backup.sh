@@ -83,7 +83,14 @@ backup_once() {
   echo "influx-backup: wrote $dir/$name"
   prune
   [ -n "$offsite" ] || return 0
-  if ! wattbus-offsite-backup upload "$dir/$name"; then
+  # In the background, so that a SIGTERM to this script (docker compose stop) reaches the uploader, which then
+  # aborts its multipart upload on the server instead of leaving its parts there.
+  local status=0
+  wattbus-offsite-backup upload "$dir/$name" &
+  uploader=$!
+  wait "$uploader" || status=$?
+  uploader=
+  if [ "$status" != 0 ]; then
     echo "influx-backup: off-site upload of $name failed; the local backup is kept" >&2
     return 1
   fi
@@ -136,7 +143,7 @@ case "${1:-}" in
     ;;
   "")
     [ -z "$offsite" ] || check_offsite
-    trap 'exit 0' TERM INT
+    trap '[ -z "${uploader:-}" ] || { kill -TERM "$uploader" 2>/dev/null; wait "$uploader" || true; }; exit 0' TERM INT
     while true; do
       backup_once || true # logged; the next run tries again, the healthcheck reports a stale backup
       sleep "$interval" &

@@ -17,9 +17,9 @@ const mib = (n: number) => `${(n / MIB).toFixed(1)} MiB`;
 export function progress(
   log: Logger,
   what: { op: 'upload' | 'download'; backup: string; total?: number },
-  options: { tty?: NodeJS.WriteStream; everyBytes?: number } = {},
+  options: { everyBytes?: number } = {},
 ): Progress {
-  const tty = options.tty ?? (process.stderr.isTTY ? process.stderr : undefined);
+  const tty = process.stderr.isTTY ? process.stderr : undefined;
   const started = Date.now();
   let lastDrawn = 0;
   let lastLogged = 0;

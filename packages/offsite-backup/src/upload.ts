@@ -39,7 +39,7 @@ export async function uploadBackup(
   // retry (the deserialize step runs for every attempt), so no part is stored after the upload is aborted.
   let stopped = false;
   client.middlewareStack.add((next) => (args) => (stopped ? Promise.reject(new Error('upload stopped')) : next(args)), {
-    step: 'initialize',
+    step: 'deserialize',
     name: 'stopAfterFailure',
   });
 

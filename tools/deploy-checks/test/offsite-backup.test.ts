@@ -353,6 +353,42 @@ describe('influx-backup.sh when an upload fails', () => {
   });
 });
 
+describe('influx-backup.sh stopped during an upload', () => {
+  let s3: S3Server;
+  beforeAll(async () => {
+    s3 = await startS3Server({ stallPart: 2 });
+  });
+  afterAll(() => s3?.stop());
+
+  it('passes SIGTERM (docker compose stop) to the uploader, which aborts its upload; the script exits 0', async () => {
+    // a stand-in `influx` whose backup is 24 MiB, so that the upload has parts to be stopped in
+    const fakeBin = join(work.path, 'fake-influx-big');
+    mkdirSync(fakeBin);
+    writeFileSync(
+      join(fakeBin, 'influx'),
+      '#!/bin/sh\nmkdir -p "$2" && head -c 25165824 /dev/urandom > "$2/shard.tar.gz"\n',
+    );
+    chmodSync(join(fakeBin, 'influx'), 0o755);
+    const base = offsiteEnv(s3);
+    const env = {
+      ...base,
+      PATH: `${fakeBin}:${base.PATH}`,
+      BACKUP_DIR: join(work.path, 'stopped'),
+      BACKUP_INTERVAL_S: '3600',
+    };
+    const script = spawn('bash', [BACKUP], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    for (const stream of [script.stdout, script.stderr]) stream.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((r) => script.on('exit', (code) => r(code)));
+    await s3.process.waitForOutput(/stalled part 2/, 30_000);
+    script.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('"msg":"aborted the multipart upload"');
+    expect(output).toContain('interrupted');
+    expect(await objectKeys(s3)).toEqual([]);
+  });
+});
+
 /** influxd opens the restored shards in the background ("shard is disabled" until then). */
 const restored = (influx: InfluxdHandle, db: string) =>
   waitFor(
