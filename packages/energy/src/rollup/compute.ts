@@ -65,6 +65,10 @@ class Direction {
   }
 }
 
+function noPrice(plan: SitePlan, direction: 'import' | 'export'): string {
+  return plan.tariff === undefined ? 'no tariff for this site' : `tariff "${plan.tariff}" has no ${direction} prices`;
+}
+
 /**
  * Figures of the interval [start, end) from a channel's points (sorted by ts), or null when no reading is in it and
  * no bridged segment crosses it. Each segment between consecutive readings is cut at the interval's ends and at every
@@ -78,10 +82,8 @@ export function computeInterval(
   plan: SitePlan,
   options: ComputeOptions,
 ): IntervalFigures | null {
-  const noPrice = (direction: string) =>
-    plan.tariff === undefined ? 'no tariff for this site' : `tariff "${plan.tariff}" has no ${direction} prices`;
-  const imp = new Direction(plan.import, noPrice('import'));
-  const exp = new Direction(plan.export, noPrice('export'));
+  const imp = new Direction(plan.import, noPrice(plan, 'import'));
+  const exp = new Direction(plan.export, noPrice(plan, 'export'));
   const periods: Record<string, { import_wh: number; export_wh: number }> = {};
   const calendar = plan.calendar;
   let readings = 0;
