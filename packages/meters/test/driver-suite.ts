@@ -24,7 +24,7 @@ export interface DriverHarness {
   hanging?(): Promise<SimulatedDevice>;
 }
 
-export const METER_ID = 'conformance';
+const METER_ID = 'conformance';
 /** A generous bound for what must not wait on a device: far above any healthy close, far below HANG_TIMEOUT_MS. */
 const BOUND_MS = 5_000;
 /** The per-request timeout a hanging device's config sets: a close that waited for it would overrun BOUND_MS. */
