@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -247,6 +247,28 @@ describe('round trip through influxd', () => {
     } finally {
       connection.closeSync();
     }
+  });
+
+  it('a group of a portal config selects its sites (CSV to stdout)', async () => {
+    const groups = join(tmp.path, 'portal.yaml');
+    await writeFile(
+      groups,
+      'influx: { url: "${INFLUX_URL}" }\ngroups:\n  - { id: tilleuls, caption: T, sites: [house-13] }\n',
+    );
+    const range = ['--from', new Date(FROM).toISOString(), '--to', new Date(TO).toISOString()];
+    const result = await runCli([
+      '--config',
+      config,
+      '--group',
+      'tilleuls',
+      '--groups',
+      groups,
+      ...range,
+      '--progress',
+      'none',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(sorted(parseCsv(result.stdout.toString('utf8')).rows)).toEqual(sorted(expected(['house-13'])));
   });
 
   it('to stdout, selected by quantity (voltage = every phase), in a time zone across a DST change', async () => {
