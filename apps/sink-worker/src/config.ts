@@ -46,8 +46,13 @@ export const SinkWorkerConfigSchema = Type.Object(
       {
         enabled: Type.Boolean({
           default: true,
+          description: 'publish wattbus/v1/<site>/receipt/<consumer.id>: the seq ranges every sink has stored',
+        }),
+        interval_ms: Type.Integer({
+          minimum: 10,
+          default: 1_000,
           description:
-            'publish wattbus/v1/<site>/receipt/<consumer.id> (seq ranges) once every sink has stored a batch, before the PUBACKs',
+            'stored readings are gathered this long into one receipt per site (at most one per site and interval)',
         }),
       },
       { additionalProperties: false, default: {} },

@@ -1,58 +1,48 @@
-import { buildReceipts, type Reading, topics } from '@wattbus/contract';
+import { buildReceipts, type Reading, type StoredSeq, topics } from '@wattbus/contract';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 
-interface Done {
-  reading: Reading;
-  ack: () => void;
-}
-
 /**
- * Tells each agent what this worker has stored: readings every sink is done with are collected for one turn of the
- * event loop (a lane finishing a batch completes all of its readings at once), merged into receipts per site
- * (`wattbus/v1/<site>/receipt/<consumer>`, QoS1) and handed to the MQTT client, and then acknowledged to the broker.
+ * Tells each agent what this worker has stored: readings every sink is done with are collected for `intervalMs`,
+ * then merged into one receipt per site (`wattbus/v1/<site>/receipt/<consumer>`, QoS1; several past 256 ranges) and
+ * handed to the MQTT client. So a site gets one receipt per interval at most, however its readings were batched.
  *
- * The acks do not wait for the receipts' PUBACKs: the worker stops reading its socket while `max_in_flight` readings
- * are unacked, so it could not read those PUBACKs either, and would wait forever. A receipt lost with the worker (a
- * crash before it left) costs a re-send: the agent publishes the reading again after its receipt timeout, and it is
- * stored (idempotently) and receipted then.
+ * The readings' acks do not wait for their receipts: holding them would tie the worker's throughput to
+ * `max_in_flight / intervalMs`, and the worker stops reading its socket while `max_in_flight` readings are unacked,
+ * so it could not even read the receipts' PUBACKs. A receipt lost with the worker (a crash within the interval) or
+ * the broker costs a re-send: the agent publishes the reading again after its receipt timeout, and it is stored
+ * (idempotently) and receipted then.
  */
 export class ReceiptSender {
-  private pending: Done[] = [];
-  private scheduled: Promise<void> | undefined;
+  private pending = new Map<string, StoredSeq[]>();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly client: () => MqttClient,
     private readonly consumer: string,
+    private readonly intervalMs: number,
     private readonly log: Logger,
     private readonly onPublished: (count: number) => void = () => {},
   ) {}
 
-  /** Every sink is done with `reading`; `ack` acknowledges its message once its receipt is on its way. */
-  done(reading: Reading, ack: () => void): void {
-    this.pending.push({ reading, ack });
-    this.scheduled ??= new Promise<void>((resolve) =>
-      setImmediate(() => {
-        this.scheduled = undefined;
-        this.send();
-        resolve();
-      }),
-    );
+  /** Every sink is done with `reading`: it goes into its site's next receipt. */
+  done(reading: Reading): void {
+    const { site, meter, channel, seq } = reading;
+    const stored = this.pending.get(site);
+    if (stored) stored.push({ meter, channel, seq });
+    else this.pending.set(site, [{ meter, channel, seq }]);
+    this.timer ??= setTimeout(() => this.send(), this.intervalMs);
   }
 
   private send(): void {
-    const turn = this.pending;
-    this.pending = [];
-    const bySite = new Map<string, Reading[]>();
-    for (const { reading } of turn) {
-      const list = bySite.get(reading.site);
-      if (list) list.push(reading);
-      else bySite.set(reading.site, [reading]);
-    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const bySite = this.pending;
+    this.pending = new Map();
     const client = this.client();
     let count = 0;
-    for (const [site, readings] of bySite) {
-      for (const receipt of buildReceipts(site, this.consumer, readings)) {
+    for (const [site, stored] of bySite) {
+      for (const receipt of buildReceipts(site, this.consumer, stored)) {
         count++;
         client.publish(topics.receipt(site, this.consumer), JSON.stringify(receipt), { qos: 1 }, (err) => {
           if (err)
@@ -61,11 +51,10 @@ export class ReceiptSender {
       }
     }
     this.onPublished(count);
-    for (const { ack } of turn) ack();
   }
 
-  /** Sends the receipts collected so far (and acks their readings). */
-  async flush(): Promise<void> {
-    await this.scheduled;
+  /** Sends the receipts collected so far at once (a stop). */
+  flush(): void {
+    if (this.timer) this.send();
   }
 }

@@ -41,8 +41,8 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
 }
 
 /**
- * subscribe → validate → batch → write to every sink → receipts to the agents → PUBACK; bad messages → DLQ (then
- * PUBACK).
+ * subscribe → validate → batch → write to every sink → PUBACK, and receipts to the agents (per site and interval);
+ * bad messages → DLQ (then PUBACK).
  */
 export class SinkWorker {
   private client: MqttClient | undefined;
@@ -54,7 +54,7 @@ export class SinkWorker {
   private silenceTimer: NodeJS.Timeout | undefined;
   private readonly sinks: Sink[];
   private readonly sites: SiteDirectory;
-  /** Absent when receipts are off: a stored reading is then acked at once. */
+  /** Absent when receipts are off. */
   private readonly receipts: ReceiptSender | undefined;
 
   constructor(
@@ -66,6 +66,7 @@ export class SinkWorker {
       ? new ReceiptSender(
           () => this.client as MqttClient,
           config.consumer.id,
+          config.receipts.interval_ms,
           log,
           (count) => this.metrics.receipts.inc(count),
         )
@@ -178,7 +179,13 @@ export class SinkWorker {
     }
     const reading = decoded.value;
     const receipts = this.receipts;
-    (this.writer as BatchWriter<HeldMessage>).add(reading, m, receipts ? () => receipts.done(reading, m.ack) : m.ack);
+    const done = receipts
+      ? () => {
+          receipts.done(reading);
+          m.ack();
+        }
+      : m.ack;
+    (this.writer as BatchWriter<HeldMessage>).add(reading, m, done);
   }
 
   /** Publishes the dead letter (QoS1) and acks the original only once the broker has the dead letter. */
