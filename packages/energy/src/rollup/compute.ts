@@ -56,6 +56,10 @@ class Direction {
     return this.sources === 0 ? null : this.wh;
   }
 
+  energyUnknown(direction: string): string | undefined {
+    return this.sources === 0 ? `no known ${direction} energy in this interval` : undefined;
+  }
+
   source(): EnergySource | null {
     return this.sources === 0 ? null : this.sources === INDEX ? 'index' : this.sources === POWER ? 'power' : 'mixed';
   }
@@ -71,7 +75,7 @@ function noPrice(plan: SitePlan, direction: 'import' | 'export'): string {
 
 /**
  * Figures of the interval [start, end) from a channel's points (sorted by ts), or null when no reading is in it and
- * no bridged segment crosses it. Each segment between consecutive readings is cut at the interval's ends and at every
+ * no segment with a known energy crosses it. Each segment between consecutive readings is cut at the interval's ends and at every
  * tariff-period and price boundary; the energy of a piece is the index delta interpolated linearly at its ends (or
  * the trapezoid of the power, when the index is missing or broken).
  */
@@ -124,11 +128,11 @@ export function computeInterval(
     const hi = Math.min(b.ts, end);
     const dt = b.ts - a.ts;
     if (hi <= lo || dt > options.max_interpolate_gap_ms) continue;
-    touched = true;
     const powerOk = !Number.isNaN(a.power) && !Number.isNaN(b.power) && dt <= options.max_sample_gap_ms;
     const impMode = impDelta >= 0 ? INDEX : powerOk ? POWER : 0;
     const expMode = expDelta >= 0 ? INDEX : powerOk ? POWER : 0;
     if (impMode === 0 && expMode === 0) continue;
+    touched = true;
     if (dt <= options.max_sample_gap_ms) covered += hi - lo;
     else estimated += hi - lo;
 
@@ -179,7 +183,7 @@ export function computeInterval(
       currency: plan.currency ?? null,
       import: imp.costOrNull(),
       export: exp.costOrNull(),
-      unknown: imp.unknown ?? exp.unknown ?? null,
+      unknown: imp.unknown ?? exp.unknown ?? imp.energyUnknown('import') ?? exp.energyUnknown('export') ?? null,
     },
   };
 }
