@@ -110,15 +110,17 @@ export class Broker {
       },
       cleared: (clientId) => queues.release(clientId),
     });
-    new SharedSubscriptions(
+    const shares = new SharedSubscriptions(
       aedes,
       {
         mayRead: (clientId, topic) => access.mayQueue(clientId, READ, topic),
         unacknowledged: (clientId) => queues.count(clientId),
         hasRoom: (clientId) => queues.hasRoom(clientId),
       },
+      store.shareMembers,
       log,
     );
+    await shares.load();
     this.watchClients(aedes, connections, metrics);
 
     const acceptor = createAcceptor({

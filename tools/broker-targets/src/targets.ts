@@ -27,6 +27,8 @@ export interface Target {
    * group's other members, or they wait in its session until it returns (mosquitto).
    */
   sharedLeaver: 'redelivered-to-others' | 'kept-for-its-return';
+  /** Whether persistent sessions keep their `$share` subscriptions across a restart (mosquitto 2.0.11 drops them). */
+  sharedAfterRestart: 'kept' | 'forgotten';
   /** What SUBACK says to a `$share` subscription of a filter the client may not read (0x80, or granted). */
   sharedDenied: 'refused' | 'granted';
   /** Prometheus endpoint, if the broker has one (mosquitto has none). */
@@ -85,6 +87,7 @@ export async function startAedes(f: Fixture): Promise<Target> {
     deniedPublish: 'disconnects',
     foreignClientId: 'refused',
     sharedLeaver: 'redelivered-to-others',
+    sharedAfterRestart: 'kept',
     sharedDenied: 'refused',
     metricsUrl: `http://127.0.0.1:${metrics.port}${metrics.path}`,
     restart: async () => {
@@ -139,6 +142,7 @@ export async function startSecureMosquitto(f: Fixture): Promise<Target> {
     deniedPublish: 'acknowledges',
     foreignClientId: 'replaced',
     sharedLeaver: 'kept-for-its-return',
+    sharedAfterRestart: 'forgotten',
     sharedDenied: 'granted',
     metricsUrl: undefined,
     restart: () => m.restart(),

@@ -21,6 +21,19 @@ export interface SharePolicy {
   hasRoom(clientId: string): boolean;
 }
 
+/** A persistent member, as kept so that its group goes on queueing for it after a restart. */
+export interface StoredMember {
+  topic: string;
+  clientId: string;
+  qos: number;
+}
+
+export interface MemberStore {
+  entries(): AsyncIterable<StoredMember>;
+  put(member: StoredMember): Promise<void>;
+  del(member: { topic: string; clientId: string }): Promise<void>;
+}
+
 interface Member {
   clientId: string;
   /** undefined while a persistent member is disconnected. */
@@ -63,6 +76,7 @@ export class SharedSubscriptions {
   constructor(
     private readonly aedes: Aedes,
     private readonly policy: SharePolicy,
+    private readonly store: MemberStore | undefined,
     private readonly log: Logger,
   ) {
     aedes.on('client', (client) => this.connected(client));
@@ -76,9 +90,18 @@ export class SharedSubscriptions {
     aedes.on('clientDisconnect', (client) => this.disconnected(client));
   }
 
-  private join(client: Client, topic: string, qos: number): void {
+  /** The persistent members of before a restart, offline until they connect: their groups queue for them. */
+  async load(): Promise<void> {
+    if (!this.store) return;
+    for await (const { topic, clientId, qos } of this.store.entries()) {
+      const group = this.group(topic);
+      group?.members.set(clientId, { clientId, client: undefined, persistent: true, qos, handed: 0 });
+    }
+  }
+
+  private group(topic: string): Group | undefined {
     const share = parseShareTopic(topic);
-    if (share === undefined || share instanceof Error) return;
+    if (share === undefined || share instanceof Error) return undefined;
     let group = this.groups.get(topic);
     if (!group) {
       const created: Group = {
@@ -91,6 +114,12 @@ export class SharedSubscriptions {
       this.groups.set(topic, group);
       this.aedes.subscribe(share.filter, group.deliver, () => {});
     }
+    return group;
+  }
+
+  private join(client: Client, topic: string, qos: number): void {
+    const group = this.group(topic);
+    if (!group) return;
     const previous = group.members.get(client.id);
     group.members.set(client.id, {
       clientId: client.id,
@@ -99,15 +128,16 @@ export class SharedSubscriptions {
       qos,
       handed: previous?.handed ?? 0,
     });
-    this.log.info(
-      { client: client.id, group: share.group, filter: share.filter, members: group.members.size },
-      'shared subscription joined',
-    );
+    if (!client.clean) this.remember(this.store?.put({ topic, clientId: client.id, qos }));
+    this.log.info({ client: client.id, group: topic, members: group.members.size }, 'shared subscription joined');
   }
 
   private leave(clientId: string, topic: string): void {
     const group = this.groups.get(topic);
-    if (!group?.members.delete(clientId)) return;
+    const member = group?.members.get(clientId);
+    if (!group || !member) return;
+    group.members.delete(clientId);
+    if (member.persistent) this.remember(this.store?.del({ topic, clientId }));
     if (group.members.size === 0) {
       this.groups.delete(topic);
       this.aedes.unsubscribe(group.filter, group.deliver, () => {});
@@ -142,6 +172,10 @@ export class SharedSubscriptions {
       member.client = undefined;
       this.redistribute(group, client.id);
     }
+  }
+
+  private remember(write: Promise<void> | undefined): void {
+    write?.catch((err: Error) => this.log.error({ err: err.message }, 'shared subscription: storing a member failed'));
   }
 
   /** The member to hand `topic` to: connected ones first, the least loaded, then the one handed fewest. */
