@@ -47,13 +47,16 @@ async function fluksometer(options: Partial<FluksoHttpSimulatorOptions> = {}): P
   return sim;
 }
 
+/** Long enough for a loaded 2-core machine running many suites (300 ms was not), short for the timeout fault. */
+const TIMEOUT_MS = 2000;
+
 function meter(
   sim: FluksoHttpSimulator,
   config: Partial<Omit<FluksoConfig, 'sensors'>> & { sensors?: SensorInput[] } = {},
   saved?: unknown,
   meterId = 'flm',
 ): FluksoHttpMeter {
-  const input = { url: sim.url, sensors: CHANNELS, connect_timeout_ms: 300, ...config };
+  const input = { url: sim.url, sensors: CHANNELS, connect_timeout_ms: TIMEOUT_MS, ...config };
   const full = Value.Default(FluksoConfigSchema, Value.Clone(input)) as FluksoConfig;
   expect(Value.Check(FluksoConfigSchema, full)).toBe(true);
   return new FluksoHttpMeter(full, { meterId, saved });
@@ -191,7 +194,7 @@ describe('FluksoHttpMeter against the simulated Fluksometer HTTP API', () => {
       'http500',
       /^meter flm: sensor [0-9a-f]{32}: GET http:\/\/127\.0\.0\.1:\d+\/sensor\/[0-9a-f]{32}\?version=1\.0&interval=minute&unit=watt: answered HTTP 500 Internal Server Error$/,
     ],
-    ['timeout', /^meter flm: sensor [0-9a-f]{32}: GET http:\/\/\S+: no answer within 300 ms$/],
+    ['timeout', /^meter flm: sensor [0-9a-f]{32}: GET http:\/\/\S+: no answer within 2000 ms$/],
     ['truncated', /^meter flm: sensor [0-9a-f]{32}: http:\/\/\S+: answer is not JSON: \[\[1718967\d+,/],
     [
       'not-json',
