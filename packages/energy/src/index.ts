@@ -5,7 +5,13 @@ export { FixedPrices } from './prices/fixed-prices.js';
 export { HttpPrices, type HttpPricesOptions } from './prices/http-prices.js';
 export { type PriceEntry, PriceSeries } from './prices/price-series.js';
 export type { PriceAt, PriceSource } from './prices/price-source.js';
-export { type PushOutcome, RollupEngine, type RollupEngineOptions } from './rollup/engine.js';
+export {
+  type ChannelSnapshot,
+  type EngineSnapshot,
+  type PushOutcome,
+  RollupEngine,
+  type RollupEngineOptions,
+} from './rollup/engine.js';
 export { INTERVAL_NAMES, type Interval, type IntervalName, intervalAt } from './rollup/intervals.js';
 export type { EnergySource, RollupCost, RollupRecord } from './rollup/record.js';
 export { type PeriodAt, TariffCalendar } from './tariff/calendar.js';

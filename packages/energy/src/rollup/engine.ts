@@ -2,7 +2,7 @@ import type { Reading } from '@wattbus/contract';
 import type { SitePlan } from '../tariff/tariffs.js';
 import { type ComputeOptions, computeInterval } from './compute.js';
 import { INTERVAL_NAMES, type IntervalName, intervalAt } from './intervals.js';
-import { lastAtOrBefore, type Point, toPoint } from './point.js';
+import { decodePoint, type EncodedPoint, encodePoint, lastAtOrBefore, type Point, toPoint } from './point.js';
 import type { RollupRecord } from './record.js';
 
 const DAY_MS = 86_400_000;
@@ -16,6 +16,27 @@ export interface RollupEngineOptions extends Partial<ComputeOptions> {
 }
 
 export type PushOutcome = 'accepted' | 'duplicate' | 'too-late';
+
+/** A channel's state as plain JSON (`RollupEngine.snapshot`), to restore an engine after a restart. */
+export interface ChannelSnapshot {
+  site: string;
+  meter: string;
+  channel: string;
+  role: string;
+  points: EncodedPoint[];
+  openStart: number[];
+  openEnd: number[];
+  /** Per interval: [start, revision] pairs, by start. */
+  revisions: [number, number][][];
+  dirty: number[][];
+  nextTrim: number;
+}
+
+/** The whole engine state, per channel; only valid for an engine with the same intervals. */
+export interface EngineSnapshot {
+  intervals: IntervalName[];
+  channels: ChannelSnapshot[];
+}
 
 interface ChannelState {
   readonly site: string;
@@ -105,6 +126,52 @@ export class RollupEngine {
     let readings = 0;
     for (const ch of this.channels.values()) readings += ch.points.length;
     return { channels: this.channels.size, readings };
+  }
+
+  /** Everything `restore` needs to continue exactly where this engine is: held points, open intervals, revisions. */
+  snapshot(): EngineSnapshot {
+    const channels: ChannelSnapshot[] = [];
+    for (const ch of this.channels.values()) {
+      channels.push({
+        site: ch.site,
+        meter: ch.meter,
+        channel: ch.channel,
+        role: ch.role,
+        points: ch.points.map(encodePoint),
+        openStart: [...ch.openStart],
+        openEnd: [...ch.openEnd],
+        revisions: ch.revisions.map((r) => [...r.entries()]),
+        dirty: ch.dirty.map((d) => [...d]),
+        nextTrim: ch.nextTrim,
+      });
+    }
+    return { intervals: [...this.names], channels };
+  }
+
+  /** Replaces this engine's state with a snapshot's (taken by an engine with the same intervals). */
+  restore(snapshot: EngineSnapshot): void {
+    if (snapshot.intervals.join() !== this.names.join()) {
+      throw new Error(`snapshot intervals ${snapshot.intervals.join()} differ from the engine's ${this.names.join()}`);
+    }
+    this.channels.clear();
+    this.dirtyChannels.clear();
+    for (const c of snapshot.channels) {
+      const ch: ChannelState = {
+        site: c.site,
+        meter: c.meter,
+        channel: c.channel,
+        role: c.role,
+        plan: this.planFor(c.site),
+        points: c.points.map(decodePoint),
+        openStart: [...c.openStart],
+        openEnd: [...c.openEnd],
+        revisions: c.revisions.map((r) => new Map(r)),
+        dirty: c.dirty.map((d) => new Set(d)),
+        nextTrim: c.nextTrim,
+      };
+      this.channels.set(`${c.site}/${c.meter}/${c.channel}`, ch);
+      if (ch.dirty.some((d) => d.size > 0)) this.dirtyChannels.add(ch);
+    }
   }
 
   private open(reading: Reading): ChannelState {

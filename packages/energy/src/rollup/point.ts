@@ -35,6 +35,27 @@ export function toPoint(reading: Reading): Point {
   };
 }
 
+/** A point as JSON, which has no NaN: [ts, imp, exp, power, vmin, vmax, serial], null for NaN or no serial. */
+export type EncodedPoint = [
+  number,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  string | null,
+];
+
+export function encodePoint(p: Point): EncodedPoint {
+  const n = (x: number) => (Number.isNaN(x) ? null : x);
+  return [p.ts, n(p.imp), n(p.exp), n(p.power), n(p.vmin), n(p.vmax), p.serial ?? null];
+}
+
+export function decodePoint([ts, imp, exp, power, vmin, vmax, serial]: EncodedPoint): Point {
+  const n = (x: number | null) => x ?? Number.NaN;
+  return { ts, imp: n(imp), exp: n(exp), power: n(power), vmin: n(vmin), vmax: n(vmax), serial: serial ?? undefined };
+}
+
 /** The lower of two optional values; NaN when both are missing. (No array: this runs for every reading.) */
 function lowest(a: number | undefined, b: number | undefined): number {
   if (a === undefined || Number.isNaN(a)) return b ?? Number.NaN;
