@@ -46,6 +46,7 @@ describe.concurrent.each(TEST_BROKER_NAMES)('storage receipts (%s)', (name) => {
     const worker = await startApp('sink-worker', {
       mqtt: { url: broker.url },
       consumer: { id: 'sink-late' },
+      receipts: { interval_ms: 200 },
       batch: { max_size: 100, max_delay_ms: 100 },
       sinks: { file: { dir: `${tmp.path}/files` } },
     });

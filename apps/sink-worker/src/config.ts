@@ -50,7 +50,7 @@ export const SinkWorkerConfigSchema = Type.Object(
         }),
         interval_ms: Type.Integer({
           minimum: 10,
-          default: 1_000,
+          default: 5_000,
           description:
             'stored readings are gathered this long into one receipt per site (at most one per site and interval)',
         }),

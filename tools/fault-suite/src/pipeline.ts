@@ -104,6 +104,8 @@ export class Pipeline {
           retry: { min_ms: 100, max_ms: 1000 },
           sinks: { influx: { url: influx.url, database: DATABASE } },
           metrics: { port: 0 },
+          // well within the agent's RECEIPT_TIMEOUT_MS, as the 5 s default is within the agent's 60 s
+          receipts: { interval_ms: 500 },
           ...options.sink,
         }),
       );
