@@ -72,6 +72,8 @@ const MESSAGE_IDS = 65_535;
  */
 export class SharedSubscriptions {
   private readonly groups = new Map<string, Group>();
+  /** Sessions being emptied into other members (`group topic` NUL `client id`): one pass at a time each. */
+  private readonly moving = new Set<string>();
 
   constructor(
     private readonly aedes: Aedes,
@@ -233,13 +235,17 @@ export class SharedSubscriptions {
   /** Hands what the disconnected member's session holds for the group to the connected members. */
   private redistribute(group: Group, fromClientId: string): void {
     const connected = [...group.members.values()].some((m) => m.client !== undefined);
-    if (!connected || this.aedes.closed) return;
-    this.move(group, fromClientId).catch((err: Error) =>
-      this.log.error(
-        { client: fromClientId, group: group.topic, err: err.message },
-        'shared subscription: redelivery failed',
-      ),
-    );
+    const key = `${group.topic}\u0000${fromClientId}`;
+    if (!connected || this.aedes.closed || this.moving.has(key)) return;
+    this.moving.add(key);
+    this.move(group, fromClientId)
+      .catch((err: Error) =>
+        this.log.error(
+          { client: fromClientId, group: group.topic, err: err.message },
+          'shared subscription: redelivery failed',
+        ),
+      )
+      .finally(() => this.moving.delete(key));
   }
 
   private async move(group: Group, fromClientId: string): Promise<void> {
