@@ -39,6 +39,21 @@ export const RollupConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    journal: Type.Object(
+      {
+        dir: Type.String({
+          minLength: 1,
+          description:
+            'folder of the journal: the open intervals and revisions, so a restart or crash loses nothing (one consumer per folder)',
+        }),
+        compact_bytes: Type.Integer({
+          minimum: 1024,
+          default: 67_108_864,
+          description: 'the log is folded into a new state file once it grows past this (64 MiB)',
+        }),
+      },
+      { additionalProperties: false },
+    ),
     energy: Type.Object(EnergyConfigSchema.properties, {
       additionalProperties: false,
       default: {},

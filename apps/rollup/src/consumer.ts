@@ -11,17 +11,20 @@ import {
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { RollupConfig } from './config.js';
+import { RollupJournal } from './journal.js';
 
 /**
- * readings (persistent session) → rollup engine → rollups published (QoS1) → PUBACK of the readings. A batch of
- * readings is acknowledged only once the broker has every rollup that batch closed or corrected; bad input and
- * readings past the late window go to the dead-letter topic, then are acknowledged.
+ * readings (persistent session) → rollup engine and its journal → rollups published (QoS1) → PUBACK of the readings.
+ * A batch of readings is acknowledged only once it is fsynced in the journal and the broker has every rollup that
+ * batch closed or corrected; bad input and readings past the late window go to the dead-letter topic, then are
+ * acknowledged. A restart restores the engine from the journal and publishes what was not published yet.
  */
 export class RollupConsumer {
   private client: MqttClient | undefined;
   private receiver: ManualAckReceiver | undefined;
   private readonly tariffs: Tariffs;
   private readonly engine: RollupEngine;
+  private journal: RollupJournal | undefined;
   /** Acks of the readings pushed since the last publish. */
   private pending: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
@@ -43,6 +46,13 @@ export class RollupConsumer {
   async start(): Promise<void> {
     await this.tariffs.start();
     const { config, log } = this;
+    const { journal, unpublished } = await RollupJournal.open(
+      config.journal.dir,
+      this.engine,
+      config.journal.compact_bytes,
+    );
+    this.journal = journal;
+    log.info({ dir: config.journal.dir, ...this.engine.held, unpublished: unpublished.length }, 'journal restored');
     const client = connectMqtt(config.mqtt, {
       clientId: config.consumer.id,
       clean: false,
@@ -60,6 +70,9 @@ export class RollupConsumer {
       }),
     );
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    for (const { drain, records } of unpublished) {
+      this.publishing = this.publishing.then(() => this.send(drain, records).then(() => {}));
+    }
   }
 
   private onMessage(m: HeldMessage): void {
@@ -71,36 +84,58 @@ export class RollupConsumer {
       this.deadLetter(m, decoded.reason);
       return;
     }
-    if (this.engine.push(decoded.value) === 'too-late') {
+    const outcome = this.engine.push(decoded.value);
+    if (outcome === 'too-late') {
       const window = this.config.rollups.late_window_ms;
       this.deadLetter(m, `older than the channel's newest reading by more than late_window_ms (${window} ms)`);
       return;
     }
+    if (outcome === 'accepted') this.journal?.accepted(decoded.value);
     this.pending.push(m.ack);
     if (this.pending.length >= this.config.batch.max_size) this.publish();
     else this.timer ??= setTimeout(() => this.publish(), this.config.batch.max_delay_ms);
   }
 
-  /** Drains the engine and publishes its records; the readings pushed before are acked once all are with the broker. */
+  /**
+   * Drains the engine and publishes its records; the readings pushed before are acked once the journal has them on
+   * disk and the broker has all the records.
+   */
   private publish(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     const acks = this.pending;
     this.pending = [];
+    const journal = this.journal as RollupJournal;
     const records = this.engine.drain();
+    const drain = journal.drained(records);
+    const durable = journal.sync();
     this.publishing = this.publishing.then(async () => {
-      const client = this.client as MqttClient;
       try {
-        await Promise.all(records.map((record) => client.publishAsync(...message(record))));
+        await durable;
       } catch (err) {
-        // Not acked: the broker redelivers these readings to the next session.
-        this.log.error({ err: (err as Error).message, records: records.length }, 'rollups not published');
-        return;
+        // The engine holds readings the journal may not: only a restart from the journal is consistent again.
+        this.log.fatal({ err: (err as Error).message, dir: this.config.journal.dir }, 'journal write failed');
+        process.exit(1);
       }
+      if (drain !== undefined && !(await this.send(drain, records))) return;
       if (records.length > 0) this.log.debug({ records: records.length, readings: acks.length }, 'rollups published');
       for (const ack of acks) ack();
     });
     return this.publishing;
+  }
+
+  /** Publishes one drain's records; true once the broker has them all. */
+  private async send(drain: number, records: RollupRecord[]): Promise<boolean> {
+    const client = this.client as MqttClient;
+    try {
+      await Promise.all(records.map((record) => client.publishAsync(...message(record))));
+    } catch (err) {
+      // Not acked: the broker redelivers these readings to the next session, which publishes the drain from the journal.
+      this.log.error({ err: (err as Error).message, records: records.length }, 'rollups not published');
+      return false;
+    }
+    this.journal?.published(drain);
+    return true;
   }
 
   private deadLetter(m: HeldMessage, reason: string): void {
@@ -125,9 +160,9 @@ export class RollupConsumer {
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, Math.max(timeoutMs - 2000, 0));
     });
-    await Promise.race([this.publish(), deadline]);
+    if (this.journal !== undefined) await Promise.race([this.publish(), deadline]);
     clearTimeout(timer);
-    await Promise.all([this.tariffs.stop(), this.client?.endAsync(false, {}).catch(() => {})]);
+    await Promise.all([this.tariffs.stop(), this.journal?.close(), this.client?.endAsync(false, {}).catch(() => {})]);
   }
 }
 

@@ -1,15 +1,5 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Reading, Rollup } from '@wattbus/contract';
-import {
-  type ProcessHandle,
-  startProcess,
-  TEST_BROKER_NAMES,
-  TEST_BROKERS,
-  type TestBroker,
-  tempDir,
-  waitFor,
-} from '@wattbus/testkit';
+import { startApp, TEST_BROKER_NAMES, TEST_BROKERS, type TestBroker, tempDir, waitFor } from '@wattbus/testkit';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -28,36 +18,38 @@ const reading = (m: number, imp: number): Reading => ({
   values: { energy_import_wh: imp, power_w: 600 },
 });
 
-async function startRollup(brokerUrl: string, consumerId: string): Promise<ProcessHandle> {
-  const dir = await tempDir('wattbus-rollup-');
-  const config = join(dir.path, 'rollup.yaml');
-  await writeFile(
-    config,
-    JSON.stringify({
-      mqtt: { url: brokerUrl },
-      consumer: { id: consumerId },
-      batch: { max_delay_ms: 50 },
-      rollups: { late_window_ms: 3_600_000 },
-      energy: {
-        tariffs: {
-          paris: {
-            timezone: 'Europe/Paris',
-            default_period: 'HC',
-            rules: [{ period: 'HP', from: '06:00', to: '22:00' }],
-            import: { fixed: { HP: 0.25, HC: 0.2 } },
-          },
+function rollupConfig(brokerUrl: string, consumerId: string, journalDir: string): object {
+  return {
+    mqtt: { url: brokerUrl },
+    consumer: { id: consumerId },
+    batch: { max_delay_ms: 50 },
+    rollups: { late_window_ms: 3_600_000 },
+    journal: { dir: journalDir },
+    energy: {
+      tariffs: {
+        paris: {
+          timezone: 'Europe/Paris',
+          default_period: 'HC',
+          rules: [{ period: 'HP', from: '06:00', to: '22:00' }],
+          import: { fixed: { HP: 0.25, HC: 0.2 } },
         },
-        default_tariff: 'paris',
       },
-      // readings of 2026 are "in the future" only if the test machine's clock is before them; allow any
-      max_future_ms: 10 * 365 * 86_400_000,
-    }),
-  );
-  return startProcess(
-    process.execPath,
-    ['--conditions=wattbus-source', '--import', 'tsx', 'src/main.ts', '--config', config],
-    { cwd: join(import.meta.dirname, '..'), env: { LOG_LEVEL: 'info' }, readyWhen: /"msg":"subscribed"/ },
-  );
+      default_tariff: 'paris',
+    },
+    // readings of 2026 are "in the future" only if the test machine's clock is before them; allow any
+    max_future_ms: 10 * 365 * 86_400_000,
+  };
+}
+
+/** The highest revision of each key; fails if two copies of one revision differ (a republish must be identical). */
+function latestByKey(rollups: Rollup[]): Map<string, Rollup> {
+  const byKey = new Map<string, Rollup>();
+  for (const r of rollups) {
+    const seen = byKey.get(r.key);
+    if (seen?.revision === r.revision) expect(r).toEqual(seen);
+    if (seen === undefined || r.revision > seen.revision) byKey.set(r.key, r);
+  }
+  return byKey;
 }
 
 describe.each(TEST_BROKER_NAMES)('wattbus-rollup on %s', (name) => {
@@ -67,7 +59,7 @@ describe.each(TEST_BROKER_NAMES)('wattbus-rollup on %s', (name) => {
   });
   afterAll(() => broker?.stop());
 
-  it('publishes rollups of the readings, dead-letters bad ones, and takes what came while it was down', async () => {
+  it('publishes rollups, dead-letters bad input, and after a SIGKILL continues the open intervals and revisions', async () => {
     const consumerId = `rollup-${name}`;
     const observer = await mqtt.connectAsync(broker.url, { clientId: `observer-${name}` });
     const rollups: Rollup[] = [];
@@ -80,12 +72,14 @@ describe.each(TEST_BROKER_NAMES)('wattbus-rollup on %s', (name) => {
     const agent = await mqtt.connectAsync(broker.url, { clientId: `agent-${name}` });
     const send = (r: Reading) => agent.publishAsync('wattbus/v1/house-1/main/reading', JSON.stringify(r), { qos: 1 });
 
-    let app = await startRollup(broker.url, consumerId);
-    // 10:00 … 10:20, 10 Wh a minute; a payload that is not JSON; a reading 2 h older than the channel's newest.
-    for (let m = 0; m <= 20; m++) await send(reading(m, 10 * m));
+    const journal = await tempDir('wattbus-rollup-journal-');
+    const config = rollupConfig(broker.url, consumerId, journal.path);
+    let app = await startApp('rollup', config);
+    // 10:00 … 10:20 without 10:12, 10 Wh a minute; a payload that is not JSON; a reading 2 h older than the newest.
+    for (let m = 0; m <= 20; m++) if (m !== 12) await send(reading(m, 10 * m));
     await agent.publishAsync('wattbus/v1/house-1/main/reading', '{"v":1,', { qos: 1 });
     await send(reading(-120, 0));
-    // 1-min rollups 10:00–10:19 (20), 15-min 10:00–10:15 (1).
+    // 1-min rollups 10:00–10:19 (20; 10:11 and 10:12 interpolated), 15-min 10:00–10:15 (1).
     await waitFor(() => rollups.length >= 21 && letters.length >= 2, { timeoutMs: 20_000 });
     expect(rollups.filter((r) => r.interval === '1m').map((r) => (r.start - T0) / MIN)).toEqual(
       Array.from({ length: 20 }, (_, m) => m),
@@ -93,31 +87,51 @@ describe.each(TEST_BROKER_NAMES)('wattbus-rollup on %s', (name) => {
     for (const r of rollups.filter((r) => r.interval === '1m')) expect(r.energy_import_wh).toBeCloseTo(10, 9);
     const quarter = rollups.find((r) => r.interval === '15m');
     // 150 Wh at HP 0.25 EUR/kWh: 0.0375 EUR.
-    expect(quarter).toMatchObject({ key: `house-1/main/grid/15m/${T0}`, revision: 0, readings: 15, coverage: 1 });
+    expect(quarter).toMatchObject({ key: `house-1/main/grid/15m/${T0}`, revision: 0, readings: 14, coverage: 1 });
     expect(quarter?.cost.import).toBeCloseTo(0.0375, 12);
     expect(letters.map((l) => l.reason)).toEqual([
       expect.stringMatching(/JSON/i),
       "older than the channel's newest reading by more than late_window_ms (3600000 ms)",
     ]);
 
-    // Stopped, the consumer's session keeps the readings published meanwhile (10:21 … 10:40).
-    expect(await app.stop()).toBe(0);
-    for (let m = 21; m <= 40; m++) await send(reading(m, 10 * m));
-    const before = rollups.length;
-    app = await startRollup(broker.url, consumerId);
-    // Its open intervals were in memory only (the 10:20 reading is gone with them): from 10:21 on, 1-min rollups
-    // 10:21–10:39 (19) and the quarter 10:15 from 10:21 only (9 readings, 9 of 15 minutes covered). 10:30 stays open.
-    await waitFor(() => rollups.length >= before + 20, { timeoutMs: 20_000 });
-    const after = rollups.slice(before);
-    expect(after.filter((r) => r.interval === '1m').map((r) => (r.start - T0) / MIN)).toEqual(
-      Array.from({ length: 19 }, (_, i) => 21 + i),
+    // Killed mid-quarter (10:15 open since 10:20); the session keeps what is published meanwhile (10:29 … 10:40).
+    for (let m = 21; m <= 28; m++) await send(reading(m, 10 * m));
+    await waitFor(() => rollups.some((r) => r.interval === '1m' && r.start === T0 + 27 * MIN), { timeoutMs: 20_000 });
+    await app.kill9();
+    for (let m = 29; m <= 40; m++) await send(reading(m, 10 * m));
+    app = await startApp('rollup', config);
+    await waitFor(() => rollups.some((r) => r.interval === '15m' && r.start === T0 + 15 * MIN), { timeoutMs: 20_000 });
+    // The missing 10:12 comes late: the rollups it changes are published again, with the next revision.
+    await send(reading(12, 120));
+    await waitFor(() => rollups.some((r) => r.interval === '15m' && r.start === T0 && r.revision === 1), {
+      timeoutMs: 20_000,
+    });
+    await waitFor(() => latestByKey(rollups).size >= 42, { timeoutMs: 20_000 });
+    const latest = [...latestByKey(rollups).values()];
+    // The journal kept the open quarter through the kill: every minute 10:00–10:39 and both quarters, complete.
+    expect(latest.filter((r) => r.interval === '1m').map((r) => (r.start - T0) / MIN)).toEqual(
+      Array.from({ length: 40 }, (_, m) => m),
     );
-    const quarters = after.filter((r) => r.interval === '15m');
-    expect(quarters.map((r) => [(r.start - T0) / MIN, r.readings, r.coverage])).toEqual([[15, 9, 9 / 15]]);
+    for (const r of latest.filter((r) => r.interval === '1m')) {
+      expect(r.energy_import_wh).toBeCloseTo(10, 9);
+      // Revisions continue after the restart: 10:11 and 10:12 were corrected once.
+      expect([(r.start - T0) / MIN, r.revision]).toEqual([
+        (r.start - T0) / MIN,
+        r.start === T0 + 11 * MIN || r.start === T0 + 12 * MIN ? 1 : 0,
+      ]);
+    }
+    const quarters = latest.filter((r) => r.interval === '15m');
+    expect(quarters.map((r) => [(r.start - T0) / MIN, r.revision, r.readings, r.coverage, r.energy_import_wh])).toEqual(
+      [
+        [0, 1, 15, 1, 150],
+        [15, 0, 15, 1, 150],
+      ],
+    );
+    expect(latest).toHaveLength(42);
     // Every reading was acknowledged: a third start gets nothing again.
     expect(await app.stop()).toBe(0);
     const total = rollups.length;
-    app = await startRollup(broker.url, consumerId);
+    app = await startApp('rollup', config);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(rollups.length).toBe(total);
     expect(await app.stop()).toBe(0);

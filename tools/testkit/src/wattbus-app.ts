@@ -4,7 +4,7 @@ import { type ProcessHandle, startProcess } from './process.js';
 import { tempDir } from './temp-dir.js';
 
 /** The apps of this repository, started from source as real child processes. */
-export type WattbusApp = 'broker' | 'edge-agent' | 'sink-worker' | 'alerter' | 'demo' | 'portal';
+export type WattbusApp = 'broker' | 'edge-agent' | 'sink-worker' | 'alerter' | 'demo' | 'portal' | 'rollup';
 
 const READY: Record<WattbusApp, RegExp> = {
   broker: /broker listening/,
@@ -13,6 +13,7 @@ const READY: Record<WattbusApp, RegExp> = {
   alerter: /"msg":"subscribed"/,
   demo: /wattbus demo/,
   portal: /portal listening/,
+  rollup: /"msg":"subscribed"/,
 };
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
