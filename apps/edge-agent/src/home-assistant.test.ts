@@ -34,6 +34,12 @@ describe('Home Assistant discovery', () => {
     expect(pick(3)).toEqual(['power_factor', undefined, 'measurement', 'grid power factor']);
   });
 
+  it("names a tariff rate's index apart from the total", () => {
+    const [rate] = discoveryMessages(info, () => ['energy_import_wh_hc'], 'homeassistant');
+    expect(rate?.payload.name).toBe('grid energy imported HC');
+    expect(rate?.payload.state_class).toBe('total_increasing');
+  });
+
   it('reads the state from the reading topic, for its own channel only, and availability from status', () => {
     const p = messages[0]?.payload ?? {};
     expect(p.state_topic).toBe('wattbus/v1/house-12/main/reading');

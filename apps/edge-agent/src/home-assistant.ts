@@ -49,7 +49,10 @@ export function discoveryMessages(
         out.push({
           topic: `${prefix}/sensor/${uid}/config`,
           payload: {
-            name: `${channel.id} ${QUANTITIES[parsed.quantity].label.toLowerCase()}${parsed.phase ? ` ${parsed.phase.toUpperCase()}` : ''}`,
+            name: [channel.id, QUANTITIES[parsed.quantity].label.toLowerCase(), parsed.phase, parsed.rate]
+              .filter(Boolean)
+              .map((part, i) => (i > 1 ? (part as string).toUpperCase() : part))
+              .join(' '),
             unique_id: uid,
             object_id: uid,
             device,

@@ -18,6 +18,8 @@ export {
   QUANTITIES,
   type Quantity,
   type QuantityName,
+  RATES,
+  type Rate,
   VALUE_NAME_PATTERN,
   type ValueName,
   valueName,

@@ -1,6 +1,6 @@
 /**
- * The quantity/unit registry: every key of a Reading's `values` is `<quantity>_<unit>[_<phase>]`
- * built from these tables. Adding a quantity here is the only way to widen the contract's value names.
+ * The quantity/unit registry: every key of a Reading's `values` is `<quantity>_<unit>[_<phase>][_<rate>]`
+ * built from these tables (a rate only on counters). Adding a quantity here is the only way to widen the contract's value names.
  */
 export interface Quantity {
   /** Unit suffix as it appears in value names ('' for dimensionless quantities). */
@@ -38,25 +38,51 @@ export type QuantityName = keyof typeof QUANTITIES;
 export const PHASES = ['l1', 'l2', 'l3', 'n', 'l1_l2', 'l2_l3', 'l3_l1'] as const;
 export type Phase = (typeof PHASES)[number];
 
+/**
+ * Tariff rates a counter may be split by: the meter's own per-rate registers, each an index of its own beside the
+ * total (`energy_import_wh_t1` next to `energy_import_wh`). `t1`…`t4` are the numbered rates of multi-tariff meters
+ * (ORNO WE-515/517); the others are the French teleinfo periods: `hc`/`hp` (off-peak/peak), EJP `hn`/`pm`
+ * (normal/mobile peak), Tempo `hcjb`…`hpjr` (off-peak/peak on blue, white and red days).
+ */
+export const RATES = [
+  't1',
+  't2',
+  't3',
+  't4',
+  'hc',
+  'hp',
+  'hn',
+  'pm',
+  'hcjb',
+  'hpjb',
+  'hcjw',
+  'hpjw',
+  'hcjr',
+  'hpjr',
+] as const;
+export type Rate = (typeof RATES)[number];
+
 type UnitOf<Q extends QuantityName> = (typeof QUANTITIES)[Q]['unit'];
 type BaseName<Q extends QuantityName> = UnitOf<Q> extends '' ? Q : `${Q}_${UnitOf<Q>}`;
+type CounterName = { [Q in QuantityName]: (typeof QUANTITIES)[Q]['kind'] extends 'counter' ? Q : never }[QuantityName];
 /** A value name without phase, e.g. `power_w`, `power_factor`. */
 export type BaseValueName = { [Q in QuantityName]: BaseName<Q> }[QuantityName];
+type CounterValueName = BaseName<CounterName> | `${BaseName<CounterName>}_${Phase}`;
 /** Every valid key of Reading.values. */
-export type ValueName = BaseValueName | `${BaseValueName}_${Phase}`;
+export type ValueName = BaseValueName | `${BaseValueName}_${Phase}` | `${CounterValueName}_${Rate}`;
 
-export function valueName(quantity: QuantityName, phase?: Phase): ValueName {
-  const { unit } = QUANTITIES[quantity];
+export function valueName(quantity: QuantityName, phase?: Phase, rate?: Rate): ValueName {
+  const { unit, kind } = QUANTITIES[quantity];
+  if (rate && kind !== 'counter') throw new Error(`${quantity} is a gauge: only counters have rates`);
   const base = unit === '' ? quantity : `${quantity}_${unit}`;
-  return (phase ? `${base}_${phase}` : base) as ValueName;
+  return [base, phase, rate].filter(Boolean).join('_') as ValueName;
 }
 
 const BASE_NAMES = new Map<string, QuantityName>(
   (Object.keys(QUANTITIES) as QuantityName[]).map((q) => [valueName(q), q]),
 );
 
-/** Splits a value name into quantity and phase, or returns undefined if it is not in the registry. */
-export function parseValueName(name: string): { quantity: QuantityName; phase?: Phase } | undefined {
+function parseWithoutRate(name: string): { quantity: QuantityName; phase?: Phase } | undefined {
   const direct = BASE_NAMES.get(name);
   if (direct) return { quantity: direct };
   for (const phase of PHASES) {
@@ -68,6 +94,23 @@ export function parseValueName(name: string): { quantity: QuantityName; phase?: 
   return undefined;
 }
 
+/** Splits a value name into quantity, phase and rate, or returns undefined if it is not in the registry. */
+export function parseValueName(name: string): { quantity: QuantityName; phase?: Phase; rate?: Rate } | undefined {
+  const plain = parseWithoutRate(name);
+  if (plain) return plain;
+  for (const rate of RATES) {
+    if (!name.endsWith(`_${rate}`)) continue;
+    const parsed = parseWithoutRate(name.slice(0, -rate.length - 1));
+    if (parsed && QUANTITIES[parsed.quantity].kind === 'counter') return { ...parsed, rate };
+  }
+  return undefined;
+}
+
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const alternatives = (names: Iterable<string>) => [...names].map(escapeRegExp).join('|');
+const PHASE_SUFFIX = `(_(${alternatives(PHASES)}))?`;
+const COUNTER_BASES = [...BASE_NAMES].filter(([, q]) => QUANTITIES[q].kind === 'counter').map(([name]) => name);
 /** A regular expression matching exactly the registry's value names; used by the Reading schema. */
-export const VALUE_NAME_PATTERN = `^(${[...BASE_NAMES.keys()].map(escapeRegExp).join('|')})(_(${PHASES.map(escapeRegExp).join('|')}))?$`;
+export const VALUE_NAME_PATTERN =
+  `^(${alternatives(BASE_NAMES.keys())})${PHASE_SUFFIX}$` +
+  `|^(${alternatives(COUNTER_BASES)})${PHASE_SUFFIX}_(${alternatives(RATES)})$`;

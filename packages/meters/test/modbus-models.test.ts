@@ -7,6 +7,9 @@ import { Rig, rtuConfig, SlaveBank, tcpConfig } from './modbus-helpers.js';
 type Values = Partial<Record<ValueName, number>>;
 const phases = (name: string, l1: number, l2: number, l3: number): Values =>
   ({ [`${name}_l1`]: l1, [`${name}_l2`]: l2, [`${name}_l3`]: l3 }) as Values;
+/** A multi-tariff meter's per-rate indexes, which add up to its total. */
+const rates = (name: string, t1: number, t2: number, t3: number, t4: number): Values =>
+  ({ [`${name}_t1`]: t1, [`${name}_t2`]: t2, [`${name}_t3`]: t3, [`${name}_t4`]: t4 }) as Values;
 
 /**
  * What each simulated meter holds, in contract units, and so what the driver must read back exactly:
@@ -23,7 +26,9 @@ const EXPECTED: Record<string, Values> = {
     apparent_power_va: 1201,
     power_factor: -0.981,
     energy_import_wh: 1_234_560,
+    ...rates('energy_import_wh', 600_000, 400_000, 200_000, 34_560),
     reactive_energy_import_varh: 45_670,
+    ...rates('reactive_energy_import_varh', 20_000, 15_000, 10_000, 670),
   },
   'orno-we-517': {
     ...phases('voltage_v', 230.1, 231.2, 229.8),
@@ -45,6 +50,10 @@ const EXPECTED: Record<string, Values> = {
     ...phases('reactive_energy_import_varh', 29_700, 29_700, 29_700),
     reactive_energy_export_varh: 12_300,
     ...phases('reactive_energy_export_varh', 4_100, 4_100, 4_100),
+    ...rates('energy_import_wh', 617_250, 411_500, 150_500, 55_250),
+    ...rates('energy_export_wh', 50_000_000, 30_000_000, 18_000_000, 765_400),
+    ...rates('reactive_energy_import_varh', 40_000, 30_000, 15_000, 4_100),
+    ...rates('reactive_energy_export_varh', 6_000, 4_000, 2_000, 300),
   },
   sdm120: {
     voltage_v: 231.7,

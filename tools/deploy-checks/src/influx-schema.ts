@@ -1,4 +1,4 @@
-import { PHASES, QUANTITIES, type QuantityName, valueName } from '@wattbus/contract';
+import { PHASES, QUANTITIES, type QuantityName, RATES, valueName } from '@wattbus/contract';
 import { InfluxV1ConfigSchema, MEASUREMENT } from '@wattbus/sinks';
 
 /**
@@ -16,10 +16,14 @@ export const LABEL_KEYS = ['tariff'] as const;
 
 export const TAGS: ReadonlySet<string> = new Set(['site', 'meter', 'channel', 'role', ...LABEL_KEYS, ...SITE_TAGS]);
 
+const QUANTITY_NAMES = Object.keys(QUANTITIES) as QuantityName[];
+const COUNTERS = QUANTITY_NAMES.filter((q) => QUANTITIES[q].kind === 'counter');
+
 export const FIELDS: ReadonlySet<string> = new Set([
   'seq',
-  ...(Object.keys(QUANTITIES) as QuantityName[]).flatMap((q) => [
-    valueName(q),
-    ...PHASES.map((phase) => valueName(q, phase)),
-  ]),
+  ...QUANTITY_NAMES.flatMap((q) => [valueName(q), ...PHASES.map((phase) => valueName(q, phase))]),
+  // a counter's per-rate indexes (energy_import_wh_t1, energy_import_wh_hc…): fields of the same point
+  ...COUNTERS.flatMap((q) =>
+    RATES.flatMap((rate) => [valueName(q, undefined, rate), ...PHASES.map((phase) => valueName(q, phase, rate))]),
+  ),
 ]);

@@ -7,6 +7,15 @@ import { type EcodevicesConfig, EcodevicesConfigSchema } from './config.js';
 import { EcodevicesMeter } from './driver.js';
 
 const NOW = Date.UTC(2024, 0, 15, 18, 30, 0);
+/** A Tempo meter's six indexes: off-peak and peak on blue, white and red days. */
+const tempo = (...[hcjb, hpjb, hcjw, hpjw, hcjr, hpjr]: number[]) => ({
+  BBRHCJB: hcjb ?? 0,
+  BBRHPJB: hpjb ?? 0,
+  BBRHCJW: hcjw ?? 0,
+  BBRHPJW: hpjw ?? 0,
+  BBRHCJR: hcjr ?? 0,
+  BBRHPJR: hpjr ?? 0,
+});
 const sims: EcodevicesSimulator[] = [];
 
 afterEach(async () => {
@@ -138,6 +147,95 @@ describe('EcodevicesMeter against the simulated Eco-devices', () => {
     expect(await meter(sim, { username: 'admin', password: 'eco' }).read(NOW)).toHaveLength(1);
     const error = await readFailure(meter(sim, { username: 'admin', password: 'oops' }).read(NOW));
     expect(error.message).toMatch(/answered HTTP 401 Unauthorized \(check username and password\)$/);
+  });
+
+  it('with a tariff option, reports each period index on its own beside the total, as the periods change', async () => {
+    const sim = await simulator({
+      state: {
+        product: 'Eco-devices',
+        t1: { ptec: 'HC..', papp: 3600, indexes: { HCHC: 1000, HCHP: 2000 } },
+        t2: { ptec: 'HPJR', papp: 1800, indexes: tempo(100, 200, 300, 400, 500, 600) },
+        c1: 0,
+        c2: 0,
+      },
+    });
+    const m = meter(sim, { tariff_option: { t1: 'hc', t2: 'tempo' } });
+    expect(m.channels).toEqual([
+      { id: 't1', values: ['apparent_power_va', 'energy_import_wh', 'energy_import_wh_hc', 'energy_import_wh_hp'] },
+      {
+        id: 't2',
+        values: [
+          'apparent_power_va',
+          'energy_import_wh',
+          'energy_import_wh_hcjb',
+          'energy_import_wh_hpjb',
+          'energy_import_wh_hcjw',
+          'energy_import_wh_hpjw',
+          'energy_import_wh_hcjr',
+          'energy_import_wh_hpjr',
+        ],
+      },
+    ]);
+    sim.run(10); // 10 Wh off-peak on t1, 5 Wh on t2's red-day peak index
+    const t1 = { channel: 't1', labels: { tariff: 'HC..' } };
+    const t2 = { channel: 't2', labels: { tariff: 'HPJR' } };
+    expect(await m.read(NOW)).toEqual([
+      {
+        ...t1,
+        ts: NOW,
+        values: {
+          apparent_power_va: 3600,
+          energy_import_wh: 3010,
+          energy_import_wh_hc: 1010,
+          energy_import_wh_hp: 2000,
+        },
+      },
+      {
+        ...t2,
+        ts: NOW,
+        values: {
+          apparent_power_va: 1800,
+          energy_import_wh: 2105,
+          energy_import_wh_hcjb: 100,
+          energy_import_wh_hpjb: 200,
+          energy_import_wh_hcjw: 300,
+          energy_import_wh_hpjw: 400,
+          energy_import_wh_hcjr: 500,
+          energy_import_wh_hpjr: 605,
+        },
+      },
+    ]);
+    (sim.state.t1 as { ptec: string }).ptec = 'HP..';
+    sim.run(10);
+    const [first] = await m.read(NOW + 10_000);
+    expect(first?.values).toEqual({
+      apparent_power_va: 3600,
+      energy_import_wh: 3020,
+      energy_import_wh_hc: 1010,
+      energy_import_wh_hp: 2010,
+    });
+  });
+
+  it('with a tariff option, an EJP meter gives its normal and mobile-peak indexes; a missing one fails the read', async () => {
+    const sim = await simulator({
+      state: {
+        product: 'Eco-devices',
+        t1: { ptec: 'PM..', papp: 900, indexes: { EJPHN: 7000, EJPHPM: 300 } },
+        c1: 0,
+        c2: 0,
+      },
+    });
+    const m = meter(sim, { teleinfo: ['t1'], tariff_option: { t1: 'ejp' } });
+    sim.run(40); // 10 Wh on the mobile peak
+    expect((await m.read(NOW))[0]?.values).toEqual({
+      apparent_power_va: 900,
+      energy_import_wh: 7310,
+      energy_import_wh_hn: 7000,
+      energy_import_wh_pm: 310,
+    });
+    const wrong = meter(sim, { teleinfo: ['t1'], tariff_option: { t1: 'hc' } });
+    const error = await readFailure(wrong.read(NOW));
+    expect(error.message).toBe('meter linky: Eco-devices answer unusable: T1_HCHC is missing from the answer');
   });
 
   it('refuses at creation two inputs writing the same value', async () => {

@@ -8,7 +8,7 @@ import {
   PartialReadError,
 } from '../driver.js';
 import { deviceUrl, getDevicePage, type HttpClient, httpClientFor } from '../http/index.js';
-import type { EcodevicesConfig } from './config.js';
+import { type EcodevicesConfig, TARIFF_OPTIONS } from './config.js';
 import { ABSENT, EcodevicesDataError, parseStatus, pulseCounter, type Status, teleinfo } from './status.js';
 
 const TELEINFO_VALUES: readonly ValueName[] = ['apparent_power_va', 'energy_import_wh'];
@@ -23,7 +23,11 @@ function channelsFor(config: EcodevicesConfig): DriverChannel[] {
     values.push(value);
     channels.set(channel, values);
   };
-  for (const input of config.teleinfo) for (const value of TELEINFO_VALUES) add(input, value, input);
+  for (const input of config.teleinfo) {
+    for (const value of TELEINFO_VALUES) add(input, value, input);
+    const option = config.tariff_option?.[input];
+    if (option) for (const rate of Object.values(TARIFF_OPTIONS[option])) add(input, `energy_import_wh_${rate}`, input);
+  }
   for (const counter of COUNTERS) {
     const c = config[counter];
     if (c) add(c.channel, c.value as ValueName, counter);
@@ -96,7 +100,7 @@ export class EcodevicesMeter implements MeterDriver {
     };
     let metered = 0;
     for (const input of this.config.teleinfo) {
-      const reading = teleinfo(data, input, this.config.max_apparent_power_va);
+      const reading = teleinfo(data, input, this.config.max_apparent_power_va, this.config.tariff_option?.[input]);
       if (!reading) continue;
       metered++;
       const s = sample(input);

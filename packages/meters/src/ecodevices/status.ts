@@ -1,5 +1,5 @@
 import type { ValueName } from '@wattbus/contract';
-import type { PulseCounterConfig, TeleinfoInput } from './config.js';
+import { type PulseCounterConfig, TARIFF_OPTIONS, type TariffOption, type TeleinfoInput } from './config.js';
 
 /** An Eco-devices answer that cannot be used as it is. */
 export class EcodevicesDataError extends Error {
@@ -61,11 +61,22 @@ export interface TeleinfoSample {
   tariff: string;
 }
 
+/** An index field, in Wh. */
+function indexField(data: Status, key: string): number {
+  return inRange(key, numberField(data, key), MAX_INDEX_WH, 'Wh', 'an index has 9 digits');
+}
+
 /**
  * One teleinfo input: PAPP as apparent power, the total of its indexes as energy imported, PTEC as the tariff
- * period. Undefined when no meter is connected (PTEC "----").
+ * period; with its tariff option, also each period's index as `energy_import_wh_<rate>`. Undefined when no meter
+ * is connected (PTEC "----").
  */
-export function teleinfo(data: Status, input: TeleinfoInput, maxApparentPowerVa: number): TeleinfoSample | undefined {
+export function teleinfo(
+  data: Status,
+  input: TeleinfoInput,
+  maxApparentPowerVa: number,
+  option?: TariffOption,
+): TeleinfoSample | undefined {
   const prefix = input.toUpperCase();
   const ptec = data[`${prefix}_PTEC`];
   if (ptec === undefined) throw new EcodevicesDataError(`${prefix}_PTEC is missing from the answer`);
@@ -79,12 +90,24 @@ export function teleinfo(data: Status, input: TeleinfoInput, maxApparentPowerVa:
     'VA',
     `max_apparent_power_va is ${maxApparentPowerVa}`,
   );
+  if (option) return { values: { apparent_power_va: papp, ...periodIndexes(data, prefix, option) }, tariff: ptec };
   // Multi-period contracts count each period on its own index; the energy imported is their sum.
   const periods = PERIOD_INDEXES.map((p) => `${prefix}_${p}`).filter((key) => key in data);
   const keys = periods.length > 0 ? periods : [`${prefix}_BASE`];
   let energy = 0;
-  for (const key of keys) energy += inRange(key, numberField(data, key), MAX_INDEX_WH, 'Wh', 'an index has 9 digits');
+  for (const key of keys) energy += indexField(data, key);
   return { values: { apparent_power_va: papp, energy_import_wh: energy }, tariff: ptec };
+}
+
+/** Each period index of a tariff option under its rate, and their sum as the total; every one is required. */
+function periodIndexes(data: Status, prefix: string, option: TariffOption): TeleinfoSample['values'] {
+  const values: TeleinfoSample['values'] = { energy_import_wh: 0 };
+  for (const [field, rate] of Object.entries(TARIFF_OPTIONS[option])) {
+    const wh = indexField(data, `${prefix}_${field}`);
+    values[`energy_import_wh_${rate}`] = wh;
+    values.energy_import_wh = (values.energy_import_wh ?? 0) + wh;
+  }
+  return values;
 }
 
 /** A pulse counter's index (INDEX_C1, INDEX_C2) in the configured value's unit. */

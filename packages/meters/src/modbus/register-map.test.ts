@@ -71,8 +71,8 @@ describe('bundled register maps', () => {
         planReads(map.fields, { maxRegisters: map.maxRegistersPerRead, maxGap: map.maxGapRegisters }).length,
       ];
     };
-    expect(requests('orno-we-515')).toEqual([9, 3]);
-    expect(requests('orno-we-517')).toEqual([39, 2]);
+    expect(requests('orno-we-515')).toEqual([17, 3]); // 8 tariff registers (T1-T4) join the two energy reads
+    expect(requests('orno-we-517')).toEqual([55, 2]); // the tariff block (0x0130-0x015F) follows the energies: still one read
     expect(requests('sdm120')).toEqual([12, 2]);
     expect(requests('sdm630')).toEqual([53, 4]);
   });

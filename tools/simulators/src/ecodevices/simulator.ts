@@ -30,6 +30,16 @@ export interface EcodevicesSimulatorOptions {
   port?: number;
 }
 
+/** The index field a meter counts on in its current tariff period. */
+function currentIndex(t: SimTeleinfo): string | undefined {
+  const period = t.ptec.replace(/\.+$/, '');
+  const keys = Object.keys(t.indexes);
+  return (
+    keys.find((k) => k === `HC${period}` || k === `EJP${period}` || k === `EJPH${period}` || k === `BBR${period}`) ??
+    keys[0]
+  );
+}
+
 /** The values of the Eco-devices example answer in the TP Mosquitto README (prior art 003). */
 export const PRIOR_ART_STATE: EcodevicesSimState = {
   product: 'Eco-devices',
@@ -53,10 +63,13 @@ export class EcodevicesSimulator extends HttpDeviceSimulator<EcodevicesDataFault
     this.state = structuredClone(options.state ?? PRIOR_ART_STATE);
   }
 
-  /** Lets `seconds` pass: the first index of each meter grows by its apparent power (a power factor of 1). */
+  /**
+   * Lets `seconds` pass: the index of each meter's current period (PTEC `HP..` counts on `HCHP`, `PM..` on
+   * `EJPHPM`, `HCJW` on `BBRHCJW`; else its first index) grows by its apparent power (a power factor of 1).
+   */
   run(seconds: number): void {
     for (const t of [this.state.t1, this.state.t2]) {
-      const key = t && Object.keys(t.indexes)[0];
+      const key = t && currentIndex(t);
       if (t && key) t.indexes[key] = (t.indexes[key] ?? 0) + Math.round((t.papp * seconds) / 3600);
     }
   }

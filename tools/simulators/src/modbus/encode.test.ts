@@ -75,6 +75,25 @@ describe('encodeValue / representable', () => {
     expect(values.energy_import_wh).toBeGreaterThan(1_000_000);
     expect(Object.keys(values)).toHaveLength(sdm630.fields.length);
   });
+
+  it("serves a multi-tariff meter's T1-T4 indexes adding up to its total", () => {
+    const names = [
+      'energy_import_wh',
+      'energy_import_wh_t1',
+      'energy_import_wh_t2',
+      'energy_import_wh_t3',
+      'energy_import_wh_t4',
+    ] as const;
+    const we515: SimulatedMap = {
+      channels: ['main'],
+      maxRegistersPerRead: 125,
+      fields: names.map((value, i) => field(value, 0xa000 + 2 * i, 'uint32', 10)),
+    };
+    const values = plausibleValues(we515).main ?? {};
+    const rates = names.slice(1).map((n) => values[n] ?? 0);
+    expect(rates).toEqual([493_800, 370_350, 246_900, 123_450]);
+    expect(rates.reduce((a, b) => a + b)).toBe(values.energy_import_wh);
+  });
 });
 
 describe('crc16', () => {

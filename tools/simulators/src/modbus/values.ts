@@ -1,4 +1,4 @@
-import { parseValueName, type ValueName } from '@wattbus/contract';
+import { parseValueName, type Rate, type ValueName } from '@wattbus/contract';
 import { representable } from './encode.js';
 import type { SimulatedMap } from './simulated-map.js';
 
@@ -27,9 +27,16 @@ const NOMINAL: Readonly<Record<string, number>> = {
 
 const SUMMED = new Set(['current', 'power', 'reactive_power', 'apparent_power', 'energy_import', 'energy_export']);
 
+/** A rate's share of its total, so that a meter's T1-T4 indexes add up to the total index it serves. */
+const RATE_SHARE: Partial<Record<Rate, number>> = { t1: 0.4, t2: 0.3, t3: 0.2, t4: 0.1 };
+
 function nominal(name: ValueName, names: ReadonlySet<string>): number {
   const parsed = parseValueName(name);
   if (!parsed) return 0;
+  if (parsed.rate) {
+    const total = name.slice(0, -parsed.rate.length - 1) as ValueName;
+    return nominal(total, names) * (RATE_SHARE[parsed.rate] ?? 0.5);
+  }
   const base = NOMINAL[parsed.quantity] ?? 1;
   const { phase } = parsed;
   if (phase === 'n') return 0.42;
