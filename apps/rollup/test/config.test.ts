@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { tempDir } from '@wattbus/testkit';
+import { REPO_ROOT, tempDir } from '@wattbus/testkit';
 import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -32,6 +32,12 @@ describe('wattbus-rollup --check-config', () => {
   it('accepts the README example', async () => {
     expect(example).toContain('energy:');
     expect(await checkConfig(example)).toMatchObject({ code: 0 });
+  });
+
+  it('accepts deploy/examples/rollup.yaml', async () => {
+    const { code, out } = await checkConfig(readFileSync(join(REPO_ROOT, 'deploy/examples/rollup.yaml'), 'utf8'));
+    expect(out).toMatch(/rollup.yaml.*(ok|valid)/i);
+    expect(code).toBe(0);
   });
 
   it('names the key path of a tariff problem the schema cannot see', async () => {
