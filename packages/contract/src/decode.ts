@@ -1,5 +1,15 @@
 import { receiptRangesProblem } from './receipt-ranges.js';
-import type { Alert, DeadLetter, Health, Info, Reading, Receipt, Status } from './schemas/index.js';
+import type {
+  Alert,
+  DeadLetter,
+  Health,
+  Info,
+  Reading,
+  Receipt,
+  Rollup,
+  RollupInterval,
+  Status,
+} from './schemas/index.js';
 import { type ParsedTopic, parseTopic, TopicError } from './topics.js';
 import {
   type Validation,
@@ -9,6 +19,7 @@ import {
   validateInfo,
   validateReading,
   validateReceipt,
+  validateRollup,
   validateStatus,
 } from './validate.js';
 
@@ -36,6 +47,7 @@ export type WattbusMessage =
   | { kind: 'status'; site: string; value: Status | null }
   | { kind: 'health'; site: string; value: Health | null }
   | { kind: 'receipt'; site: string; consumer: string; value: Receipt }
+  | { kind: 'rollup'; site: string; interval: RollupInterval; value: Rollup }
   | { kind: 'alert'; site: string; rule: string; value: Alert | null }
   | { kind: 'dlq'; consumer: string; value: DeadLetter | null };
 
@@ -64,6 +76,15 @@ export function decodeReceipt(topic: string, payload: Uint8Array, options: Decod
   return decoded.ok ? { ok: true, value: (decoded.value as { value: Receipt }).value } : decoded;
 }
 
+/** A rollup checked like a reading: topic, size, JSON, version, schema, and that its site and interval are the topic's. */
+export function decodeRollup(topic: string, payload: Uint8Array, options: DecodeOptions = {}): Decoded<Rollup> {
+  const where = topicOf(topic);
+  if (typeof where === 'string') return { ok: false, reason: where };
+  if (where.kind !== 'rollup') return { ok: false, reason: `not a rollup topic (${where.kind})` };
+  const decoded = decodePayload(where, payload, options);
+  return decoded.ok ? { ok: true, value: (decoded.value as { value: Rollup }).value } : decoded;
+}
+
 /** Checks any wattbus message the way `decodeReading` checks readings: one topic parser and one set of bounds. */
 export function decodeMessage(
   topic: string,
@@ -81,7 +102,9 @@ function decodePayload(where: ParsedTopic, payload: Uint8Array, options: DecodeO
     return { ok: false, reason: `payload too large: ${payload.byteLength} bytes (limit ${maxBytes})` };
   }
   if (payload.byteLength === 0) {
-    if (where.kind === 'reading' || where.kind === 'receipt') return { ok: false, reason: 'empty payload' };
+    if (where.kind === 'reading' || where.kind === 'receipt' || where.kind === 'rollup') {
+      return { ok: false, reason: 'empty payload' };
+    }
     return { ok: true, value: { ...where, value: null } };
   }
   let data: unknown;
@@ -100,7 +123,10 @@ function decodePayload(where: ParsedTopic, payload: Uint8Array, options: DecodeO
   const checked = VALIDATORS[where.kind](data);
   if (!checked.ok) return { ok: false, reason: `schema: ${checked.errors.join('; ')}` };
   const value = checked.value as { site?: string; meter?: string; rule?: string; ts?: number };
-  const mismatch = topicMismatch(where, value) ?? (where.kind === 'receipt' ? receiptProblem(where, value) : undefined);
+  const mismatch =
+    topicMismatch(where, value) ??
+    (where.kind === 'receipt' ? receiptProblem(where, value) : undefined) ??
+    (where.kind === 'rollup' ? rollupProblem(where, value as Rollup) : undefined);
   if (mismatch) return { ok: false, reason: mismatch };
   // A receipt's ts is only informative: an agent whose clock lags must still take its receipts.
   if (where.kind !== 'alert' && where.kind !== 'dlq' && where.kind !== 'receipt' && value.ts !== undefined) {
@@ -122,6 +148,7 @@ const VALIDATORS: Record<ParsedTopic['kind'], (data: unknown) => Validation<unkn
   status: validateStatus,
   health: validateHealth,
   receipt: validateReceipt,
+  rollup: validateRollup,
   alert: validateAlert,
   dlq: validateDeadLetter,
 };
@@ -132,6 +159,13 @@ function receiptProblem(where: { consumer: string }, value: unknown): string | u
     return `topic/payload mismatch: topic says consumer ${where.consumer}, payload says ${receipt.consumer}`;
   }
   return receiptRangesProblem(receipt);
+}
+
+function rollupProblem(where: { interval: RollupInterval }, rollup: Rollup): string | undefined {
+  if (rollup.interval !== where.interval) {
+    return `topic/payload mismatch: topic says interval ${where.interval}, payload says ${rollup.interval}`;
+  }
+  return undefined;
 }
 
 function versionShown(v: unknown): string {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { decodeMessage, decodeRollup } from './decode.js';
 import { parseRollupTopic, rollupFilter, rollupTopic, validateRollup } from './rollup.js';
+import { SCHEMAS } from './schemas/index.js';
+import { parseTopic } from './topics.js';
 
 const rollup = {
   v: 1,
@@ -44,5 +47,41 @@ describe('rollups in the contract', () => {
     expect(errors).toMatch(/interval/);
     expect(errors).toMatch(/coverage/);
     expect(errors).toMatch(/cost\.import/);
+  });
+
+  it('are a kind of message: parseTopic, decodeMessage and decodeRollup know them', () => {
+    const bytes = (value: unknown) => Buffer.from(JSON.stringify(value));
+    expect(SCHEMAS.rollup.$id).toBe('wattbus/v1/rollup');
+    expect(parseTopic('wattbus/v1/house-1/rollup/1h')).toEqual({ kind: 'rollup', site: 'house-1', interval: '1h' });
+    // A meter named rollup keeps its reading topic.
+    expect(parseTopic('wattbus/v1/house-1/rollup/reading')).toEqual({
+      kind: 'reading',
+      site: 'house-1',
+      meter: 'rollup',
+    });
+    expect(() => parseTopic('wattbus/v1/house-1/rollup/2h')).toThrow(
+      'unknown rollup interval "2h" (expected 1m, 15m, 1h, 1d)',
+    );
+    const topic = 'wattbus/v1/house-1/rollup/1h';
+    expect(decodeMessage(topic, bytes(rollup))).toEqual({
+      ok: true,
+      value: { kind: 'rollup', site: 'house-1', interval: '1h', value: rollup },
+    });
+    expect(decodeRollup(topic, bytes(rollup))).toEqual({ ok: true, value: rollup });
+    expect(decodeRollup('wattbus/v1/house-2/rollup/1h', bytes(rollup))).toEqual({
+      ok: false,
+      reason: 'topic/payload mismatch: topic says house-2, payload says house-1',
+    });
+    expect(decodeRollup('wattbus/v1/house-1/rollup/1d', bytes(rollup))).toEqual({
+      ok: false,
+      reason: 'topic/payload mismatch: topic says interval 1d, payload says 1h',
+    });
+    expect(decodeRollup(topic, new Uint8Array())).toEqual({ ok: false, reason: 'empty payload' });
+    expect(decodeRollup('wattbus/v1/house-1/main/reading', bytes(rollup))).toEqual({
+      ok: false,
+      reason: 'not a rollup topic (reading)',
+    });
+    const bad = decodeRollup(topic, bytes({ ...rollup, revision: -1 }));
+    expect(bad.ok ? '' : bad.reason).toMatch(/^schema: .*revision/);
   });
 });

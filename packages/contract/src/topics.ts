@@ -1,4 +1,5 @@
 import { ID_PATTERN } from './schemas/common.js';
+import { ROLLUP_INTERVALS, type RollupInterval } from './schemas/rollup.js';
 
 export const TOPIC_ROOT = 'wattbus/v1';
 const ID = new RegExp(ID_PATTERN);
@@ -21,12 +22,13 @@ export class TopicError extends Error {
   }
 }
 
-export type TopicKind = 'reading' | 'status' | 'info' | 'health' | 'receipt' | 'alert' | 'dlq';
+export type TopicKind = 'reading' | 'status' | 'info' | 'health' | 'receipt' | 'rollup' | 'alert' | 'dlq';
 
 export type ParsedTopic =
   | { kind: 'reading'; site: string; meter: string }
   | { kind: 'status' | 'info' | 'health'; site: string }
   | { kind: 'receipt'; site: string; consumer: string }
+  | { kind: 'rollup'; site: string; interval: RollupInterval }
   | { kind: 'alert'; site: string; rule: string }
   | { kind: 'dlq'; consumer: string };
 
@@ -109,6 +111,13 @@ export function parseTopic(topic: string): ParsedTopic {
   }
   if (rest.length === 3 && c === 'reading') {
     return { kind: 'reading', site: checkSite(a, topic), meter: checkNotSuffix('meter', b as string, topic) };
+  }
+  // After the reading case: `{site}/rollup/reading` is meter `rollup`'s reading, as no interval is named `reading`.
+  if (rest.length === 3 && b === 'rollup') {
+    if (!(ROLLUP_INTERVALS as readonly string[]).includes(c as string)) {
+      throw new TopicError(`unknown rollup interval "${c}" (expected ${ROLLUP_INTERVALS.join(', ')})`, topic);
+    }
+    return { kind: 'rollup', site: checkSite(a, topic), interval: c as RollupInterval };
   }
   if (rest.length === 2 && (b === 'status' || b === 'info' || b === 'health')) {
     return { kind: b, site: checkSite(a, topic) };

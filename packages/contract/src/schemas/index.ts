@@ -5,6 +5,7 @@ export * from './health.js';
 export * from './info.js';
 export * from './reading.js';
 export * from './receipt.js';
+export * from './rollup.js';
 export * from './status.js';
 
 import { AlertSchema } from './alert.js';
@@ -13,6 +14,7 @@ import { HealthSchema } from './health.js';
 import { InfoSchema } from './info.js';
 import { ReadingSchema } from './reading.js';
 import { ReceiptSchema } from './receipt.js';
+import { RollupSchema } from './rollup.js';
 import { StatusSchema } from './status.js';
 
 /** Every message schema of contract v1, by name. */
@@ -24,5 +26,6 @@ export const SCHEMAS = {
   alert: AlertSchema,
   deadLetter: DeadLetterSchema,
   receipt: ReceiptSchema,
+  rollup: RollupSchema,
 } as const;
 export type SchemaName = keyof typeof SCHEMAS;
