@@ -16,7 +16,7 @@ export const MqttConnectionSchema = Type.Object(
     reject_unauthorized: Type.Boolean({ default: true, description: 'verify the broker certificate' }),
     protocol_version: Type.Union([Type.Literal(4), Type.Literal(5)], {
       default: 4,
-      description: '4 = MQTT 3.1.1 (Aedes, Mosquitto), 5 = MQTT 5 (Mosquitto, EMQX; needed for $share)',
+      description: '4 = MQTT 3.1.1 (the embedded broker, Mosquitto; both take $share), 5 = MQTT 5 (Mosquitto, EMQX)',
     }),
     keepalive_s: Type.Integer({ minimum: 5, maximum: 3600, default: 30 }),
     reconnect_min_ms: Type.Integer({ minimum: 100, default: 1000, description: 'first reconnect delay' }),
