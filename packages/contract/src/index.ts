@@ -11,6 +11,14 @@ export {
 } from './decode.js';
 export { exampleInfo, exampleReading } from './fixtures.js';
 export {
+  applianceEstimatesTopic,
+  parseVoltageForecastTopic,
+  validateApplianceEstimates,
+  validateVoltageForecast,
+  voltageForecastFilter,
+  voltageForecastTopic,
+} from './forecast.js';
+export {
   type BaseValueName,
   PHASES,
   type Phase,
@@ -26,6 +34,12 @@ export {
 } from './quantities.js';
 export { buildReceipts, receiptRangesProblem, type StoredSeq, toRanges } from './receipt-ranges.js';
 export { parseRollupTopic, rollupFilter, rollupTopic, validateRollup } from './rollup.js';
+export {
+  type ApplianceEstimatesMessage,
+  ApplianceEstimatesSchema,
+  type VoltageForecastMessage,
+  VoltageForecastSchema,
+} from './schemas/forecast.js';
 export {
   ALERT_MAX_OPEN_SUBJECTS,
   type Alert,
