@@ -1,4 +1,4 @@
-import { PHASES, QUANTITIES, type QuantityName, RATES, valueName } from '@wattbus/contract';
+import { PHASES, QUANTITIES, type QuantityName, RATES, RollupSchema, valueName } from '@wattbus/contract';
 import { InfluxV1ConfigSchema, MEASUREMENT } from '@wattbus/sinks';
 
 /**
@@ -27,3 +27,40 @@ export const FIELDS: ReadonlySet<string> = new Set([
     RATES.flatMap((rate) => [valueName(q, undefined, rate), ...PHASES.map((phase) => valueName(q, phase, rate))]),
   ),
 ]);
+
+/**
+ * The rollups the Influx sink writes (docs/energy.md): measurement `rollup`, tags site, meter, channel and
+ * interval, timestamp the interval's start, and the record's other properties as fields, nested objects flattened
+ * with `_` (`power_w_mean`, `cost_import`, `energy_source_import`, `periods_<period>_import_wh`). Period names come
+ * from the tariffs, so the fields list them for a few example periods: a dashboard selects them by regex.
+ */
+export const ROLLUP_MEASUREMENT = 'rollup';
+export const ROLLUP_TAGS: ReadonlySet<string> = new Set(['site', 'meter', 'channel', 'interval']);
+const EXAMPLE_PERIODS = ['HP', 'HC', 'peak'];
+
+interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  patternProperties?: Record<string, JsonSchema>;
+  anyOf?: JsonSchema[];
+}
+
+function flatten(prefix: string, schema: JsonSchema): string[] {
+  const object = schema.anyOf?.find((s) => s.type === 'object') ?? schema;
+  if (object.properties) {
+    return Object.entries(object.properties).flatMap(([k, s]) => flatten(prefix ? `${prefix}_${k}` : k, s));
+  }
+  const [record] = Object.values(object.patternProperties ?? {});
+  if (record) return EXAMPLE_PERIODS.flatMap((p) => flatten(`${prefix}_${p}`, record));
+  return [prefix];
+}
+
+export const ROLLUP_FIELDS: ReadonlySet<string> = new Set(
+  flatten('', RollupSchema as JsonSchema).filter((f) => !ROLLUP_TAGS.has(f)),
+);
+
+/** What each measurement a dashboard may query holds. */
+export const SCHEMAS = [
+  { measurement: MEASUREMENT, fields: FIELDS, tags: TAGS },
+  { measurement: ROLLUP_MEASUREMENT, fields: ROLLUP_FIELDS, tags: ROLLUP_TAGS },
+] as const;

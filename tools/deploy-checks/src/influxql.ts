@@ -1,10 +1,11 @@
 /**
  * A deliberately small reader of the InfluxQL our dashboards use, to check that every query refers only to
  * the measurement, fields and tags the Influx sink writes. It understands
- *   SELECT <fn>("field") [AS "alias"], … [/ 1000] FROM "measurement" [WHERE …] [GROUP BY …] [fill(…)] [tz(…)]
+ *   SELECT <fn>("field" | /^regex$/) [AS "alias"], … [/ 1000] FROM "measurement" [WHERE …] [GROUP BY …] [fill(…)] [tz(…)]
  *   SHOW TAG VALUES FROM "measurement" WITH KEY = "tag" [WHERE …]
- * and rejects anything else (subqueries, regex field selection, several measurements), so a query it cannot
- * read fails the check instead of passing unchecked.
+ * and rejects anything else (subqueries, several measurements), so a query it cannot read fails the check instead
+ * of passing unchecked. A field regex (the rollups' tariff periods have names only the tariffs know) must be
+ * anchored at both ends and match at least one written field.
  */
 export interface QueryRefs {
   measurements: string[];
@@ -19,7 +20,8 @@ type Token = { kind: 'ident' | 'word' | 'string' | 'regex' | 'number' | 'punct' 
 
 const TOKEN =
   /\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)|([A-Za-z_][A-Za-z0-9_]*)|(\d+(?:\.\d+)?[a-z]*)|(=~|!~|!=|<>|<=|>=|[=<>(),*/+-]))/y;
-// A regex literal only where InfluxQL expects one, after =~ or !~ (elsewhere "/" divides).
+// A regex literal only where InfluxQL expects one: after =~ or !~, and as a function's field argument right after
+// "(" (elsewhere "/" divides).
 const REGEX = /\s*(\/(?:[^/\\]|\\.)*\/)/y;
 
 export function tokenize(query: string): Token[] {
@@ -27,7 +29,7 @@ export function tokenize(query: string): Token[] {
   let pos = 0;
   while (pos < query.length) {
     const last = tokens.at(-1)?.text;
-    if (last === '=~' || last === '!~') {
+    if (last === '=~' || last === '!~' || (last === '(' && /^\s*\//.test(query.slice(pos)))) {
       REGEX.lastIndex = pos;
       const r = REGEX.exec(query);
       if (!r?.[1]) throw new Error(`expected a /regex/ after ${last}`);
@@ -122,12 +124,15 @@ function selectFields(select: Token[] | undefined): string[] {
     const prev = select[i - 1];
     const next = select[i + 1];
     if (isWord(t, 'SELECT')) throw new Error('subqueries are not supported by this check');
-    if (t.kind === 'ident' && !isWord(prev, 'AS')) fields.push(t.text);
+    if ((t.kind === 'ident' && !isWord(prev, 'AS')) || t.kind === 'regex') fields.push(t.text);
     if (t.kind === 'word' && !isWord(t, 'AS') && next?.text !== '(' && !isWord(prev, 'AS')) {
       throw new Error(`SELECT: unquoted name "${t.text}" (quote field names)`);
     }
   }
   if (fields.length === 0) throw new Error('SELECT names no field');
+  if (select.some((t) => t.kind === 'regex') && select.some((t) => t.kind === 'punct' && '*/+-'.includes(t.text))) {
+    throw new Error('SELECT: InfluxDB refuses arithmetic on a field regex ("unsupported expression with regex field")');
+  }
   return fields;
 }
 
@@ -182,7 +187,15 @@ export function checkQuery(
   for (const m of refs.measurements) {
     if (m !== schema.measurement) problems.push(`measurement "${m}" is not written (only "${schema.measurement}")`);
   }
-  for (const f of refs.fields) if (!schema.fields.has(f)) problems.push(`field "${f}" is not written`);
+  for (const f of refs.fields) {
+    if (!f.startsWith('/')) {
+      if (!schema.fields.has(f)) problems.push(`field "${f}" is not written`);
+    } else if (!/^\/\^.*\$\/$/.test(f)) {
+      problems.push(`field regex ${f} must be anchored at both ends (/^…$/)`);
+    } else if (![...schema.fields].some((name) => new RegExp(f.slice(1, -1)).test(name))) {
+      problems.push(`field regex ${f} matches no written field`);
+    }
+  }
   for (const t of refs.tags) if (!schema.tags.has(t)) problems.push(`tag "${t}" is not written`);
   for (const k of refs.whereKeys) {
     if (!schema.tags.has(k) && !schema.fields.has(k)) problems.push(`WHERE key "${k}" is neither a tag nor a field`);

@@ -4,12 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadCompose, splitVolume } from '../src/compose.js';
 import { variablesIn } from '../src/env.js';
-import { FIELDS, MEASUREMENT, TAGS } from '../src/influx-schema.js';
-import { checkQuery } from '../src/influxql.js';
+import { SCHEMAS } from '../src/influx-schema.js';
+import { checkQuery, queryRefs } from '../src/influxql.js';
 import { DEPLOY } from '../src/paths.js';
 
 const GRAFANA = resolve(DEPLOY, 'grafana');
-const schema = { measurement: MEASUREMENT, fields: FIELDS, tags: TAGS };
+/** The schema of the measurement a query reads (readings or rollups); the readings' when it names neither. */
+const schemaOf = (query: string) => {
+  const measurement = (() => {
+    try {
+      return queryRefs(query).measurements[0];
+    } catch {
+      return undefined; // checkQuery reports why it cannot read the query
+    }
+  })();
+  return SCHEMAS.find((s) => s.measurement === measurement) ?? SCHEMAS[0];
+};
 const compose = loadCompose();
 const grafana = compose.services.grafana;
 
@@ -120,7 +130,9 @@ describe.each(dashboards)('dashboard $file', ({ json }) => {
         .map((v) => ({ where: `variable ${v.name}`, query: v.query ?? '' })),
     ];
     expect(queries.length).toBeGreaterThan(0);
-    for (const { where, query } of queries) expect(checkQuery(query, schema), `${where}: ${query}`).toEqual([]);
+    for (const { where, query } of queries) {
+      expect(checkQuery(query, schemaOf(query)), `${where}: ${query}`).toEqual([]);
+    }
   });
 
   it('filters every panel query by the site variable', () => {

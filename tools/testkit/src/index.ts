@@ -4,6 +4,7 @@ export { onProcessExit } from './cleanup.js';
 export { everyEnvVar } from './every-env-var.js';
 export { freePort, stablePort } from './free-port.js';
 export { readStoredReadings, type StoredReading } from './influx-readings.js';
+export { rollupLines } from './influx-rollups.js';
 export {
   type InfluxdHandle,
   type InfluxResult,
