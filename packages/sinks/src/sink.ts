@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import { type DefinePlugin, definePlugin, type Plugin } from '@wattbus/config/plugin';
-import type { Reading } from '@wattbus/contract';
+import type { Reading, Rollup } from '@wattbus/contract';
 
 /**
  * A store for readings. `write` resolves only once the store has the whole batch durably, and must be
@@ -20,6 +20,13 @@ export interface Sink {
    */
   refuse?(reading: Reading): string | undefined;
   write(batch: readonly Reading[]): Promise<void>;
+  /**
+   * Stores rollups (docs/energy.md), durably before resolving, keyed by `key` (site, meter, channel, interval,
+   * start): writing one again changes nothing, and a newer revision replaces the older. A batch may hold several
+   * revisions of one key (the highest is stored); separate writes are stored in the order they are called, which
+   * is revision order when rollups are written in the order the rollup app published them.
+   */
+  writeRollups?(batch: readonly Rollup[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -22,6 +22,16 @@ sinkSuite('file', async () => {
     sink: new DailyFileSink({ dir: path, formats: ['jsonl'], fsync: true }),
     readBack: () => readAll(path),
     idempotent: false,
+    readRollups: async () => {
+      const files = (await readdir(path).catch(() => [] as string[])).filter((f) => f.startsWith('rollups-')).sort();
+      const lines = await Promise.all(files.map((f) => readFile(join(path, f), 'utf8')));
+      return lines
+        .flatMap((text) => text.split('\n').filter(Boolean))
+        .map((line) => {
+          const { key, revision, energy_import_wh, coverage } = JSON.parse(line);
+          return { key, revision, energy_import_wh, coverage };
+        });
+    },
     cleanup: dir.cleanup,
   };
 });

@@ -3,6 +3,7 @@ import { freePort, type InfluxdHandle, readStoredReadings, startInfluxd } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxV1Sink } from '../src/influx/v1-sink.js';
 import { SinkError } from '../src/sink.js';
+import { readInfluxRollups } from './influx-rollups.js';
 import { sinkSuite } from './sink-suite.js';
 
 let influx: InfluxdHandle;
@@ -34,6 +35,7 @@ sinkSuite('influx (/write on a real influxd 1.x)', async () => {
         return r;
       }),
     idempotent: true,
+    readRollups: () => readInfluxRollups(influx, db),
     cleanup: async () => {
       await influx.query(`DROP DATABASE "${db}"`);
     },

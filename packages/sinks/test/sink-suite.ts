@@ -1,4 +1,4 @@
-import { exampleReading, type Reading } from '@wattbus/contract';
+import { exampleReading, type Reading, type Rollup } from '@wattbus/contract';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Sink } from '../src/sink.js';
 
@@ -9,8 +9,55 @@ export interface SinkHarness {
   readBack(): Promise<Reading[]>;
   /** Keyed stores overwrite a reading written twice; append logs keep both copies. */
   idempotent: boolean;
+  /** Every stored rollup (keyed stores hold one per key); absent for a sink that does not store rollups. */
+  readRollups?(): Promise<StoredRollup[]>;
   cleanup(): Promise<void>;
 }
+
+export type StoredRollup = Pick<Rollup, 'key' | 'revision' | 'energy_import_wh' | 'coverage'>;
+
+/** A quarter-hour rollup of channel `grid` starting `q` quarters after 2026-01-13 09:00 UTC. */
+export function rollup(q: number, revision: number, energy: number | null): Rollup {
+  const start = Date.UTC(2026, 0, 13, 9) + q * 900_000;
+  return {
+    v: 1,
+    key: `house-1/main/grid/15m/${start}`,
+    site: 'house-1',
+    meter: 'main',
+    channel: 'grid',
+    role: 'grid',
+    interval: '15m',
+    start,
+    end: start + 900_000,
+    revision,
+    readings: 15,
+    coverage: energy === null ? 0 : 0.5 + revision / 4,
+    estimated_ms: 0,
+    resets: 0,
+    energy_import_wh: energy,
+    energy_export_wh: energy === null ? null : 0,
+    energy_source: { import: energy === null ? null : 'index', export: energy === null ? null : 'index' },
+    periods: energy === null ? {} : { HP: { import_wh: energy, export_wh: 0 } },
+    tariff: 'fr-hphc',
+    power_w: { mean: 600, min: 580, max: 640.5 },
+    voltage_v: null,
+    cost: {
+      currency: 'EUR',
+      import: energy === null ? null : energy * 0.00025,
+      export: 0,
+      standing: null,
+      unknown: null,
+    },
+  };
+}
+
+const stored = (r: Rollup): StoredRollup => ({
+  key: r.key,
+  revision: r.revision,
+  energy_import_wh: r.energy_import_wh,
+  coverage: r.coverage,
+});
+const byKey = (rs: StoredRollup[]) => [...rs].sort((a, b) => a.key.localeCompare(b.key) || a.revision - b.revision);
 
 const readings = (n: number, from = 0): Reading[] =>
   Array.from({ length: n }, (_, k) => from + k).map((i) => ({
@@ -56,6 +103,30 @@ export function sinkSuite(name: string, makeHarness: () => Promise<SinkHarness>)
       const stored = await h.readBack();
       expect(stored).toHaveLength(h.idempotent ? 10 : 15);
       expect(new Set(stored.map(sortKey)).size).toBe(10);
+    });
+
+    it('stores rollups keyed by site, meter, channel, interval and start; writing them again changes nothing', async () => {
+      if (!h.readRollups) return expect(h.sink.writeRollups).toBeUndefined();
+      const batch = [rollup(0, 0, 150), rollup(1, 0, 120.25), rollup(2, 0, null)];
+      await h.sink.writeRollups?.(batch);
+      await h.sink.writeRollups?.(batch.slice(0, 2));
+      const got = byKey(await h.readRollups());
+      if (h.idempotent) expect(got).toEqual(byKey(batch.map(stored)));
+      else expect(got).toEqual(byKey([...batch, ...batch.slice(0, 2)].map(stored)));
+    });
+
+    it('a newer revision of a rollup replaces the older, also within one batch in any order', async () => {
+      if (!h.readRollups) return expect(h.sink.writeRollups).toBeUndefined();
+      await h.sink.writeRollups?.([rollup(0, 0, 100), rollup(1, 1, 130), rollup(1, 0, 90)]);
+      await h.sink.writeRollups?.([rollup(0, 1, 150)]);
+      const got = byKey(await h.readRollups());
+      // An append log keeps every revision it was given; readers keep the highest per key.
+      const newest = [rollup(0, 1, 150), rollup(1, 1, 130)].map(stored);
+      if (h.idempotent) expect(got).toEqual(byKey(newest));
+      else
+        expect(got).toEqual(
+          byKey([rollup(0, 0, 100), rollup(1, 1, 130), rollup(1, 0, 90), rollup(0, 1, 150)].map(stored)),
+        );
     });
 
     it('keeps several batches, in any order', async () => {

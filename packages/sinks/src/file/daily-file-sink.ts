@@ -1,6 +1,6 @@
 import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Reading } from '@wattbus/contract';
+import type { Reading, Rollup } from '@wattbus/contract';
 import { type Sink, SinkError } from '../sink.js';
 import type { FileSinkConfig } from './config.js';
 import { type FileFormat, FORMATS } from './formats.js';
@@ -46,6 +46,18 @@ export class DailyFileSink implements Sink {
       }
       for (const [name, lines] of byFile) await this.append(join(this.config.dir, name), lines, format.header);
     }
+  }
+
+  /** One JSON line per rollup, as received, in `rollups-YYYY-MM-DD.jsonl` by the UTC day of its start. */
+  async writeRollups(batch: readonly Rollup[]): Promise<void> {
+    const byFile = new Map<string, string[]>();
+    for (const r of batch) {
+      const name = `rollups-${new Date(r.start).toISOString().slice(0, 10)}.jsonl`;
+      const lines = byFile.get(name) ?? [];
+      lines.push(JSON.stringify(r));
+      byFile.set(name, lines);
+    }
+    for (const [name, lines] of byFile) await this.append(join(this.config.dir, name), lines, undefined);
   }
 
   private async append(path: string, lines: string[], header: string | undefined): Promise<void> {

@@ -1,8 +1,10 @@
-import type { Reading } from '@wattbus/contract';
+import type { Reading, Rollup } from '@wattbus/contract';
+import { newestRevisions } from '../rollups.js';
 import { NO_SITE_INFO, type Sink, type SinkContext, SinkError } from '../sink.js';
 import type { InfluxV1Config } from './config.js';
 import { influxAuthHeaders } from './http.js';
 import { influxRefusal, siteTagsFor, toLines } from './line-protocol.js';
+import { rollupToLine } from './rollup-line.js';
 
 const NAME = 'influx';
 
@@ -56,14 +58,19 @@ export class InfluxV1Sink implements Sink {
 
   async write(batch: readonly Reading[]): Promise<void> {
     if (batch.length === 0) return;
+    await this.writeLines(toLines(batch, this.tagsFor), batch.length);
+  }
+
+  async writeRollups(batch: readonly Rollup[]): Promise<void> {
+    if (batch.length === 0) return;
+    await this.writeLines(newestRevisions(batch).map(rollupToLine).join('\n'), batch.length);
+  }
+
+  private async writeLines(lines: string, count: number): Promise<void> {
     const params: Record<string, string> = { db: this.config.database, precision: 'ms' };
     if (this.config.retention_policy) params.rp = this.config.retention_policy;
-    const res = await this.request(
-      this.endpoint('write', params),
-      toLines(batch, this.tagsFor),
-      'text/plain; charset=utf-8',
-    );
-    if (res.status !== 204 && !res.ok) throw await this.failure(res, `write of ${batch.length} points`);
+    const res = await this.request(this.endpoint('write', params), lines, 'text/plain; charset=utf-8');
+    if (res.status !== 204 && !res.ok) throw await this.failure(res, `write of ${count} points`);
     await res.body?.cancel();
   }
 

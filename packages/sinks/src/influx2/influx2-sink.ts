@@ -1,6 +1,8 @@
 import { HttpError, InfluxDB, type WriteApi } from '@influxdata/influxdb-client';
-import type { Reading } from '@wattbus/contract';
+import type { Reading, Rollup } from '@wattbus/contract';
 import { influxRefusal, siteTagsFor, toLines } from '../influx/line-protocol.js';
+import { rollupToLine } from '../influx/rollup-line.js';
+import { newestRevisions } from '../rollups.js';
 import { NO_SITE_INFO, type Sink, type SinkContext, SinkError } from '../sink.js';
 import type { InfluxV2Config } from './config.js';
 
@@ -40,13 +42,22 @@ export class InfluxV2Sink implements Sink {
   }
 
   async write(batch: readonly Reading[]): Promise<void> {
-    if (!this.api) throw new SinkError(NAME, 'not open', false);
     if (batch.length === 0) return;
-    this.api.writeRecords(toLines(batch, this.tagsFor).split('\n'));
+    await this.writeLines(toLines(batch, this.tagsFor).split('\n'));
+  }
+
+  async writeRollups(batch: readonly Rollup[]): Promise<void> {
+    if (batch.length === 0) return;
+    await this.writeLines(newestRevisions(batch).map(rollupToLine));
+  }
+
+  private async writeLines(lines: string[]): Promise<void> {
+    if (!this.api) throw new SinkError(NAME, 'not open', false);
+    this.api.writeRecords(lines);
     try {
       await this.api.flush();
     } catch (err) {
-      throw toInflux2Error(err, batch.length);
+      throw toInflux2Error(err, lines.length);
     }
   }
 

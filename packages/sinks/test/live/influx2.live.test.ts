@@ -13,13 +13,18 @@ const bucket = process.env.WATTBUS_TEST_INFLUX2_BUCKET ?? 'wattbus-test';
 const token = process.env.WATTBUS_TEST_INFLUX2_TOKEN ?? '';
 
 async function deleteAll(): Promise<void> {
+  // The delete predicate has no OR: one call per measurement.
+  for (const measurement of ['reading', 'rollup']) await deleteMeasurement(measurement);
+}
+
+async function deleteMeasurement(measurement: string): Promise<void> {
   const res = await fetch(`${url}/api/v2/delete?org=${encodeURIComponent(org)}&bucket=${encodeURIComponent(bucket)}`, {
     method: 'POST',
     headers: { authorization: `Token ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       start: '1970-01-01T00:00:00Z',
       stop: '2100-01-01T00:00:00Z',
-      predicate: '_measurement="reading"',
+      predicate: `_measurement="${measurement}"`,
     }),
   });
   if (!res.ok) throw new Error(`delete failed: HTTP ${res.status} ${await res.text()}`);
@@ -31,6 +36,17 @@ sinkSuite('influx2 (live server)', async () => {
   return {
     sink: new InfluxV2Sink({ url, org, bucket, token, timeout_ms: 10_000, site_tags: [] }),
     idempotent: true,
+    readRollups: async () => {
+      const flux = `from(bucket: "${bucket}") |> range(start: 0) |> filter(fn: (r) => r._measurement == "rollup")
+        |> pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")`;
+      const rows = await query.collectRows<Record<string, string | number | undefined>>(flux);
+      return rows.map((row) => ({
+        key: `${row.site}/${row.meter}/${row.channel}/${row.interval}/${Date.parse(row._time as string)}`,
+        revision: row.revision as number,
+        energy_import_wh: (row.energy_import_wh ?? null) as number | null,
+        coverage: row.coverage as number,
+      }));
+    },
     readBack: async () => {
       const flux = `from(bucket: "${bucket}") |> range(start: 0) |> filter(fn: (r) => r._measurement == "reading")
         |> pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")`;
