@@ -213,6 +213,10 @@ export class Pipeline {
         timeoutMs,
         what: `the agent's queue to drain (last health: ${JSON.stringify(this.healths.at(-1)?.health.queue)})`,
       });
+    } catch (err) {
+      this.note(`the draining agent's last log lines:\n${drain.output().split('\n').slice(-15).join('\n')}`);
+      this.note(`the sink worker's last log lines:\n${this.sink.output().split('\n').slice(-10).join('\n')}`);
+      throw err;
     } finally {
       await drain.dispose();
     }

@@ -3,6 +3,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DiskQueue } from './disk-queue.js';
 import { QueuePublisher } from './publisher.js';
+import { ReceiptTracker } from './receipt-tracker.js';
 
 const LIMITS = { maxMessages: 100_000, maxAgeMs: 3_600_000 };
 const msgs = (n: number, prefix: string) =>
@@ -93,6 +94,32 @@ describe('QueuePublisher against Aedes', () => {
     client.connect();
     await waitFor(() => publisher.acked === 30, { what: '30 acks' });
     expect(received).toEqual(msgs(30, 'x').map((m) => m.payload));
+    await queue.close();
+  });
+
+  it('does not send again a reading whose receipt came while its re-send was queued: the queue counts it once', async () => {
+    const queue = await DiskQueue.open(dir.path, LIMITS);
+    const reading = { meter: 'main', channel: 'grid', seq: 1 };
+    await queue.enqueue([{ topic: 'q/t', payload: JSON.stringify(reading) }]);
+    const tracker = new ReceiptTracker({ consumers: ['sink'], timeoutMs: 10, maxBackoffMs: 10 }, (key) =>
+      queue.ack(key),
+    );
+    const client = connect();
+    const publisher = new QueuePublisher(queue, client, { window: 10, receipts: { tracker, maxAwaiting: 100 } });
+    await waitFor(() => publisher.acked === 1, { what: 'the PUBACK' });
+    expect(queue.depth).toBe(1); // kept until its receipt
+    await new Promise((r) => setTimeout(r, 20));
+    const overdue = tracker.overdue();
+    expect(overdue).toHaveLength(1);
+    const messages = await queue.get(overdue);
+    // the receipt comes while the re-send waits for its turn
+    tracker.receipt({ v: 1, site: 'house-1', consumer: 'sink', ts: Date.now(), ranges: { main: { grid: [[1, 1]] } } });
+    expect(queue.depth).toBe(0);
+    publisher.resend(messages);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(received).toHaveLength(1);
+    expect(publisher.pending).toBe(0);
+    expect(queue.depth).toBe(0);
     await queue.close();
   });
 });

@@ -119,18 +119,28 @@ export class QueuePublisher {
 
   /** Live first, then overdue re-sends, then the backlog; only re-sends while too many await receipts. */
   private next(): QueuedMessage | undefined {
-    if (this.awaitingFull) return this.resends.shift();
+    if (this.awaitingFull) return this.nextResend();
     const live = this.live.shift();
     if (live) {
       this.liveKeys.delete(live.key);
       this.noteLiveSend(live.key);
       return live;
     }
-    const again = this.resends.shift();
+    const again = this.nextResend();
     if (again) return again;
     const next = this.backlog.shift();
     if (!next && this.backlogMayHaveMore && !this.refetchTimer) void this.fetchBacklog();
     return next;
+  }
+
+  /**
+   * The next overdue message that still waits: its receipts may have come (or a limit dropped it) while it queued
+   * here, and sending it then would put a reading the queue has let go back in flight, counted twice.
+   */
+  private nextResend(): QueuedMessage | undefined {
+    const tracker = this.options.receipts?.tracker;
+    for (let m = this.resends.shift(); m; m = this.resends.shift()) if (tracker?.waits(m.key)) return m;
+    return undefined;
   }
 
   /** Keeps the backlog scan from sending `key` again. */

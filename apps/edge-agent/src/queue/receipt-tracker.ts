@@ -50,6 +50,11 @@ export class ReceiptTracker {
     return this.byKey.size;
   }
 
+  /** Whether the reading under `key` still waits for receipts (a re-send of one that does not is skipped). */
+  waits(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
   /** The reading under `key` has been handed to MQTT (again, for a re-send). */
   sent(key: string, meter: string, channel: string, seq: number): void {
     const known = this.byKey.get(key);
