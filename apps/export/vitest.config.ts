@@ -10,5 +10,5 @@ const live = [
 export default defineConfig({
   resolve: { conditions: ['wattbus-source'] },
   ssr: { resolve: { conditions: ['wattbus-source'] } },
-  test: { include: ['src/**/*.test.ts', 'test/*.test.ts', ...live], testTimeout: 60_000, hookTimeout: 60_000 },
+  test: { include: ['src/**/*.test.ts', 'test/*.test.ts', ...live], testTimeout: 120_000, hookTimeout: 120_000 },
 });

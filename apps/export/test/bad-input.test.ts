@@ -105,14 +105,19 @@ describe('refused with a clear error and exit code, and no file', () => {
   });
 });
 
+/** Three days of one reading a second of `site`: an export of it takes seconds, long enough to cut. */
+async function writeLongSeries(into: InfluxdHandle, site: string) {
+  const lines: string[] = [];
+  for (let i = 0; i < 200_000; i++) {
+    lines.push(`reading,site=${site},meter=main,channel=grid,role=grid power_w=${i},seq=${i}i ${T0 + i * 1000}`);
+  }
+  for (let i = 0; i < lines.length; i += 20_000)
+    await into.write('wattbus', lines.slice(i, i + 20_000).join('\n'), 'ms');
+}
+
 describe('an interrupted run', () => {
   it('SIGINT leaves no file, partial or final, and exits 130', async () => {
-    const lines: string[] = [];
-    for (let i = 0; i < 200_000; i++) {
-      lines.push(`reading,site=house-13,meter=main,channel=grid,role=grid power_w=${i},seq=${i}i ${T0 + i * 1000}`);
-    }
-    for (let i = 0; i < lines.length; i += 20_000)
-      await influxd.write('wattbus', lines.slice(i, i + 20_000).join('\n'), 'ms');
+    await writeLongSeries(influxd, 'house-13');
     const output = join(tmp.path, 'interrupted.jsonl');
     let sent = false;
     const result = await runCli(
@@ -145,5 +150,47 @@ describe('an interrupted run', () => {
     expect(result.stderr).toMatch(/wattbus-export: interrupted by SIGINT: no file written/);
     expect(existsSync(output)).toBe(false);
     expect((await readdir(tmp.path)).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it('a store that fails mid-export leaves no file either, and exits 1', async () => {
+    const own = await startInfluxd();
+    try {
+      await own.createDatabase('wattbus');
+      await writeLongSeries(own, 'house-15');
+      const ownConfig = await sinkWorkerConfig((await tempDir('wattbus-export-cut-')).path, own.url);
+      const output = join(tmp.path, 'cut.csv');
+      let stopped: Promise<unknown> | undefined;
+      const result = await runCli(
+        [
+          '--config',
+          ownConfig,
+          '--site',
+          'house-15',
+          '--from',
+          '2026-01-10',
+          '--to',
+          '2026-01-13',
+          '--progress',
+          'json',
+          '-o',
+          output,
+        ],
+        {
+          onStderr: (text) => {
+            if (stopped === undefined && text.includes('"event":"progress"')) stopped = own.stop();
+          },
+        },
+      );
+      await stopped;
+      expect(stopped).toBeDefined();
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toMatch(
+        /wattbus-export: (InfluxDB: query engine shutdown|InfluxDB at .* cut its answer|cannot reach InfluxDB)/,
+      );
+      expect(existsSync(output)).toBe(false);
+      expect((await readdir(tmp.path)).filter((f) => f.includes('partial'))).toEqual([]);
+    } finally {
+      await own.stop();
+    }
   });
 });

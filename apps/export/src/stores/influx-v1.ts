@@ -163,7 +163,7 @@ export class InfluxV1Reader implements StoreReader {
       const end = Math.min(start + WINDOW_MS, selection.to);
       const res = await this.request(windowQuery(this.from, columns, selection, start, end), signal, true);
       if (res.body === null) throw storeError('InfluxDB sent an empty answer');
-      for await (const line of lines(res.body as unknown as AsyncIterable<Uint8Array>)) {
+      for await (const line of this.answerLines(res.body, signal)) {
         const answer = JSON.parse(line) as Answer;
         if (answer.error) throw storeError(`InfluxDB: ${answer.error}`);
         for (const result of answer.results ?? []) {
@@ -175,6 +175,16 @@ export class InfluxV1Reader implements StoreReader {
         }
       }
       progress(end);
+    }
+  }
+
+  /** The lines of a chunked answer; a connection lost mid-answer is the store's failure, not ours. */
+  private async *answerLines(body: ReadableStream<Uint8Array>, signal: AbortSignal): AsyncIterable<string> {
+    try {
+      yield* lines(body as unknown as AsyncIterable<Uint8Array>);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      throw storeError(`InfluxDB at ${this.config.url} cut its answer: ${(err as Error).message}`, err);
     }
   }
 
