@@ -1,0 +1,134 @@
+import { type Rollup, rollupFilter, validateRollup, voltageForecastTopic } from '@wattbus/contract';
+import {
+  connectMqtt,
+  type HeldMessage,
+  logConnectionEvents,
+  type ManualAckReceiver,
+  publishDeadLetter,
+  receiveWithManualAcks,
+} from '@wattbus/mqtt';
+import type { MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { InsightsConfig } from './config.js';
+import { updateSite } from './site-forecast.js';
+import { loadSite, saveSite } from './site-state.js';
+
+/**
+ * rollups (persistent session) → each site's hours and model, saved → its voltage forecast published (retained)
+ * → PUBACK of the rollups. Rollups are acknowledged only once the site's state is on disk and the forecast is with
+ * the broker; invalid ones go to the dead-letter topic, then are acknowledged; other intervals than 1 h are acked
+ * and ignored.
+ */
+export class InsightsConsumer {
+  private client: MqttClient | undefined;
+  private receiver: ManualAckReceiver | undefined;
+  private pending = new Map<string, { rollups: Rollup[]; acks: Array<() => void> }>();
+  private timer: NodeJS.Timeout | undefined;
+  private working: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly config: InsightsConfig,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const { config, log } = this;
+    const client = connectMqtt(config.mqtt, {
+      clientId: config.consumer.id,
+      clean: false,
+      onEvent: logConnectionEvents(log, 'rollups'),
+    });
+    this.client = client;
+    this.receiver = receiveWithManualAcks(client, (m) => this.onMessage(m), {
+      maxInFlight: config.consumer.max_in_flight,
+    });
+    const filter = rollupFilter();
+    client.on('connect', (connack) =>
+      client.subscribe(filter, { qos: 1 }, (err) => {
+        if (err) log.error({ err: err.message, filter }, 'subscribe failed');
+        else log.info({ filter, resumed: connack.sessionPresent }, 'subscribed');
+      }),
+    );
+    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+  }
+
+  private onMessage(m: HeldMessage): void {
+    if (m.payload.byteLength > this.config.max_payload_bytes) {
+      this.deadLetter(m, `payload over max_payload_bytes (${this.config.max_payload_bytes})`);
+      return;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(m.payload.toString('utf8'));
+    } catch {
+      this.deadLetter(m, 'not JSON');
+      return;
+    }
+    const checked = validateRollup(data);
+    if (!checked.ok) {
+      this.deadLetter(m, `not a rollup: ${checked.errors.join('; ')}`);
+      return;
+    }
+    if (checked.value.interval !== '1h') {
+      m.ack();
+      return;
+    }
+    const batch = this.pending.get(checked.value.site) ?? { rollups: [], acks: [] };
+    batch.rollups.push(checked.value);
+    batch.acks.push(m.ack);
+    this.pending.set(checked.value.site, batch);
+    this.timer ??= setTimeout(() => this.flush(), this.config.batch.max_delay_ms);
+  }
+
+  /** Updates, saves and forecasts each site with rollups pending, then acks them; one flush at a time. */
+  private flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batches = this.pending;
+    this.pending = new Map();
+    this.working = this.working.then(async () => {
+      for (const [site, batch] of batches) {
+        try {
+          await this.forecastSite(site, batch.rollups);
+          for (const ack of batch.acks) ack();
+        } catch (err) {
+          // Not acked: the broker redelivers them to the next session.
+          this.log.error({ err: (err as Error).message, site }, 'site not updated; its rollups stay unacked');
+        }
+      }
+    });
+    return this.working;
+  }
+
+  private async forecastSite(site: string, rollups: Rollup[]): Promise<void> {
+    const dir = this.config.state.dir;
+    const { state, problem } = await loadSite(dir, site);
+    if (problem) this.log.warn({ site, problem }, 'site state unreadable: starting the site afresh');
+    const update = updateSite(site, state, rollups, this.config.voltage);
+    if (update.trained !== undefined) this.log.info({ site, status: update.trained }, 'voltage model trained');
+    await saveSite(dir, site, state);
+    const client = this.client as MqttClient;
+    await client.publishAsync(voltageForecastTopic(site), JSON.stringify(update.forecast), { qos: 1, retain: true });
+    this.log.debug({ site, status: update.forecast.status, hours: update.forecast.hours.length }, 'forecast published');
+  }
+
+  private deadLetter(m: HeldMessage, reason: string): void {
+    this.log.warn({ topic: m.topic, reason: reason.slice(0, 300), bytes: m.payload.byteLength }, 'dead-lettered');
+    publishDeadLetter(this.client as MqttClient, this.config.consumer.id, m.topic, m.payload, reason).then(
+      m.ack,
+      (err) => this.log.error({ err: (err as Error).message, topic: m.topic }, 'dead letter not published; unacked'),
+    );
+  }
+
+  /** Stops taking rollups, finishes those taken within `timeoutMs`, then disconnects; the rest is redelivered. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.receiver?.close();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(timeoutMs - 2000, 0));
+    });
+    await Promise.race([this.flush(), deadline]);
+    clearTimeout(timer);
+    await this.client?.endAsync(false, {}).catch(() => {});
+  }
+}
