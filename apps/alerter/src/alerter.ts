@@ -1,4 +1,12 @@
-import { decodeMessage, filters, topics, type WattbusMessage } from '@wattbus/contract';
+import {
+  decodeMessage,
+  filters,
+  parseVoltageForecastTopic,
+  topics,
+  validateVoltageForecast,
+  voltageForecastFilter,
+  type WattbusMessage,
+} from '@wattbus/contract';
 import {
   connectMqtt,
   type HeldMessage,
@@ -23,9 +31,10 @@ const DEAD_LETTERS_AT_STOP_MS = 5_000;
 
 /**
  * Runs the alert rules over the MQTT stream and publishes alert state, retained, per (site, rule). Two connections:
- * a clean session for the retained state (the alerts, taken back before any reading is judged; infos and statuses),
- * which also publishes alerts and dead letters and so is never paused, and a persistent session for the readings,
- * so that readings sent while the alerter was down are judged when it is back.
+ * a clean session for the retained state (the alerts, taken back before any reading is judged; infos, statuses and
+ * the voltage forecasts of wattbus-insights), which also publishes alerts and dead letters and so is never paused,
+ * and a persistent session for the readings, so that readings sent while the alerter was down are judged when it is
+ * back.
  */
 export class Alerter {
   readonly book = new AlertBook();
@@ -79,7 +88,7 @@ export class Alerter {
     this.state = client;
     client.on('message', (topic, payload) => this.onState(topic, payload));
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
-    await subscribeRetained(client, [filters.alerts, filters.infos, filters.statuses]);
+    await subscribeRetained(client, [filters.alerts, filters.infos, filters.statuses, voltageForecastFilter()]);
     this.restoring = false;
     await client.unsubscribeAsync(filters.alerts); // from now on, only our own alerts would come back
     this.log.info({ open: this.book.openCount() }, 'retained alerts taken back');
@@ -114,10 +123,32 @@ export class Alerter {
   private onState(topic: string, payload: Buffer): void {
     if (this.stopping) return; // a clean session: nothing of it outlives the stop anyway
     this.stats.received++;
+    const forecastOf = parseVoltageForecastTopic(topic);
+    if (forecastOf) {
+      this.onVoltageForecast(forecastOf.site, topic, payload);
+      return;
+    }
     // No clock-skew check: a retained message keeps the time it was published at, and no rule judges its ts.
     const decoded = decodeMessage(topic, payload, { maxFutureMs: Number.POSITIVE_INFINITY });
     if (decoded.ok) this.dispatch(decoded.value, this.now());
     else this.deadLetter(topic, payload, decoded.reason, () => {});
+  }
+
+  /** Forecasts are not in decodeMessage's contract v1 stream, so they are checked here. */
+  private onVoltageForecast(site: string, topic: string, payload: Buffer): void {
+    if (payload.byteLength === 0) return; // a cleared retained forecast
+    let data: unknown;
+    try {
+      data = JSON.parse(payload.toString('utf8'));
+    } catch {
+      this.deadLetter(topic, payload, 'not JSON', () => {});
+      return;
+    }
+    const checked = validateVoltageForecast(data);
+    if (!checked.ok) this.deadLetter(topic, payload, `not a voltage forecast: ${checked.errors.join('; ')}`, () => {});
+    else if (checked.value.site !== site)
+      this.deadLetter(topic, payload, `site ${checked.value.site} on ${site}'s topic`, () => {});
+    else for (const rule of this.rules) rule.onVoltageForecast?.(checked.value, this.now());
   }
 
   /** Acked once judged, or once its dead letter is with the broker. */

@@ -40,6 +40,7 @@ it('deploy/examples/alerter.yaml is valid, with defaults applied and overrides r
     'energy-index',
     'voltage',
     'delivery-lag',
+    'voltage-forecast',
   ]);
 });
 

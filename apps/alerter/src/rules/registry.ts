@@ -7,6 +7,7 @@ import { overloadRule } from './overload/index.js';
 import { pvNightRule } from './pv-night/index.js';
 import { signRule } from './sign/index.js';
 import { voltageRule } from './voltage/index.js';
+import { voltageForecastRule } from './voltage-forecast/index.js';
 
 /** Every alert rule, by its key under `rules:` and in `overrides:`, in the order they judge. Add one line per rule. */
 export const rules = buildRegistry('rule', [
@@ -18,4 +19,5 @@ export const rules = buildRegistry('rule', [
   energyIndexRule,
   voltageRule,
   deliveryLagRule,
+  voltageForecastRule,
 ]);

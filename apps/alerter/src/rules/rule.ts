@@ -1,4 +1,4 @@
-import type { Alert, Info, Reading, Status } from '@wattbus/contract';
+import type { Alert, Info, Reading, Status, VoltageForecastMessage } from '@wattbus/contract';
 
 /** One open problem: a subject (`<meter>/<channel>`, `<meter>` or `site`) and what is wrong with it. */
 export interface OpenSubject {
@@ -17,6 +17,8 @@ export interface AlertRule {
   onReading?(reading: Reading, now: number): void;
   onStatus?(site: string, status: Status, now: number): void;
   onInfo?(info: Info, now: number): void;
+  /** A site's voltage forecast (`wattbus/v1/{site}/forecast/voltage`, retained), validated. */
+  onVoltageForecast?(forecast: VoltageForecastMessage, now: number): void;
   /**
    * A retained alert of this rule, taken back after a restart. The rule takes back the state it needs to
    * keep reporting those subjects open, so the engine does not resolve them and raise them again later.
