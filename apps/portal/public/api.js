@@ -11,6 +11,11 @@
  *             series: SeriesByRole, left_out: LeftOut }} PowerHistory mean power per bucket
  * @typedef {{ day: string, start: number } & Partial<Record<Role, number>>} EnergyDay Wh per role of one day
  * @typedef {{ site: string, days: EnergyDay[], unit: 'Wh', timezone: string, left_out: LeftOut }} EnergyPerDay
+ * @typedef {{ import: number | null, export: number | null, standing: number | null, total: number | null }} Cost
+ * @typedef {{ period: string, start: number, roles: Partial<Record<Role, { import_wh: number, export_wh: number }>>,
+ *             cost: Cost, cost_complete: boolean, source: 'rollup' | 'readings' | 'mixed' }} EnergyCostRow
+ * @typedef {{ site?: string, group?: string, sites: string[], by: 'day' | 'month', timezone: string, unit: 'Wh',
+ *             currency: string | null, rows: EnergyCostRow[] }} EnergyCost energy and grid cost per period
  */
 
 /** A refused request: `status` is the HTTP status, the message the server's `error`. */
@@ -61,4 +66,10 @@ export const api = {
   history: (site, range) => call('GET', `/api/history?${new URLSearchParams({ site, range })}`),
   /** @param {string} site @param {number} days @returns {Promise<EnergyPerDay>} */
   energy: (site, days) => call('GET', `/api/energy?${new URLSearchParams({ site, days: String(days) })}`),
+  /**
+   * @param {{ site: string } | { group: string }} scope @param {'day' | 'month'} by @param {number} count
+   * @returns {Promise<EnergyCost>}
+   */
+  energyCost: (scope, by, count) =>
+    call('GET', `/api/energy-cost?${new URLSearchParams({ ...scope, by, count: String(count) })}`),
 };

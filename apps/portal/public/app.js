@@ -2,7 +2,7 @@
 import { ApiError, api } from './api.js';
 import { byId, fromTemplate, query, queryAll } from './dom.js';
 import { formatTime } from './format.js';
-import { showEnergy, showPowerHistory } from './history.js';
+import { showEnergy, showEnergyCost, showPowerHistory } from './history.js';
 import { LiveView } from './live.js';
 
 /** @import { Group, Me } from './api.js' */
@@ -139,6 +139,35 @@ function setupHistory(groups) {
   if (sites.length > 0) refresh();
 }
 
+/**
+ * Energy and cost of one of the user's sites or groups, per day or month.
+ * @param {Group[]} groups
+ */
+function setupEnergyCost(groups) {
+  const select = byId('cost-scope', HTMLSelectElement);
+  const sites = [...new Set(groups.flatMap((g) => g.sites))];
+  select.replaceChildren(
+    ...sites.map((s) => new Option(s, `site:${s}`)),
+    ...groups.filter((g) => g.sites.length > 0).map((g) => new Option(`Group: ${g.caption}`, `group:${g.id}`)),
+  );
+  /** @type {'day' | 'month'} */
+  let by = 'day';
+  const refresh = () => {
+    const [kind, id = ''] = select.value.split(/:(.*)/);
+    void showEnergyCost(kind === 'group' ? { group: id } : { site: id }, by, $('history-cost'));
+  };
+  select.onchange = refresh;
+  const buttons = queryAll(document, '[data-by]', HTMLButtonElement);
+  for (const button of buttons) {
+    button.onclick = () => {
+      by = button.dataset.by === 'month' ? 'month' : 'day';
+      for (const b of buttons) b.setAttribute('aria-pressed', String(b === button));
+      refresh();
+    };
+  }
+  if (select.options.length > 0) refresh();
+}
+
 /** @param {Me} me @param {Credentials} credentials */
 function showDashboard(me, credentials) {
   $('login-view').hidden = true;
@@ -148,6 +177,7 @@ function showDashboard(me, credentials) {
   renderGroups(me.groups);
   renderAlerts([]);
   setupHistory(me.groups);
+  setupEnergyCost(me.groups);
   live?.close();
   live = new LiveView(me, credentials, renderAlerts);
 }

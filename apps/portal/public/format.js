@@ -42,3 +42,12 @@ export function formatRatio(ratio) {
 export function formatTime(ts) {
   return new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
+
+/**
+ * An amount of money in the tariff's currency, or a dash when it is unknown (never shown as 0).
+ * @param {number | null} amount @param {string | null} currency
+ */
+export function formatMoney(amount, currency) {
+  if (amount === null) return '–';
+  return currency ? new Intl.NumberFormat('en', { style: 'currency', currency }).format(amount) : amount.toFixed(2);
+}

@@ -1,9 +1,9 @@
 // History from InfluxDB through the portal's API (which checks the user's right to the site).
 import { api } from './api.js';
 import { barChart, lineChart, sizeFor } from './charts.js';
-import { formatEnergy, formatGrid, formatLeftOut, formatPower } from './format.js';
+import { formatEnergy, formatGrid, formatLeftOut, formatMoney, formatPower } from './format.js';
 
-/** @import { EnergyDay, LeftOut, Role, SeriesByRole } from './api.js' */
+/** @import { EnergyCostRow, EnergyDay, LeftOut, Role, SeriesByRole } from './api.js' */
 
 const ROLES = /** @type {const} */ (['consumption', 'production', 'grid']);
 const LABELS = { consumption: 'Consumption', production: 'Production', grid: 'Grid' };
@@ -112,6 +112,46 @@ export function showEnergy(site, count, slot) {
     const labels = days.map((d) => d.day.slice(5));
     const chart = barChart(`Energy per day of ${site}`, bars, labels, (v) => formatEnergy(v * 1000), sizeFor(slot));
     return [chart, table, ...note(left_out)];
+  });
+}
+
+/**
+ * Energy and the grid's cost per local day or month of a site or a group, from the rollups (days without
+ * rollups from the readings, their cost unknown).
+ * @param {{ site: string } | { group: string }} scope
+ * @param {'day' | 'month'} by
+ * @param {HTMLElement} slot
+ */
+export function showEnergyCost(scope, by, slot) {
+  return render(slot, async () => {
+    const { rows, currency, timezone } = await api.energyCost(scope, by, by === 'day' ? 7 : 12);
+    const wh = (
+      /** @type {EnergyCostRow} */ r,
+      /** @type {Role} */ role,
+      /** @type {'import_wh' | 'export_wh'} */ way,
+    ) => formatEnergy(r.roles[role]?.[way] ?? 0);
+    const table = document.createElement('table');
+    table.className = 'energy-cost';
+    table.createCaption().textContent = `${by === 'day' ? 'Days' : 'Months'} in ${timezone} time; cost of the grid`;
+    table.append(row([by === 'day' ? 'Day' : 'Month', 'Grid import', 'Grid export', 'Consumption', 'Cost'], true));
+    for (const r of rows) {
+      const tr = row([
+        r.period,
+        wh(r, 'grid', 'import_wh'),
+        wh(r, 'grid', 'export_wh'),
+        wh(r, 'consumption', 'import_wh'),
+        formatMoney(r.cost.total, currency),
+      ]);
+      tr.dataset.period = r.period;
+      tr.dataset.source = r.source;
+      table.append(tr);
+    }
+    const unknown = rows.filter((r) => !r.cost_complete).length;
+    if (unknown === 0) return [table];
+    const p = document.createElement('p');
+    p.className = 'cost-note';
+    p.textContent = `Cost unknown for ${unknown} ${by === 'day' ? 'day' : 'month'}${unknown === 1 ? '' : 's'} (prices missing, or energy from readings only)`;
+    return [table, p];
   });
 }
 

@@ -6,18 +6,21 @@ import { BUSY, type CheckBudget } from './check-budget.js';
 import type { TrustedProxies } from './client-address.js';
 import type { InfluxConfig } from './config.js';
 import { downloadRange, streamCsv } from './csv-download.js';
+import { type By, energyCost } from './energy-cost.js';
 import {
   energyOutlierQuery,
   energyPerDayQuery,
+  energyPerDaySinceQuery,
   isRange,
   MAX_DAYS,
   powerHistoryQuery,
   powerOutlierQuery,
   RANGES,
+  rollupDaysQuery,
 } from './history-queries.js';
 import { cookieOf, HttpError, readJson, sendJson, sessionCookie } from './http-util.js';
 import type { InfluxClient, SeriesByRole } from './influx-client.js';
-import { localDate } from './local-day.js';
+import { localDate, startOfLocalDay, startOfLocalMonth } from './local-day.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Rights } from './rights.js';
 import type { Session, Sessions } from './sessions.js';
@@ -171,6 +174,51 @@ export class Api {
     }
     const sorted = [...rows.values()].sort((a, b) => a.start - b.start);
     sendJson(res, 200, { site, days: sorted, unit: 'Wh', timezone: this.d.timeZone, left_out: leftOut(outliers) });
+  }
+
+  /** The `site` or `group` parameter (exactly one) as the sites it covers that the user may see, or 400/403. */
+  private async scope(
+    session: Session,
+    params: URLSearchParams,
+  ): Promise<{ site?: string; group?: string; sites: string[] }> {
+    const group = params.get('group');
+    if (params.has('site') === (group !== null)) throw new HttpError(400, 'expected either site or group');
+    if (group === null) {
+      const site = await this.site(session, params);
+      return { site, sites: [site] };
+    }
+    // groupsOf lists a group with the user's own sites only: a group he has no site in is not his.
+    const visible = (await this.d.rights.groupsOf(session.username)).find((g) => g.id === group);
+    if (!visible || visible.sites.length === 0) {
+      this.d.log.warn({ user: session.username, group: group.slice(0, 64) }, 'group refused');
+      throw new HttpError(403, 'no access to this group');
+    }
+    return { group, sites: visible.sites };
+  }
+
+  /**
+   * Energy and cost per local day or month of a site or a group, from the daily rollups; days without rollups
+   * from the readings (energy only, cost unknown). `by` day (count 1…MAX_DAYS, default 7) or month (1…12, 3).
+   */
+  async energyCost(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<void> {
+    const session = this.session(req);
+    const by = params.get('by') ?? 'day';
+    if (by !== 'day' && by !== 'month') throw new HttpError(400, 'by: expected day or month');
+    const max = by === 'day' ? MAX_DAYS : 12;
+    const countText = params.get('count') ?? (by === 'day' ? '7' : '3');
+    const count = /^\d{1,3}$/.test(countText) ? Number(countText) : Number.NaN;
+    if (!(count >= 1 && count <= max)) throw new HttpError(400, `count: expected an integer from 1 to ${max}`);
+    const { sites, ...scope } = await this.scope(session, params);
+    const tz = this.d.timeZone;
+    const now = Date.now();
+    const start = by === 'day' ? startOfLocalDay(now, tz, count - 1) : startOfLocalMonth(now, tz, count - 1);
+    const [[rollups = []], readings] = await Promise.all([
+      this.d.influx.series(rollupDaysQuery(sites, start)),
+      this.d.influx.seriesByRole(...sites.map((site) => energyPerDaySinceQuery(site, start, tz))),
+    ]);
+    const bySite = new Map(sites.map((site, i) => [site, readings[i] ?? {}]));
+    const { rows, currency } = energyCost(rollups, bySite, by as By, tz);
+    sendJson(res, 200, { ...scope, sites, by, timezone: tz, unit: 'Wh', currency, rows });
   }
 
   /** The site's readings over whole local days as a CSV download, streamed; only a site the user may see. */

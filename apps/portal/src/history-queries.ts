@@ -8,6 +8,9 @@ import { isSiteId } from '@wattbus/contract';
 import { MEASUREMENT } from '@wattbus/sinks/influx-http';
 import { isTimeZone, startOfLocalDay } from './local-day.js';
 
+/** Where the sink worker stores rollups (docs/energy.md#in-grafana). */
+export const ROLLUP_MEASUREMENT = 'rollup';
+
 export const RANGES = {
   '24h': { duration: '24h', bucket: '5m', span_ms: 86_400_000, bucket_ms: 5 * 60_000 },
   '7d': { duration: '7d', bucket: '30m', span_ms: 7 * 86_400_000, bucket_ms: 30 * 60_000 },
@@ -82,7 +85,14 @@ function startOfDays(days: number, nowMs: number, timeZone: string): number {
  * every meter, including those without an energy index.
  */
 export function energyPerDayQuery(site: string, days: number, nowMs: number, timeZone: string): string {
-  const start = `${startOfDays(days, nowMs, timeZone)}ms`;
+  return energyPerDaySinceQuery(site, startOfDays(days, nowMs, timeZone), timeZone);
+}
+
+/** Energy per local day and role from `startMs` (a local midnight) on, as `energyPerDayQuery`. */
+export function energyPerDaySinceQuery(site: string, startMs: number, timeZone: string): string {
+  if (!Number.isInteger(startMs)) throw new RangeError(`invalid start ${startMs}`);
+  if (!isTimeZone(timeZone)) throw new RangeError(`invalid time zone ${JSON.stringify(timeZone)}`);
+  const start = `${startMs}ms`;
   const where = `"site" = ${siteLiteral(site)} AND time >= ${start} AND ${PLAUSIBLE}`;
   // Days start at local midnight (DST-aware) with tz(); UTC needs no clause.
   const tz = timeZone === 'UTC' ? '' : ` tz(${literal(timeZone)})`;
@@ -90,5 +100,21 @@ export function energyPerDayQuery(site: string, days: number, nowMs: number, tim
     `SELECT sum("e") AS "energy_wh" FROM (SELECT integral("power_w", 1h) AS "e" FROM "${MEASUREMENT}" WHERE ${where} ` +
     `GROUP BY time(1d), "meter", "channel", "role"${tz}) WHERE time >= ${start} GROUP BY time(1d), "role" ` +
     `fill(none)${tz}`
+  );
+}
+
+/**
+ * The daily rollups of the sites from `startMs` on (measurement `rollup`, docs/energy.md): one row per site,
+ * channel and local day with its role, energy each way and cost; grouped by site so that each site's days can
+ * be told from those it has no rollups for.
+ */
+export function rollupDaysQuery(sites: readonly string[], startMs: number): string {
+  if (sites.length === 0) throw new RangeError('no site');
+  if (!Number.isInteger(startMs)) throw new RangeError(`invalid start ${startMs}`);
+  const siteFilter = sites.map((s) => `"site" = ${siteLiteral(s)}`).join(' OR ');
+  return (
+    `SELECT "role", "energy_import_wh", "energy_export_wh", "cost_currency", "cost_import", "cost_export", ` +
+    `"cost_standing", "cost_unknown" FROM "${ROLLUP_MEASUREMENT}" WHERE "interval" = '1d' AND (${siteFilter}) ` +
+    `AND time >= ${startMs}ms GROUP BY "site"`
   );
 }

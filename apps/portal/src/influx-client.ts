@@ -4,7 +4,7 @@ import type { InfluxConfig } from './config.js';
 /** Points per role: `[ms since epoch, value]`, in time order. */
 export type SeriesByRole = Record<string, Array<[number, number]>>;
 
-interface InfluxSeries {
+export interface InfluxSeries {
   tags?: Record<string, string>;
   columns: string[];
   values?: unknown[][];
@@ -47,6 +47,11 @@ export class InfluxClient {
 
   /** Runs SELECTs grouped by "role" in one request and returns the points per role of each. */
   async seriesByRole(...queries: string[]): Promise<SeriesByRole[]> {
+    return (await this.series(...queries)).map(byRole);
+  }
+
+  /** Runs SELECTs in one request and returns the series of each as InfluxDB sends them. */
+  async series(...queries: string[]): Promise<InfluxSeries[][]> {
     const { url, database, username, password, token, timeout_ms } = this.config;
     const params = new URLSearchParams({ db: database, q: queries.join('; '), epoch: 'ms' });
     const headers = { accept: 'application/json', ...influxAuthHeaders({ token, username, password }) };
@@ -65,7 +70,7 @@ export class InfluxClient {
     return queries.map((_, i) => {
       const result = answer.results?.[i];
       if (result?.error) throw new InfluxError(`InfluxDB: ${result.error}`);
-      return byRole(result?.series ?? []);
+      return result?.series ?? [];
     });
   }
 }

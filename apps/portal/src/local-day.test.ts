@@ -1,5 +1,5 @@
-import { expect, it } from 'vitest';
-import { isTimeZone, localDate, startOfLocalDay } from './local-day.js';
+import { describe, expect, it } from 'vitest';
+import { isTimeZone, localDate, startOfLocalDay, startOfLocalMonth } from './local-day.js';
 
 it('finds local midnights and dates, across DST changes', () => {
   const ts = Date.UTC(2026, 10, 23, 15, 0); // 16:00 in Brussels (UTC+1)
@@ -14,4 +14,12 @@ it('finds local midnights and dates, across DST changes', () => {
   expect(localDate(Date.UTC(2026, 10, 22, 23, 30), 'UTC')).toBe('2026-11-22');
   expect(['UTC', 'Europe/Brussels', 'America/Argentina/Buenos_Aires'].every(isTimeZone)).toBe(true);
   expect(['Mars/Olympus', "UTC')", ''].some(isTimeZone)).toBe(false);
+});
+
+describe('startOfLocalMonth', () => {
+  it('is local midnight of the first of the month, across a DST change and a year end', () => {
+    expect(startOfLocalMonth(Date.UTC(2026, 2, 29, 12), 'Europe/Brussels', 1)).toBe(Date.UTC(2026, 0, 31, 23));
+    expect(startOfLocalMonth(Date.UTC(2026, 3, 15, 12), 'Europe/Brussels')).toBe(Date.UTC(2026, 2, 31, 22));
+    expect(startOfLocalMonth(Date.UTC(2026, 1, 3), 'UTC', 2)).toBe(Date.UTC(2025, 11, 1));
+  });
 });

@@ -53,3 +53,10 @@ export function startOfLocalDay(ts: number, tz: string, daysBack = 0): number {
   t = midnightAsUtc - (wallClock(t, tz) - t);
   return t;
 }
+
+/** The instant of local midnight that starts the month `monthsBack` months before the one holding `ts`. */
+export function startOfLocalMonth(ts: number, tz: string, monthsBack = 0): number {
+  const [y, m, d] = localDate(ts, tz).split('-').map(Number) as [number, number, number];
+  const daysBack = (Date.UTC(y, m - 1, d) - Date.UTC(y, m - 1 - monthsBack, 1)) / 86_400_000;
+  return startOfLocalDay(ts, tz, daysBack);
+}

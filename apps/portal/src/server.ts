@@ -34,6 +34,7 @@ export class PortalServer {
       'GET /api/me': (req, res) => api.me(req, res),
       'GET /api/history': (req, res, p) => api.history(req, res, p),
       'GET /api/energy': (req, res, p) => api.energy(req, res, p),
+      'GET /api/energy-cost': (req, res, p) => api.energyCost(req, res, p),
       'GET /api/export.csv': (req, res, p) => api.download(req, res, p),
       'GET /healthz': async (_req, res) => sendJson(res, 200, { ok: true }),
     };

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Alert, Reading } from '@wattbus/contract';
+import type { Alert, Reading, Rollup } from '@wattbus/contract';
 import { requireBinary } from '@wattbus/testkit';
 import mqtt from 'mqtt';
 
@@ -29,6 +29,48 @@ export function reading(
   seq: number,
 ): Reading {
   return { v: 1, site, meter, channel, role, seq, ts, values: { power_w }, labels: {} };
+}
+
+/**
+ * A daily rollup of one channel as the rollup service emits it (docs/energy.md): `energy` Wh imported and
+ * exported, the grid's cost in EUR (`null` import cost: unknown, with its reason).
+ */
+export function dayRollup(
+  site: string,
+  channel: string,
+  role: Reading['role'],
+  start: number,
+  energy: { import_wh: number; export_wh: number },
+  cost: { import: number | null; export: number; standing: number } = { import: 0, export: 0, standing: 0 },
+): Rollup {
+  return {
+    v: 1,
+    key: `${site}/main/${channel}/1d/${start}`,
+    site,
+    meter: 'main',
+    channel,
+    role,
+    interval: '1d',
+    start,
+    end: start + 86_400_000,
+    revision: 0,
+    readings: 1440,
+    coverage: 1,
+    estimated_ms: 0,
+    resets: 0,
+    energy_import_wh: energy.import_wh,
+    energy_export_wh: energy.export_wh,
+    energy_source: { import: 'index', export: 'index' },
+    periods: { HP: { import_wh: energy.import_wh, export_wh: energy.export_wh } },
+    tariff: 'fr-hphc',
+    power_w: null,
+    voltage_v: null,
+    cost: {
+      currency: 'EUR',
+      ...cost,
+      unknown: cost.import === null ? 'no price in prices/import.csv for the day' : null,
+    },
+  };
 }
 
 export function alert(site: string, rule: string, state: Alert['state'], message: string, ts = Date.now()): Alert {

@@ -9,6 +9,7 @@ import {
   type InfluxdHandle,
   type ProcessHandle,
   REPO_ROOT,
+  rollupLines,
   startApp,
   startInfluxd,
   type TempDir,
@@ -16,8 +17,8 @@ import {
 } from '@wattbus/testkit';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOfLocalDay } from '../src/local-day.js';
-import { alert, makePasswordFile, publishAs, reading } from './helpers.js';
+import { localDate, startOfLocalDay } from '../src/local-day.js';
+import { alert, dayRollup, makePasswordFile, publishAs, reading } from './helpers.js';
 
 /**
  * The portal end to end, with every part real: our broker app (Aedes) with a WebSocket listener, secured by
@@ -68,6 +69,26 @@ function seedLines(): string {
   // A glitching meter: left out of the history, and said so under the chart.
   rows.push(reading('house-13', 'garage', 'ev', 'consumption', 1e308, now - 30 * 60_000, 1));
   return toLines(rows);
+}
+
+/** Brussels' local midnights of yesterday and the day before: house-12's daily rollups, and one of house-14. */
+const [day1, day2] = [1, 2].map((n) => startOfLocalDay(Date.now(), 'Europe/Brussels', n)) as [number, number];
+function seedRollups(): string[] {
+  const grid = (site: string, start: number, wh: number, cost: number | null) =>
+    dayRollup(
+      site,
+      'grid',
+      'grid',
+      start,
+      { import_wh: wh, export_wh: 3000 },
+      { import: cost, export: 0.3, standing: 0.45 },
+    );
+  return rollupLines([
+    grid('house-12', day1, 8000, 2),
+    dayRollup('house-12', 'house', 'consumption', day1, { import_wh: 9000, export_wh: 0 }),
+    grid('house-12', day2, 6000, null),
+    grid('house-14', day1, 99_000, 50),
+  ] as unknown as Record<string, unknown>[]);
 }
 
 async function publishPower(
@@ -123,7 +144,7 @@ beforeAll(async () => {
     startInfluxd(),
   ]);
   await influxd.createDatabase('wattbus');
-  await influxd.write('wattbus', seedLines(), 'ms');
+  await influxd.write('wattbus', [seedLines(), ...seedRollups()], 'ms');
   portal = await startApp('portal', {
     listen: { host: '127.0.0.1', port: http },
     broker: { url: mqttUrl, ws_url: `ws://127.0.0.1:${ws}/mqtt` },
@@ -163,6 +184,7 @@ describe('the portal API without a session', () => {
       'api/me',
       'api/history?site=house-12&range=24h',
       'api/energy?site=house-12&days=7',
+      'api/energy-cost?group=tilleuls&by=month',
       'api/export.csv?site=house-12&from=2026-01-01&to=2026-01-02',
     ]) {
       expect((await fetch(portalUrl + path)).status, path).toBe(401);
@@ -314,6 +336,43 @@ describe('dash-martin (house-12 and house-13)', () => {
     expect(await page.locator('#history .note').count()).toBe(0);
   });
 
+  it('shows energy and cost per day and month from the rollups, for a site and for a group', async () => {
+    const cells = (period: string) =>
+      page
+        .locator(`#history-cost tr[data-period="${period}"] td`)
+        .evaluateAll((tds) => tds.map((td) => td.textContent));
+    const [d1, d2] = [localDate(day1, 'Europe/Brussels'), localDate(day2, 'Europe/Brussels')];
+    expect(await page.locator('#cost-scope option').allTextContents()).toEqual([
+      'house-12',
+      'house-13',
+      'Group: Rue des Tilleuls 12',
+      'Group: Cooperative solar roofs',
+    ]);
+    await page.locator('#cost-scope').selectOption('site:house-12');
+    // grid import, grid export, consumption, cost (import − export + standing: 2 − 0.30 + 0.45)
+    await poll(() => cells(d1)).toEqual(['8.00 kWh', '3.00 kWh', '9.00 kWh', '€2.15']);
+    expect(await cells(d2)).toEqual(['6.00 kWh', '3.00 kWh', '0.00 kWh', '–']); // no import price that day
+    expect(await text(page, '#history-cost .cost-note')).toMatch(/^Cost unknown for 1 day /);
+
+    await page.getByRole('button', { name: 'Per month' }).click();
+    const months = [...new Set([d2, d1].map((d) => d.slice(0, 7)))];
+    await poll(() =>
+      page.locator('#history-cost tr[data-period]').evaluateAll((r) => r.map((e) => e.getAttribute('data-period'))),
+    ).toEqual(months);
+    if (months.length === 1) expect((await cells(months[0] as string))[0]).toBe('14.0 kWh');
+
+    // The group: house-12's rollups and house-13's readings of the last hour (today, cost unknown).
+    await page.getByRole('button', { name: 'Per day' }).click();
+    await page.locator('#cost-scope').selectOption({ label: 'Group: Rue des Tilleuls 12' });
+    const today = localDate(Date.now(), 'Europe/Brussels');
+    await poll(() => page.locator(`#history-cost tr[data-period="${today}"]`).getAttribute('data-source')).toBe(
+      'readings',
+    );
+    expect((await cells(today))[3]).toBe('–');
+    expect(await cells(d1)).toEqual(['8.00 kWh', '3.00 kWh', '9.00 kWh', '€2.15']);
+    expect(await page.locator('#history-cost').textContent()).not.toContain('99.0');
+  });
+
   it('downloads the readings of his site and days as CSV (streamed from InfluxDB, times in Brussels)', async () => {
     await page.locator('#history-site').selectOption('house-12');
     const day = new Date(yesterday).toISOString().slice(0, 10);
@@ -405,6 +464,12 @@ describe("dash-lena (house-14) and dash-martin's sites", () => {
     expect(await fetchStatus(page, `/api/history?site=${encodeURIComponent("house-14' OR site='house-12")}`)).toBe(400);
     expect(await fetchStatus(page, '/api/history?site=house-14&range=1y')).toBe(400);
     expect(await fetchStatus(page, '/api/energy?site=house-14&days=1000')).toBe(400);
+    expect(await fetchStatus(page, '/api/energy-cost?site=house-14&by=month')).toBe(200);
+    expect(await fetchStatus(page, '/api/energy-cost?site=house-12')).toBe(403);
+    expect(await fetchStatus(page, '/api/energy-cost?group=tilleuls')).toBe(403);
+    const coop = await page.evaluate(async () => (await fetch('/api/energy-cost?group=coop')).json());
+    expect(coop.sites).toEqual(['house-14']);
+    expect(JSON.stringify(coop)).not.toContain('8000');
     const me: { groups: Array<{ sites: string[] }> } = await page.evaluate(async () => (await fetch('/api/me')).json());
     expect(me.groups.flatMap((g: { sites: string[] }) => g.sites)).toEqual(['house-14', 'house-14']);
   });
