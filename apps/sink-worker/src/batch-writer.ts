@@ -1,6 +1,14 @@
 import type { Reading } from '@wattbus/contract';
 import { backoffDelay } from '@wattbus/mqtt';
-import { type Sink, SinkError } from '@wattbus/sinks';
+import { SinkError } from '@wattbus/sinks';
+
+/** What a lane writes to: a sink's readings (a `Sink` is one), or its rollups through `rollupStore`. */
+export interface Store<T> {
+  readonly name: string;
+  readonly maxConcurrentWrites?: number;
+  refuse?(item: T): string | undefined;
+  write(batch: readonly T[]): Promise<void>;
+}
 
 export interface BatchWriterOptions {
   /** Write as soon as this many readings wait… */
@@ -24,9 +32,9 @@ export interface BatchWriterEvents<M> {
   rejected?(messages: readonly M[], error: SinkError): void;
 }
 
-/** A reading waiting for the sinks that have not written it yet, with the message it came in. */
-interface Tracked<M> {
-  reading: Reading;
+/** A reading (or rollup) waiting for the sinks that have not written it yet, with the message it came in. */
+interface Tracked<M, T> {
+  item: T;
   message: M;
   remaining: number;
   done: () => void;
@@ -38,8 +46,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * One sink's queue: batches by size, age or idle input, up to the sink's maxConcurrentWrites at a time, each
  * retried forever with backoff on transient errors. Each sink has its own lane, so a store that is down delays only its own writes.
  */
-class SinkLane<M> {
-  private pending: Tracked<M>[] = [];
+class SinkLane<M, T> {
+  private pending: Tracked<M, T>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly writes = new Set<Promise<void>>();
   private readonly maxWrites: number;
@@ -47,10 +55,10 @@ class SinkLane<M> {
   private lastAt = 0;
 
   constructor(
-    private readonly sink: Sink,
+    private readonly sink: Store<T>,
     private readonly options: BatchWriterOptions,
     private readonly events: BatchWriterEvents<M>,
-    private readonly completed: (item: Tracked<M>) => void,
+    private readonly completed: (item: Tracked<M, T>) => void,
   ) {
     this.maxWrites = Math.max(1, sink.maxConcurrentWrites ?? 1);
   }
@@ -59,7 +67,7 @@ class SinkLane<M> {
     return this.pending.length;
   }
 
-  add(item: Tracked<M>): void {
+  add(item: Tracked<M, T>): void {
     const now = performance.now();
     if (this.pending.length === 0) this.firstAt = now;
     this.lastAt = now;
@@ -112,10 +120,10 @@ class SinkLane<M> {
   }
 
   /** Readings the sink says it cannot store go to `rejected` before the write, with the sink's reason. */
-  private refuseUpFront(batch: Tracked<M>[]): Tracked<M>[] {
-    const accepted: Tracked<M>[] = [];
+  private refuseUpFront(batch: Tracked<M, T>[]): Tracked<M, T>[] {
+    const accepted: Tracked<M, T>[] = [];
     for (const item of batch) {
-      const reason = this.sink.refuse?.(item.reading);
+      const reason = this.sink.refuse?.(item.item);
       if (reason === undefined) accepted.push(item);
       else this.events.rejected?.([item.message], new SinkError(this.sink.name, reason, true));
     }
@@ -127,20 +135,20 @@ class SinkLane<M> {
    * culprits are found by halving: the store wrote the rest (or writes it again, harmlessly: writes are
    * idempotent), and only readings refused on their own are rejected, not the other households' in their batch.
    */
-  private async writeOrSplit(batch: Tracked<M>[]): Promise<void> {
+  private async writeOrSplit(batch: Tracked<M, T>[]): Promise<void> {
     if (batch.length === 0) return;
-    const readings = batch.map((t) => t.reading);
+    const items = batch.map((t) => t.item);
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.sink.write(readings);
+        await this.sink.write(items);
         this.events.written?.(this.sink.name, batch.length, performance.now() - started);
         return;
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
         if (error instanceof SinkError && error.permanent) {
           if (batch.length === 1) {
-            this.events.rejected?.([(batch[0] as Tracked<M>).message], error);
+            this.events.rejected?.([(batch[0] as Tracked<M, T>).message], error);
             return;
           }
           const half = Math.ceil(batch.length / 2);
@@ -171,21 +179,21 @@ class SinkLane<M> {
  * (or refused it permanently, after `rejected`). That is when the worker may PUBACK it. Sinks are written
  * in parallel and independently: a store that is down holds the acks but not the other stores.
  */
-export class BatchWriter<M = Reading> {
-  private readonly lanes: SinkLane<M>[];
+export class BatchWriter<M = Reading, T = Reading> {
+  private readonly lanes: SinkLane<M, T>[];
   private closed = false;
 
-  constructor(sinks: readonly Sink[], options: BatchWriterOptions, events: BatchWriterEvents<M> = {}) {
-    const completed = (item: Tracked<M>) => {
+  constructor(sinks: readonly Store<T>[], options: BatchWriterOptions, events: BatchWriterEvents<M> = {}) {
+    const completed = (item: Tracked<M, T>) => {
       if (--item.remaining === 0) item.done();
     };
     this.lanes = sinks.map((sink) => new SinkLane(sink, options, events, completed));
   }
 
   /** `message` is what `rejected` hands back: the reading's original message, for its dead letter. */
-  add(reading: Reading, message: M, done: () => void): void {
+  add(value: T, message: M, done: () => void): void {
     if (this.closed) throw new Error('BatchWriter is closed');
-    const item: Tracked<M> = { reading, message, remaining: this.lanes.length, done };
+    const item: Tracked<M, T> = { item: value, message, remaining: this.lanes.length, done };
     for (const lane of this.lanes) lane.add(item);
   }
 

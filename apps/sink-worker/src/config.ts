@@ -86,6 +86,11 @@ export const SinkWorkerConfigSchema = Type.Object(
       default: 65_536,
       description: 'larger messages are dead-lettered',
     }),
+    rollups: Type.Boolean({
+      default: false,
+      description:
+        'also store the rollups of wattbus-rollup (wattbus/v1/+/rollup/+) in every sink that stores rollups (docs/energy.md)',
+    }),
     max_future_ms: Type.Integer({
       minimum: 0,
       default: 300_000,

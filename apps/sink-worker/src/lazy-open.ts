@@ -1,4 +1,4 @@
-import type { Reading } from '@wattbus/contract';
+import type { Reading, Rollup } from '@wattbus/contract';
 import type { Sink } from '@wattbus/sinks';
 
 /**
@@ -30,6 +30,16 @@ export class LazyOpenSink implements Sink {
   async write(batch: readonly Reading[]): Promise<void> {
     if (!this.opened) await this.open();
     await this.inner.write(batch);
+  }
+
+  /** Only where the inner sink stores rollups. */
+  get writeRollups(): Sink['writeRollups'] {
+    const inner = this.inner;
+    if (inner.writeRollups === undefined) return undefined;
+    return async (batch: readonly Rollup[]) => {
+      if (!this.opened) await this.open();
+      await inner.writeRollups?.(batch);
+    };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { decodeReading, filters } from '@wattbus/contract';
+import { decodeReading, decodeRollup, filters, parseRollupTopic, type Rollup, rollupFilter } from '@wattbus/contract';
 import {
   connectMqtt,
   type HeldMessage,
@@ -16,6 +16,7 @@ import type { SinkWorkerConfig } from './config.js';
 import { LazyOpenSink } from './lazy-open.js';
 import { SinkWorkerMetrics } from './metrics.js';
 import { ReceiptSender } from './receipts.js';
+import { rollupStore } from './rollup-store.js';
 import { SilenceWatch } from './silence-watch.js';
 import { SiteDirectory } from './site-directory.js';
 
@@ -50,6 +51,8 @@ export class SinkWorker {
   readonly metrics = new SinkWorkerMetrics(() => this.receiver?.inFlight() ?? 0);
   private endpoint: ObservabilityEndpoint | undefined;
   private writer: BatchWriter<HeldMessage> | undefined;
+  /** Absent unless `rollups: true`. */
+  private rollupWriter: BatchWriter<HeldMessage, Rollup> | undefined;
   private readonly silence: SilenceWatch;
   private silenceTimer: NodeJS.Timeout | undefined;
   private readonly sinks: Sink[];
@@ -82,33 +85,46 @@ export class SinkWorker {
   async start(): Promise<void> {
     await Promise.all([this.openSinks(), this.sites.start()]);
     const { config, log } = this;
-    this.writer = new BatchWriter<HeldMessage>(
-      this.sinks,
-      {
-        maxBatch: config.batch.max_size,
-        maxDelayMs: config.batch.max_delay_ms,
-        idleMs: config.batch.idle_ms,
-        retryMinMs: config.retry.min_ms,
-        retryMaxMs: config.retry.max_ms,
+    const batching = {
+      maxBatch: config.batch.max_size,
+      maxDelayMs: config.batch.max_delay_ms,
+      idleMs: config.batch.idle_ms,
+      retryMinMs: config.retry.min_ms,
+      retryMaxMs: config.retry.max_ms,
+    };
+    this.writer = new BatchWriter<HeldMessage>(this.sinks, batching, {
+      written: (sink, count, elapsedMs) => {
+        this.metrics.written.inc({ sink }, count);
+        this.metrics.batchSize.observe({ sink }, count);
+        this.metrics.batchSeconds.observe({ sink }, elapsedMs / 1000);
+        log.debug({ sink, count, elapsedMs: Math.round(elapsedMs) }, 'batch written');
       },
-      {
-        written: (sink, count, elapsedMs) => {
-          this.metrics.written.inc({ sink }, count);
-          this.metrics.batchSize.observe({ sink }, count);
-          this.metrics.batchSeconds.observe({ sink }, elapsedMs / 1000);
-          log.debug({ sink, count, elapsedMs: Math.round(elapsedMs) }, 'batch written');
-        },
+      retrying: (error, sink, attempt, delayMs) => {
+        this.metrics.retries.inc({ sink });
+        log.warn({ sink, attempt, delayMs, err: error.message }, 'sink write failed; retrying, acks held');
+      },
+      rejected: (messages, error) => {
+        log.error({ sink: error.sink, count: messages.length, err: error.message }, 'sink refused readings');
+        // acked once every sink is done with them, like the stored ones
+        for (const m of messages) this.deadLetter(m.topic, m.payload, error.message, () => {});
+      },
+    });
+    if (config.rollups) {
+      const stores = this.sinks.map(rollupStore).filter((store) => store !== undefined);
+      const without = this.sinks.filter((sink) => rollupStore(sink) === undefined).map((sink) => sink.name);
+      if (without.length > 0) log.warn({ sinks: without }, 'these sinks store no rollups');
+      this.rollupWriter = new BatchWriter<HeldMessage, Rollup>(stores, batching, {
+        written: (sink, count) => log.debug({ sink, count }, 'rollups written'),
         retrying: (error, sink, attempt, delayMs) => {
           this.metrics.retries.inc({ sink });
-          log.warn({ sink, attempt, delayMs, err: error.message }, 'sink write failed; retrying, acks held');
+          log.warn({ sink, attempt, delayMs, err: error.message }, 'rollup write failed; retrying, acks held');
         },
         rejected: (messages, error) => {
-          log.error({ sink: error.sink, count: messages.length, err: error.message }, 'sink refused readings');
-          // acked once every sink is done with them, like the stored ones
+          log.error({ sink: error.sink, count: messages.length, err: error.message }, 'sink refused rollups');
           for (const m of messages) this.deadLetter(m.topic, m.payload, error.message, () => {});
         },
-      },
-    );
+      });
+    }
     const client = connectMqtt(config.mqtt, {
       clientId: config.consumer.id,
       clean: false,
@@ -131,9 +147,9 @@ export class SinkWorker {
       });
       log.info({ port: this.endpoint.port }, 'metrics on /metrics, health on /healthz');
     }
-    const filter = config.consumer.share_group
-      ? filters.shared(config.consumer.share_group, filters.readings)
-      : filters.readings;
+    const group = config.consumer.share_group;
+    const wanted = config.rollups ? [filters.readings, rollupFilter()] : [filters.readings];
+    const filter = wanted.map((f) => (group ? filters.shared(group, f) : f));
     const subscribe = (resumed: boolean) =>
       client.subscribe(filter, { qos: 1 }, (err) => {
         if (err) log.error({ err: err.message, filter }, 'subscribe failed');
@@ -169,6 +185,10 @@ export class SinkWorker {
   private onMessage(m: HeldMessage): void {
     this.metrics.received.inc();
     this.silence.heard();
+    if (this.rollupWriter !== undefined && parseRollupTopic(m.topic) !== undefined) {
+      this.onRollup(m, this.rollupWriter);
+      return;
+    }
     const decoded = decodeReading(m.topic, m.payload, {
       maxBytes: this.config.max_payload_bytes,
       maxFutureMs: this.config.max_future_ms,
@@ -186,6 +206,13 @@ export class SinkWorker {
         }
       : m.ack;
     (this.writer as BatchWriter<HeldMessage>).add(reading, m, done);
+  }
+
+  /** A rollup is acked once every sink that stores rollups has it. */
+  private onRollup(m: HeldMessage, writer: BatchWriter<HeldMessage, Rollup>): void {
+    const decoded = decodeRollup(m.topic, m.payload, { maxBytes: this.config.max_payload_bytes });
+    if (decoded.ok) writer.add(decoded.value, m, m.ack);
+    else this.deadLetter(m.topic, m.payload, decoded.reason, m.ack);
   }
 
   /** Publishes the dead letter (QoS1) and acks the original only once the broker has the dead letter. */
@@ -206,7 +233,7 @@ export class SinkWorker {
     clearInterval(this.silenceTimer);
     this.receiver?.close();
     const deadline = Date.now() + timeoutMs;
-    const flushed = (this.writer?.close() ?? Promise.resolve()).then(() => this.receipts?.flush());
+    const flushed = Promise.all([this.writer?.close(), this.rollupWriter?.close()]).then(() => this.receipts?.flush());
     if (!(await settlesWithin(flushed, timeoutMs - DISCONNECT_MS))) {
       this.log.warn('stores still failing at shutdown; unacked messages stay with the broker');
     }

@@ -7,6 +7,7 @@ export {
   decodeMessage,
   decodeReading,
   decodeReceipt,
+  decodeRollup,
   type WattbusMessage,
 } from './decode.js';
 export { exampleInfo, exampleReading } from './fixtures.js';

@@ -3,50 +3,32 @@ import type { Rollup } from '@wattbus/contract';
 /** The InfluxDB measurement every rollup is written to. */
 export const ROLLUP_MEASUREMENT = 'rollup';
 
-// Ids, interval names and period names need no escaping (their patterns allow none of , = space \); strings in
-// field values escape " and \.
-const quote = (s: string) => `"${s.replace(/["\\]/g, '\\$&')}"`;
+const TAGS = ['site', 'meter', 'channel', 'interval'] as const;
+
+type Json = string | number | boolean | null | { readonly [key: string]: Json };
+
+// Ids, interval and period names need no escaping (their patterns allow none of , = space \); strings in field
+// values escape " and \.
+function fieldsOf(name: string, value: Json, out: string[]): void {
+  if (value === null) return; // InfluxDB has no null: an unknown stays unwritten
+  if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) fieldsOf(name ? `${name}_${k}` : k, v, out);
+  } else if (typeof value === 'string') out.push(`${name}="${value.replace(/["\\]/g, '\\$&')}"`);
+  else out.push(`${name}=${Number(value)}`);
+}
 
 /**
  * One rollup as one point: tags site, meter, channel, interval; timestamp = the interval's start (ms), so every
- * revision of one rollup is the same point and the one written last replaces the fields it has. Fields: role,
- * revision, end, readings, coverage, estimated_ms, resets, energy_import_wh / energy_export_wh (absent when
- * unknown), energy_source_import / _export, period_<name>_import_wh / _export_wh, tariff, power_w_mean / _min /
- * _max, voltage_v_min / _max, cost_currency, cost_import, cost_export, cost_standing, cost_unknown. Strings that
- * may be null are written as "" so that a newer revision always replaces them.
+ * revision of one rollup is the same point and the one written last replaces the fields it has. Every other
+ * property is a field, nested objects flattened with `_` (`periods_HP_import_wh`, `power_w_mean`, `cost_unknown`…),
+ * numbers as floats (as readings' values are, so a field's type never flips); a null is not written
+ * (docs/energy.md, "In Grafana").
  */
-export function rollupToLine(r: Rollup): string {
-  const fields: string[] = [
-    `role=${quote(r.role)}`,
-    `revision=${r.revision}i`,
-    `end=${r.end}i`,
-    `readings=${r.readings}i`,
-    `coverage=${r.coverage}`,
-    `estimated_ms=${r.estimated_ms}i`,
-    `resets=${r.resets}i`,
-    `energy_source_import=${quote(r.energy_source.import ?? '')}`,
-    `energy_source_export=${quote(r.energy_source.export ?? '')}`,
-    `tariff=${quote(r.tariff ?? '')}`,
-    `cost_currency=${quote(r.cost.currency ?? '')}`,
-    `cost_unknown=${quote(r.cost.unknown ?? '')}`,
-  ];
-  const number = (name: string, value: number | null | undefined) => {
-    if (value !== null && value !== undefined) fields.push(`${name}=${value}`);
-  };
-  number('energy_import_wh', r.energy_import_wh);
-  number('energy_export_wh', r.energy_export_wh);
-  for (const [period, wh] of Object.entries(r.periods)) {
-    number(`period_${period}_import_wh`, wh.import_wh);
-    number(`period_${period}_export_wh`, wh.export_wh);
+export function rollupToLine(rollup: Rollup): string {
+  const fields: string[] = [];
+  for (const [k, v] of Object.entries(rollup)) {
+    if (!(TAGS as readonly string[]).includes(k)) fieldsOf(k, v as Json, fields);
   }
-  number('power_w_mean', r.power_w?.mean);
-  number('power_w_min', r.power_w?.min);
-  number('power_w_max', r.power_w?.max);
-  number('voltage_v_min', r.voltage_v?.min);
-  number('voltage_v_max', r.voltage_v?.max);
-  number('cost_import', r.cost.import);
-  number('cost_export', r.cost.export);
-  number('cost_standing', r.cost.standing);
-  const tags = `channel=${r.channel},interval=${r.interval},meter=${r.meter},site=${r.site}`;
-  return `${ROLLUP_MEASUREMENT},${tags} ${fields.join(',')} ${r.start}`;
+  const tags = TAGS.map((t) => `${t}=${rollup[t]}`).join(',');
+  return `${ROLLUP_MEASUREMENT},${tags} ${fields.join(',')} ${rollup.start}`;
 }
