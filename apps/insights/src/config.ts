@@ -45,6 +45,27 @@ export const InsightsConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    appliances: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true, description: 'recognise appliances in the 1-second power readings' }),
+        role: Type.Union([Type.Literal('consumption'), Type.Literal('grid')], {
+          default: 'consumption',
+          description: "the channel role whose power_w is the household's consumption",
+        }),
+        block_s: Type.Integer({
+          minimum: 60,
+          maximum: 86_400,
+          default: 900,
+          description: 'seconds of power recognised at once; estimates are published after each block',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    max_future_ms: Type.Integer({
+      minimum: 0,
+      default: 300_000,
+      description: "readings stamped further ahead of this consumer's clock are dead-lettered",
+    }),
     batch: Type.Object(
       {
         max_delay_ms: Type.Integer({

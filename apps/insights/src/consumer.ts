@@ -1,4 +1,13 @@
-import { type Rollup, rollupFilter, validateRollup, voltageForecastTopic } from '@wattbus/contract';
+import {
+  applianceEstimatesTopic,
+  decodeReading,
+  filters,
+  parseRollupTopic,
+  type Rollup,
+  rollupFilter,
+  validateRollup,
+  voltageForecastTopic,
+} from '@wattbus/contract';
 import {
   connectMqtt,
   type HeldMessage,
@@ -10,14 +19,21 @@ import {
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { InsightsConfig } from './config.js';
+import { type PowerBlock, PowerBlocks } from './power-blocks.js';
+import { updateAppliances } from './site-appliances.js';
 import { updateSite } from './site-forecast.js';
-import { loadSite, saveSite } from './site-state.js';
+import { loadAppliances, loadSite, saveAppliances, saveSite } from './site-state.js';
 
 /**
  * rollups (persistent session) → each site's hours and model, saved → its voltage forecast published (retained)
  * → PUBACK of the rollups. Rollups are acknowledged only once the site's state is on disk and the forecast is with
  * the broker; invalid ones go to the dead-letter topic, then are acknowledged; other intervals than 1 h are acked
  * and ignored.
+ *
+ * readings → the power of the `appliances.role` channel, cut in blocks → each completed block through the site's
+ * appliance model, saved → its estimates published (retained). Readings are acknowledged on arrival: holding a
+ * block's worth unacked per site would stall the session, so a crash loses the block under way (less time observed,
+ * never a wrong figure).
  */
 export class InsightsConsumer {
   private client: MqttClient | undefined;
@@ -25,11 +41,14 @@ export class InsightsConsumer {
   private pending = new Map<string, { rollups: Rollup[]; acks: Array<() => void> }>();
   private timer: NodeJS.Timeout | undefined;
   private working: Promise<void> = Promise.resolve();
+  private readonly blocks: PowerBlocks;
 
   constructor(
     private readonly config: InsightsConfig,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.blocks = new PowerBlocks(config.appliances.block_s);
+  }
 
   async start(): Promise<void> {
     const { config, log } = this;
@@ -42,7 +61,7 @@ export class InsightsConsumer {
     this.receiver = receiveWithManualAcks(client, (m) => this.onMessage(m), {
       maxInFlight: config.consumer.max_in_flight,
     });
-    const filter = rollupFilter();
+    const filter = this.config.appliances.enabled ? [rollupFilter(), filters.readings] : [rollupFilter()];
     client.on('connect', (connack) =>
       client.subscribe(filter, { qos: 1 }, (err) => {
         if (err) log.error({ err: err.message, filter }, 'subscribe failed');
@@ -53,6 +72,10 @@ export class InsightsConsumer {
   }
 
   private onMessage(m: HeldMessage): void {
+    if (!parseRollupTopic(m.topic)) {
+      this.onReading(m);
+      return;
+    }
     if (m.payload.byteLength > this.config.max_payload_bytes) {
       this.deadLetter(m, `payload over max_payload_bytes (${this.config.max_payload_bytes})`);
       return;
@@ -78,6 +101,42 @@ export class InsightsConsumer {
     batch.acks.push(m.ack);
     this.pending.set(checked.value.site, batch);
     this.timer ??= setTimeout(() => this.flush(), this.config.batch.max_delay_ms);
+  }
+
+  private onReading(m: HeldMessage): void {
+    const { config } = this;
+    const decoded = decodeReading(m.topic, m.payload, {
+      maxBytes: config.max_payload_bytes,
+      maxFutureMs: config.max_future_ms,
+    });
+    if (!decoded.ok) {
+      this.deadLetter(m, decoded.reason);
+      return;
+    }
+    const r = decoded.value;
+    const power = r.values.power_w;
+    const block =
+      r.role === config.appliances.role && power !== undefined ? this.blocks.add(r.site, r.ts, power) : undefined;
+    m.ack();
+    if (block) this.working = this.working.then(() => this.recogniseBlock(block));
+  }
+
+  private async recogniseBlock(block: PowerBlock): Promise<void> {
+    const dir = this.config.state.dir;
+    try {
+      const update = updateAppliances(await loadAppliances(dir, block.site), block);
+      if (update.problem)
+        this.log.warn({ site: block.site, problem: update.problem }, 'appliance state unusable: starting afresh');
+      await saveAppliances(dir, block.site, update.state);
+      const client = this.client as MqttClient;
+      await client.publishAsync(applianceEstimatesTopic(block.site), JSON.stringify(update.message), {
+        qos: 1,
+        retain: true,
+      });
+      this.log.debug({ site: block.site, status: update.message.status }, 'appliance estimates published');
+    } catch (err) {
+      this.log.error({ err: (err as Error).message, site: block.site }, 'appliance block lost');
+    }
   }
 
   /** Updates, saves and forecasts each site with rollups pending, then acks them; one flush at a time. */

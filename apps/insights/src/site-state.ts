@@ -1,9 +1,9 @@
 /**
- * One site's hourly rollups and voltage model, kept as one JSON file written atomically (temp file, fsync,
- * rename), so a restart resumes with the same history and model instead of starting over.
+ * One site's hourly rollups and voltage model, and its appliance model, kept as JSON files written atomically
+ * (temp file, fsync, rename), so a restart resumes with the same history and models instead of starting over.
  */
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Rollup } from '@wattbus/contract';
 import type { VoltageModelState } from '@wattbus/insights';
 
@@ -37,15 +37,36 @@ export async function loadSite(dir: string, site: string): Promise<{ state: Site
   }
 }
 
-export async function saveSite(dir: string, site: string, state: SiteState): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const tmp = `${file(dir, site)}.tmp`;
+export const saveSite = (dir: string, site: string, state: SiteState) => saveJson(file(dir, site), state);
+
+const appliancesFile = (dir: string, site: string) => join(dir, `${site}.appliances.json`);
+
+/** The site's saved appliance model as parsed JSON (checked by the model), undefined for a new site. */
+export async function loadAppliances(dir: string, site: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(appliancesFile(dir, site), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null; // not JSON: the model refuses it with a status
+  }
+}
+
+export const saveAppliances = (dir: string, site: string, state: object) => saveJson(appliancesFile(dir, site), state);
+
+async function saveJson(path: string, value: object): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp`;
   const handle = await open(tmp, 'w');
   try {
-    await handle.writeFile(JSON.stringify(state));
+    await handle.writeFile(JSON.stringify(value));
     await handle.sync();
   } finally {
     await handle.close();
   }
-  await rename(tmp, file(dir, site));
+  await rename(tmp, path);
 }
