@@ -16,7 +16,8 @@ import type { Aedes, Client } from 'aedes';
  * - `client._parser` (mqtt-packet 9's parser): `_parseString`, `_list`, `_pos`, `_emitError`; `_parseString` is
  *   wrapped to see the raw bytes of each string (mqtt-strings-check.ts).
  * - `client.subscriptions[filter].qos`, `client.deliverQoS`, `client.deliver0`: what a client subscribed with, and
- *   its deliver functions, used to hand a shared subscription's message to one member (shared/).
+ *   its deliver functions, used to hand a shared subscription's message to one member (shared/); `client._nextId`,
+ *   the next outgoing packet id, which QoSPacket takes unless the message already has one.
  */
 
 /** The exact versions these internals were checked against. */
@@ -65,6 +66,7 @@ interface StringParser {
 }
 
 interface ClientInternals {
+  _nextId: number;
   duplicates: Record<string, number>;
   _parser: StringParser;
   subscriptions: Record<string, { qos: number } | undefined>;
@@ -185,6 +187,17 @@ export function deliverTo(client: Client, packet: AedesMessage, qos: number, don
   else c.deliverQoS(packet, done);
 }
 
+/**
+ * Takes the client's next outgoing packet id, as Aedes does when it writes a QoS>0 message (QoSPacket): a message
+ * given to `deliverTo` with this id keeps it, so its PUBACK can be matched to it.
+ */
+export function nextMessageId(client: Client): number {
+  const c = clientInternals(client);
+  const id = c._nextId;
+  c._nextId = id >= 65_535 ? 1 : id + 1;
+  return id;
+}
+
 /** The internal members this file uses that `aedes` or `client` lack: empty while Aedes still has them all. */
 export function missingInternals(aedes: Aedes, client: Client): string[] {
   const missing: string[] = [];
@@ -206,6 +219,7 @@ export function missingInternals(aedes: Aedes, client: Client): string[] {
   const c = clientInternals(client);
   need('client', c, ['duplicates', '_parser', 'subscriptions'], 'object');
   need('client', c, ['deliverQoS', 'deliver0'], 'function');
+  need('client', c, ['_nextId'], 'number');
   need('client._parser', c._parser, ['_parseString', '_emitError'], 'function');
   need('client._parser', c._parser, ['_list'], 'object');
   return missing;

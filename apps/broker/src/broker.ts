@@ -98,6 +98,16 @@ export class Broker {
     this.aedes = aedes;
     const dedupe = new ExactDedupe();
     dedupe.install(aedes);
+    const shares = new SharedSubscriptions(
+      aedes,
+      {
+        mayRead: (clientId, topic) => access.mayQueue(clientId, READ, topic),
+        unacknowledged: (clientId) => queues.count(clientId),
+        hasRoom: (clientId) => queues.hasRoom(clientId),
+      },
+      store.shareMembers,
+      log,
+    );
     filterQueues(aedes, {
       accept: (clientId, topic) => {
         if (!access.mayQueue(clientId, READ, topic)) {
@@ -109,17 +119,8 @@ export class Broker {
         return false;
       },
       cleared: (clientId) => queues.release(clientId),
+      acknowledged: (clientId, messageId) => shares.acknowledged(clientId, messageId),
     });
-    const shares = new SharedSubscriptions(
-      aedes,
-      {
-        mayRead: (clientId, topic) => access.mayQueue(clientId, READ, topic),
-        unacknowledged: (clientId) => queues.count(clientId),
-        hasRoom: (clientId) => queues.hasRoom(clientId),
-      },
-      store.shareMembers,
-      log,
-    );
     await shares.load();
     this.watchClients(aedes, connections, metrics);
 

@@ -6,6 +6,8 @@ export interface QueuePolicy {
   accept(clientId: string, topic: string): boolean;
   /** A message queued for this client was acknowledged (or discarded). */
   cleared(clientId: string): void;
+  /** Any client's PUBACK (or discard) of `messageId`, queued for it or not (clean sessions queue nothing). */
+  acknowledged(clientId: string, messageId: number | undefined): void;
 }
 
 /**
@@ -33,6 +35,7 @@ export function filterQueues(aedes: Aedes, policy: QueuePolicy): void {
     outgoingClearMessageId: async (client, packet) => {
       const removed = await store.outgoingClearMessageId(client, packet);
       if (removed) policy.cleared(client.id);
+      policy.acknowledged(client.id, packet.messageId);
       return removed;
     },
   }));

@@ -27,6 +27,8 @@ export interface Target {
    * group's other members, or they wait in its session until it returns (mosquitto).
    */
   sharedLeaver: 'redelivered-to-others' | 'kept-for-its-return';
+  /** Where the unacknowledged messages of a clean-session `$share` member that leaves go: to the others, or nowhere. */
+  sharedCleanLeaver: 'redelivered-to-others' | 'lost';
   /** Whether persistent sessions keep their `$share` subscriptions across a restart (mosquitto 2.0.11 drops them). */
   sharedAfterRestart: 'kept' | 'forgotten';
   /** What SUBACK says to a `$share` subscription of a filter the client may not read (0x80, or granted). */
@@ -88,6 +90,7 @@ export async function startAedes(f: Fixture): Promise<Target> {
     foreignClientId: 'refused',
     sharedLeaver: 'redelivered-to-others',
     sharedAfterRestart: 'kept',
+    sharedCleanLeaver: 'redelivered-to-others',
     sharedDenied: 'refused',
     metricsUrl: `http://127.0.0.1:${metrics.port}${metrics.path}`,
     restart: async () => {
@@ -143,6 +146,7 @@ export async function startSecureMosquitto(f: Fixture): Promise<Target> {
     foreignClientId: 'replaced',
     sharedLeaver: 'kept-for-its-return',
     sharedAfterRestart: 'forgotten',
+    sharedCleanLeaver: 'lost',
     sharedDenied: 'granted',
     metricsUrl: undefined,
     restart: () => m.restart(),

@@ -5,6 +5,7 @@ import {
   type AedesMessage,
   deliverTo,
   enqueueFor,
+  nextMessageId,
   queuedFor,
   removeQueued,
   subscribedFilters,
@@ -42,6 +43,8 @@ interface Member {
   qos: number;
   /** Messages handed to it since it joined: breaks ties between equally loaded members. */
   handed: number;
+  /** A clean-session member's messages written and not yet acknowledged, by packet id (a session keeps none). */
+  inFlight: Map<number, AedesMessage>;
 }
 
 interface Group {
@@ -67,8 +70,8 @@ const MESSAGE_IDS = 65_535;
  *
  * A persistent member that disconnects leaves its unacknowledged and queued messages of the group in its session;
  * they are taken out and handed to the connected members (and when a member connects, whatever the disconnected
- * members' sessions hold goes to the connected ones). A clean-session member's unacknowledged messages end with its
- * session, as for any clean session.
+ * members' sessions hold goes to the connected ones). A clean-session member's unacknowledged messages are kept here
+ * until its PUBACK, and handed to the other members when it leaves.
  */
 export class SharedSubscriptions {
   private readonly groups = new Map<string, Group>();
@@ -97,7 +100,14 @@ export class SharedSubscriptions {
     if (!this.store) return;
     for await (const { topic, clientId, qos } of this.store.entries()) {
       const group = this.group(topic);
-      group?.members.set(clientId, { clientId, client: undefined, persistent: true, qos, handed: 0 });
+      group?.members.set(clientId, {
+        clientId,
+        client: undefined,
+        persistent: true,
+        qos,
+        handed: 0,
+        inFlight: new Map(),
+      });
     }
   }
 
@@ -129,21 +139,32 @@ export class SharedSubscriptions {
       persistent: !client.clean,
       qos,
       handed: previous?.handed ?? 0,
+      inFlight: previous?.inFlight ?? new Map(),
     });
     if (!client.clean) this.remember(this.store?.put({ topic, clientId: client.id, qos }));
     this.log.info({ client: client.id, group: topic, members: group.members.size }, 'shared subscription joined');
   }
 
-  private leave(clientId: string, topic: string): void {
+  /** A PUBACK (or a discard) from `clientId`. */
+  acknowledged(clientId: string, messageId: number | undefined): void {
+    if (messageId === undefined) return;
+    for (const group of this.groups.values()) group.members.get(clientId)?.inFlight.delete(messageId);
+  }
+
+  private leave(clientId: string, topic: string): Member | undefined {
     const group = this.groups.get(topic);
     const member = group?.members.get(clientId);
-    if (!group || !member) return;
+    if (!group || !member) return undefined;
     group.members.delete(clientId);
     if (member.persistent) this.remember(this.store?.del({ topic, clientId }));
+    // A clean session that ends (its connection closed) leaves what it had not acknowledged to the others; after an
+    // UNSUBSCRIBE the client may still acknowledge it.
+    if (member.client?.closed) for (const message of member.inFlight.values()) this.dispatch(group, message, () => {});
     if (group.members.size === 0) {
       this.groups.delete(topic);
       this.aedes.unsubscribe(group.filter, group.deliver, () => {});
     }
+    return member;
   }
 
   private connected(client: Client): void {
@@ -188,7 +209,7 @@ export class SharedSubscriptions {
       const queues = qos > 0 && member.persistent;
       if (queues ? !this.policy.hasRoom(member.clientId) : member.client === undefined) continue;
       if (!this.policy.mayRead(member.clientId, topic)) continue;
-      const load = member.persistent ? this.policy.unacknowledged(member.clientId) : 0;
+      const load = member.persistent ? this.policy.unacknowledged(member.clientId) : member.inFlight.size;
       if (
         best === undefined ||
         (member.client !== undefined && best.client === undefined) ||
@@ -218,8 +239,11 @@ export class SharedSubscriptions {
     const message: AedesMessage = { ...packet, retain: false, dup: false, messageId: undefined };
     const write = () => {
       const client = member.client;
-      if (client === undefined || client.closed) done();
-      else deliverTo(client, message, qos, done);
+      if (client === undefined || client.closed) return done();
+      if (qos === 0 || member.persistent) return deliverTo(client, message, qos, done);
+      const messageId = nextMessageId(client);
+      member.inFlight.set(messageId, message);
+      deliverTo(client, { ...message, messageId }, qos, done);
     };
     if (qos === 0 || !member.persistent) {
       // Outside mqemitter's synchronous dispatch, where the dedupe fix would take it for a copy of the same message.
