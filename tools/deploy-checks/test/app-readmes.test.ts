@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { AlerterConfigSchema } from '../../../apps/alerter/src/config.js';
 import { BrokerConfigSchema } from '../../../apps/broker/src/config.js';
 import { AgentConfigSchema } from '../../../apps/edge-agent/src/config.js';
+import { InsightsConfigSchema } from '../../../apps/insights/src/config.js';
 import { PortalConfigSchema } from '../../../apps/portal/src/config.js';
 import { RollupConfigSchema } from '../../../apps/rollup/src/config.js';
 import { SinkWorkerConfigSchema } from '../../../apps/sink-worker/src/config.js';
@@ -24,6 +25,7 @@ describe.each([
   ['alerter', AlerterConfigSchema],
   ['portal', PortalConfigSchema],
   ['rollup', RollupConfigSchema],
+  ['insights', InsightsConfigSchema],
 ] as Array<[string, { properties: object }]>)('apps/%s/README.md', (app, schema) => {
   it.each(Object.keys(schema.properties))('names the config key %s', (key) => {
     expect(readme(app)).toMatch(new RegExp(`\`${literal(key)}[\`.[]`));
@@ -49,6 +51,7 @@ it.each([
   ['alerter', []],
   ['portal', []],
   ['rollup', []],
+  ['insights', []],
   ['export', []],
   ['loadgen', []],
   ['demo', []],
