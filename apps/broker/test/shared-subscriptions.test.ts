@@ -186,7 +186,7 @@ describe.each(Object.keys(TARGETS) as TargetName[])('shared subscriptions: %s', 
   });
 });
 
-describe('shared subscriptions: aedes, spread by load', () => {
+describe('shared subscriptions: aedes only', () => {
   let broker: Target;
   let clients: Clients;
   beforeAll(async () => {
@@ -223,5 +223,21 @@ describe('shared subscriptions: aedes, spread by load', () => {
     expect(atSlow()).toBeGreaterThan(0);
     expect(atSlow()).toBeLessThanOrEqual(5);
     socket.destroy();
+  });
+
+  it('queues a message only for an offline member that subscribed with QoS 1', async () => {
+    const session = (clientId: string) => ({ clean: false, clientId });
+    const qos0 = await clients.connect(broker.tcp, 'sink-worker', session('sink-worker-q0'));
+    await qos0.subscribeAsync(`$share/qos/${READINGS}`, { qos: 0 });
+    const qos1 = await clients.connect(broker.tcp, 'sink-worker', session('sink-worker-q1'));
+    await qos1.subscribeAsync(`$share/qos/${READINGS}`, { qos: 1 });
+    await Promise.all([qos0.endAsync(), qos1.endAsync()]);
+    const agent = await clients.connect(broker.tcp, 'house-12');
+    const sent = Array.from({ length: 10 }, (_, i) => `wattbus/v1/house-12/main/reading q${i}`);
+    for (const m of sent)
+      await agent.publishAsync('wattbus/v1/house-12/main/reading', m.split(' ')[1] ?? '', { qos: 1 });
+    const back = await clients.connect(broker.tcp, 'sink-worker', session('sink-worker-q1'));
+    await waitFor(() => inbox(back).messages.length >= sent.length, { what: 'every reading at the QoS 1 member' });
+    expect(inbox(back).messages).toEqual(sent);
   });
 });

@@ -206,7 +206,7 @@ export class SharedSubscriptions {
     let best: Member | undefined;
     let bestLoad = 0;
     for (const member of group.members.values()) {
-      const queues = qos > 0 && member.persistent;
+      const queues = Math.min(qos, member.qos) > 0 && member.persistent; // QoS 0 is never queued
       if (queues ? !this.policy.hasRoom(member.clientId) : member.client === undefined) continue;
       if (!this.policy.mayRead(member.clientId, topic)) continue;
       const load = member.persistent ? this.policy.unacknowledged(member.clientId) : member.inFlight.size;
