@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxV1Sink } from '../src/influx/v1-sink.js';
 import { SinkError } from '../src/sink.js';
 import { readInfluxRollups } from './influx-rollups.js';
-import { sinkSuite } from './sink-suite.js';
+import { rollup, sinkSuite } from './sink-suite.js';
 
 let influx: InfluxdHandle;
 let dbCount = 0;
@@ -106,6 +106,26 @@ describe('influx sink against a real influxd', () => {
     expect(tagsOf('house-2')).toEqual({ site: 'house-2', meter: 'main', channel: 'grid', role: 'grid', city: 'Liège' });
     expect(tagsOf('house-3')).toEqual({ site: 'house-3', meter: 'main', channel: 'grid', role: 'grid' });
     expect(rows).toHaveLength(3);
+  });
+
+  it('a corrected rollup keeps no field of the older revision that it does not have', async () => {
+    const sink = new InfluxV1Sink(config('corrected'));
+    await sink.open();
+    // Revision 0 inside a gap: energy unknown, and why. Revision 1 after a backfill: known, no reason.
+    const before = rollup(0, 0, null);
+    before.cost.unknown = 'energy unknown';
+    await sink.writeRollups([before, rollup(1, 0, 50)]);
+    await sink.writeRollups([rollup(0, 1, 150)]);
+    const [result] = await influx.query(
+      'SELECT "revision", "energy_import_wh", "cost_unknown", "periods_HP_import_wh" FROM "rollup" GROUP BY "interval"',
+      'corrected',
+      { epoch: 'ms' },
+    );
+    const t0 = Date.UTC(2026, 0, 13, 9);
+    expect(result?.series?.[0]?.values).toEqual([
+      [t0, 1, 150, null, 150],
+      [t0 + 900_000, 0, 50, null, 50],
+    ]);
   });
 
   it('reports an unreachable server as a transient SinkError', async () => {

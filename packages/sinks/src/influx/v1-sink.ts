@@ -4,7 +4,7 @@ import { NO_SITE_INFO, type Sink, type SinkContext, SinkError } from '../sink.js
 import type { InfluxV1Config } from './config.js';
 import { influxAuthHeaders } from './http.js';
 import { influxRefusal, siteTagsFor, toLines } from './line-protocol.js';
-import { rollupToLine } from './rollup-line.js';
+import { ROLLUP_MEASUREMENT, rollupToLine } from './rollup-line.js';
 
 const NAME = 'influx';
 
@@ -63,7 +63,32 @@ export class InfluxV1Sink implements Sink {
 
   async writeRollups(batch: readonly Rollup[]): Promise<void> {
     if (batch.length === 0) return;
-    await this.writeLines(newestRevisions(batch).map(rollupToLine).join('\n'), batch.length);
+    const newest = newestRevisions(batch);
+    // InfluxDB merges the fields of one point: a field an older revision had and this one has not (a null, such as
+    // cost_unknown once a backfill made the energy known) would stay. Corrections are rare: drop their point first.
+    const corrected = newest.filter((r) => r.revision > 0);
+    if (corrected.length > 0) await this.deletePoints(corrected);
+    await this.writeLines(newest.map(rollupToLine).join('\n'), batch.length);
+  }
+
+  private async deletePoints(rollups: readonly Rollup[]): Promise<void> {
+    // Ids and interval names cannot hold a quote (contract patterns): no escaping needed.
+    const q = rollups
+      .map(
+        (r) =>
+          `DELETE FROM "${ROLLUP_MEASUREMENT}" WHERE "site" = '${r.site}' AND "meter" = '${r.meter}' AND ` +
+          `"channel" = '${r.channel}' AND "interval" = '${r.interval}' AND time = ${r.start}ms`,
+      )
+      .join('; ');
+    const res = await this.request(
+      this.endpoint('query', { db: this.config.database }),
+      new URLSearchParams({ q }).toString(),
+      'application/x-www-form-urlencoded',
+    );
+    const body = res.ok ? ((await res.json().catch(() => ({}))) as { results?: Array<{ error?: string }> }) : {};
+    const failed = body.results?.find((r) => r.error !== undefined);
+    if (!res.ok) throw await this.failure(res, `delete of ${rollups.length} corrected rollups`);
+    if (failed) throw new SinkError(NAME, `delete of corrected rollups failed: ${failed.error}`, false);
   }
 
   private async writeLines(lines: string, count: number): Promise<void> {
