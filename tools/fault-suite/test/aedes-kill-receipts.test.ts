@@ -6,7 +6,9 @@ import { expectExactlyOnce, randomCrashes, runScenario } from '../src/scenario.j
  * receipts: the agent keeps every reading until the sink worker says it is stored, and sends again what no receipt
  * covered, so neither the PUBACK-before-save window nor a cut replay loses anything.
  */
-it('the Aedes broker app (LevelDB persistence) SIGKILLed 5 times mid-stream, with storage receipts: every reading stored exactly once', async () => {
+it('the Aedes broker app (LevelDB persistence) SIGKILLed 5 times mid-stream, with storage receipts: every reading stored exactly once', {
+  timeout: 300_000,
+}, async () => {
   const r = await runScenario(
     { scenario: 'aedes-kill-receipts', broker: 'aedes-persistent', receipts: true, settle: { timeoutMs: 45_000 } },
     (p) => randomCrashes(p, (q) => q.broker, 5),

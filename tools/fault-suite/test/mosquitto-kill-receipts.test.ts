@@ -6,7 +6,9 @@ import { DEPLOYED_MOSQUITTO, expectExactlyOnce, randomCrashes, runScenario } fro
  * loses up to 10 s of acknowledged readings, and sessions made since the last save) and with storage receipts: the
  * agent keeps every reading until the sink worker says it is stored, and sends again what no receipt covered.
  */
-it('mosquitto (deployed persistence) SIGKILLed 5 times mid-stream, with storage receipts: every reading stored exactly once', async () => {
+it('mosquitto (deployed persistence) SIGKILLed 5 times mid-stream, with storage receipts: every reading stored exactly once', {
+  timeout: 300_000,
+}, async () => {
   const r = await runScenario(
     {
       scenario: 'mosquitto-kill-receipts',
