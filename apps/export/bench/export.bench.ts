@@ -13,9 +13,8 @@
 import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CHUNK_ROWS, InfluxV1Reader, lines, runExport, WINDOW_MS } from '@wattbus/store-export';
 import { startInfluxd, tempDir } from '@wattbus/testkit';
-import { runExport } from '../src/export.js';
-import { CHUNK_ROWS, InfluxV1Reader, lines, WINDOW_MS } from '../src/stores/influx-v1.js';
 import { EXPORT_DIR, sinkWorkerConfig } from '../test/cli.js';
 
 const SITES = Number(process.env.EXPORT_BENCH_SITES ?? 100);

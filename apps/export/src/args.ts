@@ -1,9 +1,15 @@
 import { parseArgs } from 'node:util';
-import { usageError } from './errors.js';
-import { FORMAT_NAMES, type FormatName } from './formats/index.js';
-import type { Compression } from './output.js';
-import { checkIds, checkRange, expandQuantity } from './selection.js';
-import { parseInstant, zoneOffset } from './time-format.js';
+import {
+  type Compression,
+  checkIds,
+  checkRange,
+  expandQuantity,
+  FORMAT_NAMES,
+  type FormatName,
+  parseInstant,
+  usageError,
+  zoneOffset,
+} from '@wattbus/store-export';
 
 export const USAGE = `wattbus-export: exports stored readings to CSV, JSON lines or Parquet.
 

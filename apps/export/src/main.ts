@@ -1,11 +1,15 @@
 #!/usr/bin/env node
+import {
+  EXIT,
+  ExportError,
+  loadStoreConfig,
+  openReader,
+  runExport,
+  type StoreReader,
+  sitesOfGroups,
+} from '@wattbus/store-export';
 import { parseExportArgs, USAGE } from './args.js';
-import { EXIT, ExportError } from './errors.js';
-import { runExport } from './export.js';
-import { sitesOfGroups } from './groups.js';
 import { jsonProgress, type ProgressView, terminalProgress } from './progress.js';
-import { loadStoreConfig } from './store-config.js';
-import { openReader, type StoreReader } from './stores/index.js';
 
 const say = (line: string) => process.stderr.write(`wattbus-export: ${line}\n`);
 

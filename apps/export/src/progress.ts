@@ -1,5 +1,5 @@
+import type { Progress, Summary } from '@wattbus/store-export';
 import { Bar, Presets } from 'cli-progress';
-import type { Progress, Summary } from './export.js';
 
 export interface ProgressView {
   update(progress: Progress): void;

@@ -7,7 +7,7 @@ import {
   InfluxV1Reader,
   parseInstant,
   runExport,
-} from '@wattbus/export';
+} from '@wattbus/store-export';
 import type { Logger } from 'pino';
 import { HttpError } from './http-util.js';
 
