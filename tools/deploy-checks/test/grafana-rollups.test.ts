@@ -63,6 +63,21 @@ function substitute(query: string): string {
     .replaceAll('$__interval', '1h');
 }
 
+/**
+ * house-1's Eco-devices (HC/HP contract) every 6 hours, as the sink writes a reading: its rate indexes grow by
+ * 1 kWh off-peak and 2 kWh peak per day; house-2's meter is never in house-1's panels.
+ */
+function rateReadings(): string[] {
+  return Array.from({ length: 12 }, (_, i) => {
+    const ts = (DAYS[0] as number) + i * 6 * 3_600_000;
+    const [hc, hp] = [10_000 + 250 * i, 20_000 + 500 * i];
+    return [
+      `reading,channel=t1,meter=linky,role=grid,site=house-1 energy_import_wh=${hc + hp},energy_import_wh_hc=${hc},energy_import_wh_hp=${hp},seq=${i}i ${ts}`,
+      `reading,channel=t1,meter=linky,role=grid,site=house-2 energy_import_wh_hc=${9 * hc},seq=${i}i ${ts}`,
+    ];
+  }).flat();
+}
+
 let influx: InfluxdHandle;
 const results = new Map<string, { columns: string[]; values: unknown[][]; tags?: Record<string, string> }[]>();
 
@@ -84,7 +99,7 @@ beforeAll(async () => {
     interval: '15m',
     power_w: { mean: 100 * q, min: 10 * q, max: 1000 * q },
   }));
-  await influx.write(DB, rollupLines([...records, ...hours, ...quarters]), 'ms');
+  await influx.write(DB, [...rollupLines([...records, ...hours, ...quarters]), ...rateReadings()], 'ms');
   for (const panel of dashboard.panels) {
     for (const t of panel.targets ?? []) {
       const [result] = await influx.query(substitute(t.query), DB, { epoch: 'ms' });
@@ -143,6 +158,14 @@ describe('the energy dashboard against rollups in a real influxd', () => {
       [DAYS[0], 150, 0, 3000],
       [(DAYS[0] as number) + 3_600_000, 550, 40, 7000],
     ]);
+  });
+
+  it("energy per day by the meter's own rate registers: each index's increase per local day", () => {
+    const [s] = series("Energy per day by the meter's own tariff registers A");
+    expect(s?.tags).toEqual({ meter: 'linky', channel: 't1' });
+    expect(s?.columns).toEqual(['time', 'spread_energy_import_wh_hc', 'spread_energy_import_wh_hp']);
+    // 4 readings a day: 3 steps of 250 Wh and 500 Wh inside each day
+    expect(s?.values).toEqual(DAYS.map((start) => [start, 750, 1500]));
   });
 
   it('grid totals over the range', () => {
