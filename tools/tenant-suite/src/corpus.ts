@@ -265,7 +265,7 @@ export class Corpus {
       Buffer.from(JSON.stringify(this.reading({ labels: { tariff: 'X' } })).replace('"X"', '"\\u0000"')),
     );
 
-    const reserved = ['reading', 'status', 'info', 'health', 'alerts', 'dlq'];
+    const reserved = ['reading', 'status', 'info', 'health', 'receipt', 'rollup', 'alerts', 'dlq'];
     for (const id of reserved) {
       const body = json(this.reading({ meter: id }));
       add(`gen reserved "${id}" as site`, `${T}/${id}/m/reading`, body);
