@@ -62,4 +62,4 @@ it('with the broker unreachable, keeps queueing, drops the oldest past the limit
   expect(health.queue.dropped).toBeGreaterThanOrEqual(50);
   expect(health.queue.dropped).toBe(missing);
   await tmp.cleanup();
-});
+}, 180_000); // three agent starts and a drain: past the 60 s default when the whole suite shares 2 cores

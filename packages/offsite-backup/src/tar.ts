@@ -22,9 +22,15 @@ export function packDirectory(dir: string): Readable {
   return out;
 }
 
-/** `tar -x` into a directory; `done` resolves once tar has exited with 0. */
+/**
+ * `tar -x` into a directory; `done` resolves once tar has exited with 0. `--ignore-zeros` makes tar read its input
+ * to the end instead of exiting at the end-of-archive blocks: otherwise it may close its stdin while the record
+ * padding is still being written ("Premature close"), and the decryption would not check the stream's last chunks.
+ */
 export function unpackInto(dir: string): { input: Writable; done: Promise<void> } {
-  const tar = spawn('tar', ['-C', dir, '--no-same-owner', '-xf', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const tar = spawn('tar', ['-C', dir, '--no-same-owner', '--ignore-zeros', '-xf', '-'], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
   let stderr = '';
   tar.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
