@@ -1,5 +1,18 @@
 export { loadEnergyConfig, parseEnergyConfig } from './config/load.js';
-export * from './config/schema.js';
+export {
+  type CalendarConfig,
+  CalendarSchema,
+  type EnergyConfig,
+  EnergyConfigSchema,
+  type PeriodRuleConfig,
+  PeriodRuleSchema,
+  type PriceSourceConfig,
+  PriceSourceSchema,
+  SeasonSchema,
+  type TariffConfig,
+  TariffSchema,
+  WEEKDAYS,
+} from './config/schema.js';
 export { type LoadedPrices, loadPriceCsv, parsePriceCsv } from './prices/csv-prices.js';
 export { FixedPrices } from './prices/fixed-prices.js';
 export { HttpPrices, type HttpPricesOptions } from './prices/http-prices.js';
