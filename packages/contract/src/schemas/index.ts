@@ -10,6 +10,7 @@ export * from './status.js';
 
 import { AlertSchema } from './alert.js';
 import { DeadLetterSchema } from './dead-letter.js';
+import { ApplianceEstimatesSchema, VoltageForecastSchema } from './forecast.js';
 import { HealthSchema } from './health.js';
 import { InfoSchema } from './info.js';
 import { ReadingSchema } from './reading.js';
@@ -27,5 +28,7 @@ export const SCHEMAS = {
   deadLetter: DeadLetterSchema,
   receipt: ReceiptSchema,
   rollup: RollupSchema,
+  forecastVoltage: VoltageForecastSchema,
+  insightsAppliances: ApplianceEstimatesSchema,
 } as const;
 export type SchemaName = keyof typeof SCHEMAS;
