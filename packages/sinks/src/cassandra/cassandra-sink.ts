@@ -1,12 +1,28 @@
-import type { Reading } from '@wattbus/contract';
+import type { Reading, Rollup } from '@wattbus/contract';
 import { Client } from 'cassandra-driver';
+import { newestRevisions } from '../rollups.js';
 import type { Sink, SinkContext } from '../sink.js';
 import { clientOptions, WRITE_PROFILE } from './client-options.js';
 import type { CassandraConfig } from './config.js';
 import { insertReadingCql, insertSitePowerCql, readingRow, schemaStatements, sitePowerRow } from './cql.js';
 import { toSinkError } from './errors.js';
 import { forEachLimited } from './limited.js';
-import { chunksByPartition, latestPerKey, readingsPartition, sitePowerPartition } from './plan.js';
+import {
+  chunksByPartition,
+  groupRollupPartition,
+  latestPerKey,
+  readingsPartition,
+  sitePowerPartition,
+  siteRollupPartition,
+} from './plan.js';
+import {
+  GROUP_TAG,
+  groupRollupRow,
+  insertGroupRollupCql,
+  insertSiteRollupCql,
+  rollupSchemaStatements,
+  siteRollupRow,
+} from './rollup-cql.js';
 import {
   durabilityWarning,
   readCommitlogSync,
@@ -45,6 +61,34 @@ export function planWrites(config: CassandraConfig, batch: readonly Reading[]): 
   ];
 }
 
+/**
+ * The requests that write a batch of rollups: the highest revision of each key, into `site_rollups`, and into
+ * `group_rollups` for the sites `groupOf` knows a group of, grouped by partition like readings.
+ */
+export function planRollupWrites(
+  config: CassandraConfig,
+  batch: readonly Rollup[],
+  groupOf: (site: string) => string | undefined,
+): PartitionWrite[] {
+  const rollups = newestRevisions(batch);
+  const grouped = rollups.flatMap((rollup) => {
+    const group = groupOf(rollup.site);
+    return group === undefined ? [] : [{ group, rollup }];
+  });
+  const siteCql = insertSiteRollupCql(config);
+  const groupCql = insertGroupRollupCql(config);
+  return [
+    ...chunksByPartition(rollups, siteRollupPartition, MAX_ROWS_PER_BATCH).map((rs) => ({
+      cql: siteCql,
+      rows: rs.map(siteRollupRow),
+    })),
+    ...chunksByPartition(grouped, groupRollupPartition, MAX_ROWS_PER_BATCH).map((gs) => ({
+      cql: groupCql,
+      rows: gs.map((g) => groupRollupRow(g.group, g.rollup)),
+    })),
+  ];
+}
+
 /** Sends one PartitionWrite: a plain prepared INSERT for one row, an unlogged batch for more. */
 export function sendPartitionWrite(client: Client, write: PartitionWrite, executionProfile: string) {
   const [only, ...more] = write.rows;
@@ -56,7 +100,8 @@ export function sendPartitionWrite(client: Client, write: PartitionWrite, execut
 }
 
 /**
- * Cassandra through cassandra-driver: prepared, idempotent upserts timestamped with each reading's `seq`,
+ * Cassandra through cassandra-driver: prepared, idempotent upserts timestamped with each reading's `seq` (each
+ * rollup's `revision`),
  * grouped into single-partition unlogged batches sent token-aware (the driver routes a batch by its first
  * statement's partition key, here every statement's), at most `concurrency` requests in flight.
  */
@@ -75,7 +120,9 @@ export class CassandraSink implements Sink {
     let warnings: ServerWarning[];
     try {
       await client.connect();
-      if (config.create_schema) for (const cql of schemaStatements(config)) await client.execute(cql);
+      if (config.create_schema) {
+        for (const cql of [...schemaStatements(config), ...rollupSchemaStatements(config)]) await client.execute(cql);
+      }
       warnings = [
         durabilityWarning(await readCommitlogSync(client), config),
         schemaWarning(await readNonFrozenMaps(client, config.keyspace), config.keyspace),
@@ -89,15 +136,21 @@ export class CassandraSink implements Sink {
   }
 
   async write(batch: readonly Reading[]): Promise<void> {
+    await this.send(planWrites(this.config, batch), `${batch.length} readings`);
+  }
+
+  async writeRollups(batch: readonly Rollup[]): Promise<void> {
+    const groupOf = (site: string) => this.context?.siteTags(site)[GROUP_TAG];
+    await this.send(planRollupWrites(this.config, batch, groupOf), `${batch.length} rollups`);
+  }
+
+  private async send(writes: readonly PartitionWrite[], what: string): Promise<void> {
     const client = this.client;
     if (!client) throw toSinkError(new Error('not open'), 'write');
-    if (batch.length === 0) return;
     try {
-      await forEachLimited(planWrites(this.config, batch), this.config.concurrency, (w) =>
-        sendPartitionWrite(client, w, WRITE_PROFILE),
-      );
+      await forEachLimited(writes, this.config.concurrency, (w) => sendPartitionWrite(client, w, WRITE_PROFILE));
     } catch (err) {
-      throw toSinkError(err, `write of ${batch.length} readings`);
+      throw toSinkError(err, `write of ${what}`);
     }
   }
 

@@ -48,7 +48,9 @@ export const CassandraConfigSchema = Type.Object(
       default: 2_000,
       description: 'longest wait between attempts to reach a node that went down',
     }),
-    ttl_days: Type.Optional(Type.Integer({ minimum: 1, description: 'expire rows after this many days' })),
+    ttl_days: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'expire readings after this many days (rollups are kept)' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,8 +1,9 @@
-import { exampleReading, type Reading } from '@wattbus/contract';
+import { exampleReading, type Reading, type Rollup } from '@wattbus/contract';
 import { types } from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
 import { testConfig as config } from '../../test/cassandra-config.js';
-import { MAX_ROWS_PER_BATCH, planWrites } from './cassandra-sink.js';
+import { rollup } from '../../test/sink-suite.js';
+import { MAX_ROWS_PER_BATCH, planRollupWrites, planWrites } from './cassandra-sink.js';
 import { chunksByPartition, latestPerKey } from './plan.js';
 
 const reading = (over: Partial<Reading>): Reading => ({ ...exampleReading(), ...over });
@@ -61,5 +62,53 @@ describe('Cassandra write plan', () => {
       [-5, types.Long.fromNumber(10_000)],
     ]);
     expect(gridPower.map((r) => [r[6], r[9]])).toEqual([[-5, types.Long.fromNumber(10_000)]]);
+  });
+});
+
+describe('Cassandra rollup write plan', () => {
+  const ofSite = (site: string, r: Rollup): Rollup => ({ ...r, site, key: r.key.replace('house-1', site) });
+  const groupOf = (site: string) => (site === 'house-1' ? 'coop-a' : undefined);
+
+  it("writes the newest revision of each key to its site's day, and to its group's day when the site has one", () => {
+    // 21 quarters × 5 channels, all on 2026-01-13 (UTC): 105 rows of one site-day
+    const onChannel = (ch: number, r: Rollup): Rollup => ({
+      ...r,
+      channel: `c${ch}`,
+      key: r.key.replace('/grid/', `/c${ch}/`),
+    });
+    const quarters = Array.from({ length: 21 }, (_, q) => q);
+    const batch = [
+      ...quarters.flatMap((q) => [0, 1, 2, 3, 4].map((ch) => onChannel(ch, rollup(q, 1, q)))),
+      onChannel(0, rollup(0, 0, 999)), // an older revision later in the batch loses
+      ...quarters.slice(0, 3).map((q) => ofSite('house-2', rollup(q, 0, q))),
+    ];
+    const plan = planRollupWrites(config, batch, groupOf);
+    const site = plan.filter((w) => w.cql.includes('.site_rollups '));
+    const group = plan.filter((w) => w.cql.includes('.group_rollups '));
+    // one partition per site and day, cut at MAX_ROWS_PER_BATCH
+    expect(site.map((w) => [w.rows[0]?.[0], w.rows.length])).toEqual([
+      ['house-1', 100],
+      ['house-1', 5],
+      ['house-2', 3],
+    ]);
+    expect(group.map((w) => [w.rows[0]?.[0], w.rows.length])).toEqual([
+      ['coop-a', 100],
+      ['coop-a', 5],
+    ]);
+    expect(group.flatMap((w) => w.rows).every((r) => r[4] === 'house-1')).toBe(true);
+    const first = site[0]?.rows[0] ?? [];
+    expect([first[8], first.at(-1)]).toEqual([1, types.Long.fromNumber(1)]); // revision, write timestamp
+    expect(first[11]).toBe(0); // energy_import_wh of revision 1, not the 999 of revision 0
+  });
+
+  it('splits partitions by interval and UTC day of the start', () => {
+    const day = { ...rollup(0, 0, 1), interval: '1d' as const, key: 'house-1/main/grid/1d/x' };
+    const nextDay = { ...rollup(4 * 24, 0, 1) }; // 24 h later
+    const plan = planRollupWrites(config, [rollup(0, 0, 1), day, nextDay], () => undefined);
+    expect(plan.map((w) => [w.rows[0]?.[1], String(w.rows[0]?.[2])])).toEqual([
+      ['15m', '2026-01-13'],
+      ['1d', '2026-01-13'],
+      ['15m', '2026-01-14'],
+    ]);
   });
 });

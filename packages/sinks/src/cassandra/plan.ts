@@ -1,4 +1,4 @@
-import type { Reading } from '@wattbus/contract';
+import type { Reading, Rollup } from '@wattbus/contract';
 import { dayOfTs } from './cql.js';
 
 const key = (r: Reading) => `${r.site}\u0000${r.meter}\u0000${r.channel}\u0000${r.ts}`;
@@ -21,6 +21,11 @@ export function latestPerKey(batch: readonly Reading[]): Reading[] {
 /** The partition key of a reading's row in `readings`, and in `site_power`. */
 export const readingsPartition = (r: Reading) => `${r.site}\u0000${r.meter}\u0000${r.channel}\u0000${dayOfTs(r.ts).n}`;
 export const sitePowerPartition = (r: Reading) => `${r.site}\u0000${dayOfTs(r.ts).n}`;
+
+/** The partition key of a rollup's row in `site_rollups`, and (with its site's group) in `group_rollups`. */
+export const siteRollupPartition = (r: Rollup) => `${r.site}\u0000${r.interval}\u0000${dayOfTs(r.start).n}`;
+export const groupRollupPartition = ({ group, rollup }: { group: string; rollup: Rollup }) =>
+  `${group}\u0000${rollup.interval}\u0000${dayOfTs(rollup.start).n}`;
 
 /**
  * Rows grouped by partition, each group cut into chunks of at most `maxRows`: every chunk is one request

@@ -1,11 +1,11 @@
 // Runs only when WATTBUS_TEST_CASSANDRA=host[:port] points at a Cassandra 4.0+ node (see vitest.config.ts);
 // WATTBUS_TEST_CASSANDRA_DC names its data center (default datacenter1).
-import { exampleReading, type Reading } from '@wattbus/contract';
+import { exampleReading, type Reading, type Rollup } from '@wattbus/contract';
 import { Client } from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CassandraSink } from '../../src/cassandra/cassandra-sink.js';
 import type { CassandraConfig } from '../../src/cassandra/config.js';
-import { sinkSuite } from '../sink-suite.js';
+import { rollup, sinkSuite } from '../sink-suite.js';
 
 const contactPoint = process.env.WATTBUS_TEST_CASSANDRA as string;
 const dc = process.env.WATTBUS_TEST_CASSANDRA_DC ?? 'datacenter1';
@@ -27,6 +27,13 @@ sinkSuite('cassandra (live server)', async () => {
   return {
     sink: new CassandraSink(config),
     idempotent: true,
+    readRollups: async () =>
+      (await client.execute(`SELECT * FROM ${keyspace}.site_rollups`)).rows.map((row) => ({
+        key: `${row.site}/${row.meter}/${row.channel}/${row.interval}/${(row.start as Date).getTime()}`,
+        revision: row.revision as number,
+        energy_import_wh: row.energy_import_wh as number | null,
+        coverage: row.coverage as number,
+      })),
     readBack: async () => {
       const rows = (await client.execute(`SELECT * FROM ${keyspace}.readings`)).rows;
       return rows.map((row) => {
@@ -115,5 +122,63 @@ describe('cassandra sink on a live server', () => {
     ).rows;
     const types = Object.fromEntries(rows.map((r) => [r.get('column_name'), r.get('type')]));
     expect(types).toMatchObject({ values: 'frozen<map<text, double>>', labels: 'frozen<map<text, text>>' });
+  });
+});
+
+describe('cassandra rollups on a live server', () => {
+  const keyspace = `wattbus_test_${process.pid}_rollups`;
+  const client = new Client({ contactPoints: [contactPoint], localDataCenter: dc });
+  const groups: Record<string, Record<string, string>> = { 'house-1': { group: 'coop-a', city: 'Liège' } };
+  const sink = new CassandraSink(
+    {
+      contact_points: [contactPoint],
+      local_data_center: dc,
+      keyspace,
+      create_schema: true,
+      replication: { class: 'SimpleStrategy', replication_factor: 1 },
+      consistency: 'local_one',
+      concurrency: 8,
+      reconnect_max_ms: 2_000,
+    },
+    { siteTags: (site) => groups[site] ?? {} },
+  );
+  beforeAll(() => sink.open());
+  afterAll(async () => {
+    await sink.close();
+    await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+    await client.shutdown();
+  });
+
+  const ofSite = (site: string, r: Rollup): Rollup => ({ ...r, site, key: r.key.replace('house-1', site) });
+  const rows = async (table: 'site_rollups' | 'group_rollups', columns: string) =>
+    (await client.execute(`SELECT ${columns} FROM ${keyspace}.${table}`)).rows.map((r) =>
+      Object.fromEntries(columns.split(', ').map((c) => [c, r.get(c)])),
+    );
+
+  it("writes a site's rollups to its group's days too; a correction's unknowns replace the older figures", async () => {
+    await sink.writeRollups([rollup(0, 0, 150), ofSite('house-2', rollup(0, 0, 80))]);
+    await sink.writeRollups([rollup(0, 1, null)]);
+    await sink.writeRollups([rollup(0, 0, 150)]); // the older revision again: it never wins back
+    const columns = 'site, revision, energy_import_wh, cost_import, cost_currency, coverage';
+    const site = await rows('site_rollups', columns);
+    expect(site.sort((a, b) => String(a.site).localeCompare(String(b.site)))).toEqual([
+      { site: 'house-1', revision: 1, energy_import_wh: null, cost_import: null, cost_currency: 'EUR', coverage: 0 },
+      { site: 'house-2', revision: 0, energy_import_wh: 80, cost_import: 0.02, cost_currency: 'EUR', coverage: 0.5 },
+    ]);
+    expect(await rows('group_rollups', `site_group, ${columns}`)).toEqual([
+      {
+        site_group: 'coop-a',
+        site: 'house-1',
+        revision: 1,
+        energy_import_wh: null,
+        cost_import: null,
+        cost_currency: 'EUR',
+        coverage: 0,
+      },
+    ]);
+    const [stored] = (
+      await client.execute(`SELECT rollup FROM ${keyspace}.site_rollups WHERE site = 'house-1' ALLOW FILTERING`)
+    ).rows;
+    expect(JSON.parse(stored?.get('rollup'))).toEqual(rollup(0, 1, null));
   });
 });
