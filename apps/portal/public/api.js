@@ -16,6 +16,7 @@
  *             cost: Cost, cost_complete: boolean, source: 'rollup' | 'readings' | 'mixed' }} EnergyCostRow
  * @typedef {{ site?: string, group?: string, sites: string[], by: 'day' | 'month', timezone: string, unit: 'Wh',
  *             currency: string | null, rows: EnergyCostRow[] }} EnergyCost energy and grid cost per period
+ * @typedef {{ site: string, names: Record<string, string> }} ApplianceNames signature id → the household's name
  */
 
 /** A refused request: `status` is the HTTP status, the message the server's `error`. */
@@ -72,4 +73,9 @@ export const api = {
    */
   energyCost: (scope, by, count) =>
     call('GET', `/api/energy-cost?${new URLSearchParams({ ...scope, by, count: String(count) })}`),
+  /** @param {string} site @returns {Promise<ApplianceNames>} */
+  applianceNames: (site) => call('GET', `/api/appliance-names?${new URLSearchParams({ site })}`),
+  /** @param {string} site @param {string} signature @param {string} name empty: no name @returns {Promise<ApplianceNames>} */
+  nameAppliance: (site, signature, name) =>
+    call('PUT', `/api/appliance-names?${new URLSearchParams({ site })}`, { signature, name }),
 };

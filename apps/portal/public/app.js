@@ -1,5 +1,6 @@
 // The page: log in, show the user's groups and sites, live values, alerts and history.
 import { ApiError, api } from './api.js';
+import { AppliancesView } from './appliances.js';
 import { byId, fromTemplate, query, queryAll } from './dom.js';
 import { formatTime } from './format.js';
 import { showEnergy, showEnergyCost, showPowerHistory } from './history.js';
@@ -178,8 +179,9 @@ function showDashboard(me, credentials) {
   renderAlerts([]);
   setupHistory(me.groups);
   setupEnergyCost(me.groups);
+  const appliances = new AppliancesView($('appliance-list'), [...new Set(me.groups.flatMap((g) => g.sites))]);
   live?.close();
-  live = new LiveView(me, credentials, renderAlerts);
+  live = new LiveView(me, credentials, renderAlerts, (estimates) => appliances.show(estimates));
 }
 
 /** What the form says when a login fails. @param {unknown} err */

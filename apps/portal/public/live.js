@@ -1,6 +1,7 @@
 // The live view: the browser's own MQTT-over-WebSocket connection, with the household's credentials, to
 // the readings and alerts of its sites. The broker's ACL decides what arrives; the page only shows it.
 import mqtt from '/vendor/mqtt.esm.js';
+import { parseEstimates } from './appliances.js';
 import { lineChart, sizeFor } from './charts.js';
 import { byId, query } from './dom.js';
 import { formatGrid, formatPower, formatRatio, formatTime } from './format.js';
@@ -9,6 +10,7 @@ import { groupTotals, parseAlert, parseReading, siteTotals } from './model.js';
 /** @import { MqttClient } from '/vendor/mqtt.esm.js' */
 /** @import { Me } from './api.js' */
 /** @import { Alert, Reading, Totals } from './model.js' */
+/** @import { Estimates } from './appliances.js' */
 
 /**
  * What the page keeps of one site: the latest power of each "meter/channel", their totals (computed once
@@ -27,8 +29,9 @@ export class LiveView {
    * @param {Me} me
    * @param {Credentials} credentials
    * @param {(alerts: Alert[]) => void} onAlerts
+   * @param {(estimates: Estimates) => void} onAppliances
    */
-  constructor(me, credentials, onAlerts) {
+  constructor(me, credentials, onAlerts, onAppliances) {
     this.groups = me.groups;
     /** @type {Map<string, SiteState>} */
     this.sites = new Map(
@@ -37,6 +40,7 @@ export class LiveView {
     /** @type {Map<string, Alert>} topic → raised alert */
     this.alerts = new Map();
     this.onAlerts = onAlerts;
+    this.onAppliances = onAppliances;
     this.status = byId('live-status', HTMLElement);
     /** @type {MqttClient} */
     this.client = mqtt.connect(me.ws_url, {
@@ -60,7 +64,11 @@ export class LiveView {
   }
 
   subscribe() {
-    const filters = [...this.sites.keys()].flatMap((s) => [`wattbus/v1/${s}/+/reading`, `wattbus/v1/alerts/${s}/+`]);
+    const filters = [...this.sites.keys()].flatMap((s) => [
+      `wattbus/v1/${s}/+/reading`,
+      `wattbus/v1/alerts/${s}/+`,
+      `wattbus/v1/${s}/insights/appliances`,
+    ]);
     this.client.subscribe(filters, { qos: 0 }, (err) => {
       if (err) this.setStatus('offline', `Live data: ${err.message}`);
       else this.setStatus('online', 'Live data: connected');
@@ -75,6 +83,11 @@ export class LiveView {
       if (alert.state === 'raised') this.alerts.set(topic, alert);
       else this.alerts.delete(topic);
       this.onAlerts([...this.alerts.values()]);
+      return;
+    }
+    const estimates = parseEstimates(topic, text);
+    if (estimates !== null) {
+      if (this.sites.has(estimates.site)) this.onAppliances(estimates);
       return;
     }
     const reading = parseReading(topic, text);

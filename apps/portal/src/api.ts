@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isSiteId } from '@wattbus/contract';
 import type { Logger } from 'pino';
+import { type ApplianceNames, nameProblem } from './appliance-names.js';
 import type { BrokerLogin } from './broker-login.js';
 import { BUSY, type CheckBudget } from './check-budget.js';
 import type { TrustedProxies } from './client-address.js';
@@ -28,6 +29,7 @@ import type { Session, Sessions } from './sessions.js';
 export interface ApiDeps {
   sessions: Sessions;
   rights: Rights;
+  applianceNames: ApplianceNames;
   login: BrokerLogin;
   throttle: LoginThrottle;
   brokerChecks: CheckBudget;
@@ -219,6 +221,31 @@ export class Api {
     const bySite = new Map(sites.map((site, i) => [site, readings[i] ?? {}]));
     const { rows, currency } = energyCost(rollups, bySite, by as By, tz);
     sendJson(res, 200, { ...scope, sites, by, timezone: tz, unit: 'Wh', currency, rows });
+  }
+
+  /** The names the household gave the site's appliance signatures (signature id → name). */
+  async applianceNames(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<void> {
+    const site = await this.site(this.session(req), params);
+    sendJson(res, 200, { site, names: await this.d.applianceNames.get(site) });
+  }
+
+  /** Names one signature of the site (`{"signature", "name"}`; an empty name removes it); answers all names. */
+  async nameAppliance(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<void> {
+    const session = this.session(req);
+    const site = await this.site(session, params);
+    const body = (await readJson(req)) as { signature?: unknown; name?: unknown } | null;
+    const problem = nameProblem(body?.signature, body?.name);
+    if (problem !== undefined) throw new HttpError(400, problem);
+    const { signature, name } = body as { signature: string; name: string };
+    let names: Awaited<ReturnType<ApplianceNames['set']>>;
+    try {
+      names = await this.d.applianceNames.set(site, signature, name);
+    } catch (err) {
+      if (err instanceof RangeError) throw new HttpError(400, err.message);
+      throw err;
+    }
+    this.d.log.info({ user: session.username, site, signature }, 'appliance named');
+    sendJson(res, 200, { site, names });
   }
 
   /** The site's readings over whole local days as a CSV download, streamed; only a site the user may see. */

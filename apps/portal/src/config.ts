@@ -57,6 +57,11 @@ export const PortalConfigSchema = Type.Object(
       description: "the broker's Mosquitto-format ACL file; re-read when it changes",
     }),
     influx: Influx,
+    data_dir: Type.String({
+      minLength: 1,
+      default: '/var/lib/wattbus-portal',
+      description: 'where the names households give their appliances are kept (persistent storage)',
+    }),
     timezone: Type.String({
       default: 'UTC',
       description: 'IANA time zone of the households, e.g. Europe/Brussels: energy per day follows its midnights',

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { Api } from './api.js';
+import { ApplianceNames } from './appliance-names.js';
 import { BrokerLogin } from './broker-login.js';
 import { CheckBudget } from './check-budget.js';
 import { TrustedProxies } from './client-address.js';
@@ -19,6 +20,7 @@ export async function startPortal(config: PortalConfig, log: Logger): Promise<()
   const api = new Api({
     sessions: new Sessions(config.session.ttl_s * 1000),
     rights,
+    applianceNames: new ApplianceNames(config.data_dir),
     login: new BrokerLogin({
       url: config.broker.url,
       connectTimeoutMs: config.broker.connect_timeout_ms,

@@ -35,6 +35,8 @@ export class PortalServer {
       'GET /api/history': (req, res, p) => api.history(req, res, p),
       'GET /api/energy': (req, res, p) => api.energy(req, res, p),
       'GET /api/energy-cost': (req, res, p) => api.energyCost(req, res, p),
+      'GET /api/appliance-names': (req, res, p) => api.applianceNames(req, res, p),
+      'PUT /api/appliance-names': (req, res, p) => api.nameAppliance(req, res, p),
       'GET /api/export.csv': (req, res, p) => api.download(req, res, p),
       'GET /healthz': async (_req, res) => sendJson(res, 200, { ok: true }),
     };
