@@ -160,6 +160,7 @@ it('keeps the name a household gives a signature, on the server: shown instead o
     ['Kettle', true],
     ['s150-3600', false],
   ]);
+  await page.locator('#appliances').screenshot({ path: join(REPO_ROOT, 'apps/portal/screenshots/appliances.png') });
   const file = join(tmp.path, 'data/appliance-names/house-12.json');
   expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ 's2000-180': 'Kettle' });
   // An empty name takes the name away again.
