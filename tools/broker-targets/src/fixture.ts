@@ -14,6 +14,8 @@ export const USERS = [
   'house-14',
   'sink-worker',
   'alerter',
+  'rollup',
+  'insights',
   'dash-martin',
   'dash-lena',
 ] as const;
