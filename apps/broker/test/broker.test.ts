@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { DEPLOY_ACL, type Fixture, makeFixture } from '@wattbus/broker-targets';
+import { DEPLOY_ACL, type Fixture, makeFixture, USERS } from '@wattbus/broker-targets';
 import { DEFAULT_ITERATIONS } from '@wattbus/mqtt/passwords';
 import { freePort, startApp, waitFor } from '@wattbus/testkit';
 import mqtt from 'mqtt';
@@ -307,7 +307,8 @@ describe('wattbus-broker secured (deploy ACL), for what only it does', () => {
     const newcomer = { username: 'house-15', password: 'new-pw' };
     expect(await clients.attempt(secured.url, newcomer)).toBe(5);
     secured.proc.proc.kill('SIGHUP');
-    await secured.proc.waitForOutput(/"users":8/);
+    // every user of the fixture, and the newcomer
+    await secured.proc.waitForOutput(new RegExp(`"users":${USERS.length + 1}\\b`));
     expect(await clients.attempt(secured.url, newcomer)).toBe('connected');
   });
 });

@@ -25,7 +25,8 @@ export const SinkWorkerConfigSchema = Type.Object(
         share_group: Type.Optional(
           Type.String({
             pattern: '^[a-z0-9][a-z0-9_-]{0,63}$',
-            description: 'subscribe through $share/<group>/ so N workers split the stream (mosquitto, EMQX, the embedded broker)',
+            description:
+              'subscribe through $share/<group>/ so N workers split the stream (mosquitto, EMQX, the embedded broker)',
           }),
         ),
         max_silence_ms: Type.Integer({
