@@ -36,6 +36,15 @@ export {
 export { buildReceipts, receiptRangesProblem, type StoredSeq, toRanges } from './receipt-ranges.js';
 export { parseRollupTopic, rollupFilter, rollupTopic, validateRollup } from './rollup.js';
 export {
+  buildRollupReceipts,
+  decodeRollupReceipt,
+  parseRollupReceiptTopic,
+  rollupReceiptFilter,
+  rollupReceiptProblem,
+  rollupReceiptTopic,
+  type StoredRollup,
+} from './rollup-receipts.js';
+export {
   type ApplianceEstimatesMessage,
   ApplianceEstimatesSchema,
   type VoltageForecastMessage,
@@ -66,6 +75,8 @@ export {
   ReceiptSchema,
   ROLES,
   Role,
+  type RollupReceipt,
+  RollupReceiptSchema,
   SCHEMAS,
   type SchemaName,
   type SeqRange,
@@ -98,5 +109,6 @@ export {
   validateInfo,
   validateReading,
   validateReceipt,
+  validateRollupReceipt,
   validateStatus,
 } from './validate.js';

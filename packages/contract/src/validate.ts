@@ -1,6 +1,17 @@
 import type { ErrorObject } from 'ajv';
 import * as compiled from './generated/validators.generated.js';
-import type { Alert, DeadLetter, Health, Info, Reading, Receipt, Rollup, SchemaName, Status } from './schemas/index.js';
+import type {
+  Alert,
+  DeadLetter,
+  Health,
+  Info,
+  Reading,
+  Receipt,
+  Rollup,
+  RollupReceipt,
+  SchemaName,
+  Status,
+} from './schemas/index.js';
 
 interface CompiledValidator {
   (data: unknown): boolean;
@@ -172,6 +183,7 @@ export const validateAlert = wrap<Alert>(validators.alert);
 export const validateDeadLetter = wrap<DeadLetter>(validators.deadLetter);
 export const validateReceipt = wrap<Receipt>(validators.receipt);
 export const validateRollup = wrap<Rollup>(validators.rollup);
+export const validateRollupReceipt = wrap<RollupReceipt>(validators.rollupReceipt);
 
 /** The raw boolean check, for hot paths that only need yes/no. */
 export const isReading = validators.reading as (data: unknown) => data is Reading;

@@ -14,7 +14,7 @@ import { ApplianceEstimatesSchema, VoltageForecastSchema } from './forecast.js';
 import { HealthSchema } from './health.js';
 import { InfoSchema } from './info.js';
 import { ReadingSchema } from './reading.js';
-import { ReceiptSchema } from './receipt.js';
+import { ReceiptSchema, RollupReceiptSchema } from './receipt.js';
 import { RollupSchema } from './rollup.js';
 import { StatusSchema } from './status.js';
 
@@ -28,6 +28,7 @@ export const SCHEMAS = {
   deadLetter: DeadLetterSchema,
   receipt: ReceiptSchema,
   rollup: RollupSchema,
+  rollupReceipt: RollupReceiptSchema,
   forecastVoltage: VoltageForecastSchema,
   insightsAppliances: ApplianceEstimatesSchema,
 } as const;
