@@ -214,6 +214,19 @@ describe('parseConfig: validation messages', () => {
     expect(parse('timeout: aut')).toThrow('  - timeout: expected "auto", got "aut"');
   });
 
+  it("names a union's description when the value is of none of its types", () => {
+    const Url = Type.String({ pattern: '^mqtt://' });
+    const Schema = Type.Object({
+      url: Type.Union([Url, Type.Array(Url, { minItems: 1 })], { description: 'a URL, or a list of URLs' }),
+    });
+    const parse = (text: string) => () => parseConfig(text, Schema, { env: {} });
+    expect(parse('url: 42')).toThrow('  - url: expected string or array (a URL, or a list of URLs), got 42');
+    expect(parse('url: [mqtt://a, http://b]')).toThrow(
+      '  - url[1]: expected a string matching /^mqtt:///, got "http://b"',
+    );
+    expect(parse('url: []')).toThrow('  - url: expected at least 1 item, got 0');
+  });
+
   it('reports a const mismatch', () => {
     const Schema = Type.Object({ version: Type.Literal(1) });
     expect(() => parseConfig('version: 2', Schema, { env: {} })).toThrow('  - version: expected 1, got 2');

@@ -107,7 +107,10 @@ function collapse(composite: ErrorObject, inner: readonly ErrorObject[], root: u
     if (errors.length > 0 && (best === undefined || errors.length < best.length)) best = errors;
   }
   const issues = best ? collect(best, root) : [];
-  return issues.length > 0 ? issues : here(`expected ${describeSchema(parent)}, got ${showValue(value)}`);
+  if (issues.length > 0) return issues;
+  // The union's own description says what the alternatives mean ("string or array" alone does not).
+  const description = typeof parent.description === 'string' ? ` (${parent.description})` : '';
+  return here(`expected ${describeSchema(parent)}${description}, got ${showValue(value)}`);
 }
 
 /**
