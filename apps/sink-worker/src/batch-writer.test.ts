@@ -19,7 +19,7 @@ class RecordingSink implements Sink {
 }
 
 const reading = (seq: number): Reading => ({ ...exampleReading(), seq, ts: exampleReading().ts + seq });
-const OPTIONS = { maxBatch: 5, maxDelayMs: 250, idleMs: 10, retryMinMs: 10, retryMaxMs: 20 };
+const OPTIONS = { maxBatch: 5, maxDelayMs: 250, idleMs: 10, writeWhenDrained: false, retryMinMs: 10, retryMaxMs: 20 };
 
 describe('BatchWriter', () => {
   beforeEach(() => {
@@ -155,5 +155,94 @@ describe('BatchWriter with a sink that takes concurrent writes', () => {
     releases[2]?.();
     await vi.advanceTimersByTimeAsync(0);
     expect(done.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('BatchWriter writing when the input is drained', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** A sink whose writes finish only when the test releases them. */
+  const heldSink = (maxConcurrentWrites: number) => {
+    const releases: Array<() => void> = [];
+    const started: number[][] = [];
+    const sink: Sink = {
+      name: 'held',
+      maxConcurrentWrites,
+      open: async () => {},
+      close: async () => {},
+      write: (batch) => {
+        started.push(batch.map((r) => r.seq));
+        return new Promise<void>((resolve) => releases.push(resolve));
+      },
+    };
+    return { sink, started, releases };
+  };
+
+  it('writes a partial batch once the input is drained, before any idle or age deadline', async () => {
+    const sink = new RecordingSink('a');
+    const writer = new BatchWriter([sink], { ...OPTIONS, writeWhenDrained: true });
+    const done: number[] = [];
+    for (let i = 1; i <= 3; i++) writer.add(reading(i), reading(i), () => done.push(i));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sink.batches).toEqual([]); // more may still be coming in this turn
+    writer.drained();
+    await vi.advanceTimersByTimeAsync(0); // no deadline has passed
+    expect(sink.batches).toEqual([[1, 2, 3]]);
+    expect(done).toEqual([1, 2, 3]);
+  });
+
+  it('keeps what arrives during a write for one batch written as soon as that write ends', async () => {
+    const { sink, started, releases } = heldSink(4);
+    const writer = new BatchWriter([sink], { ...OPTIONS, maxBatch: 100, writeWhenDrained: true });
+    const done: number[] = [];
+    const add = (i: number) => writer.add(reading(i), reading(i), () => done.push(i));
+    add(1);
+    add(2);
+    writer.drained();
+    add(3);
+    writer.drained(); // a write is in flight: 3 waits, though three more write slots are free
+    add(4);
+    writer.drained();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toEqual([[1, 2]]);
+    releases[0]?.();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toEqual([1, 2]);
+    expect(started).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    releases[1]?.();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toEqual([1, 2, 3, 4]);
+  });
+
+  it('still writes at the age deadline while a write hangs, in another write slot', async () => {
+    const { sink, started } = heldSink(2);
+    const writer = new BatchWriter([sink], { ...OPTIONS, maxBatch: 100, idleMs: 1000, writeWhenDrained: true });
+    writer.add(reading(1), reading(1), () => {});
+    writer.drained();
+    writer.add(reading(2), reading(2), () => {});
+    writer.drained();
+    await vi.advanceTimersByTimeAsync(249);
+    expect(started).toEqual([[1]]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(started).toEqual([[1], [2]]);
+  });
+
+  it('writes nothing on a drained input when the option is off', async () => {
+    const sink = new RecordingSink('a');
+    const writer = new BatchWriter([sink], { ...OPTIONS, idleMs: 1000 });
+    writer.add(reading(1), reading(1), () => {});
+    writer.drained();
+    await vi.advanceTimersByTimeAsync(249);
+    expect(sink.batches).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(sink.batches).toEqual([[1]]);
   });
 });

@@ -21,6 +21,13 @@ export interface BatchWriterOptions {
    * reach maxBatch: waiting out maxDelayMs for each window would cap the rate at window/maxDelay.
    */
   idleMs: number;
+  /**
+   * Also write a partial batch as soon as the input is drained (`drained()`: every message read so far has been
+   * added) while none of the sink's writes is in flight; what arrives during a write goes out as soon as it ends.
+   * Batches then grow with the store's write time instead of waiting out idleMs under a steady stream, or
+   * maxDelayMs (which still bounds the wait: past it a partial batch takes another free write slot).
+   */
+  writeWhenDrained: boolean;
   retryMinMs: number;
   retryMaxMs: number;
 }
@@ -43,7 +50,7 @@ interface Tracked<M, T> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * One sink's queue: batches by size, age or idle input, up to the sink's maxConcurrentWrites at a time, each
+ * One sink's queue: batches by size, age, idle or drained input, up to the sink's maxConcurrentWrites at a time, each
  * retried forever with backoff on transient errors. Each sink has its own lane, so a store that is down delays only its own writes.
  */
 class SinkLane<M, T> {
@@ -76,6 +83,11 @@ class SinkLane<M, T> {
     else this.arm();
   }
 
+  /** The input is drained: write what waits unless a write is in flight (it then goes when that write ends). */
+  drained(): void {
+    if (this.options.writeWhenDrained && this.writes.size === 0 && this.pending.length > 0) this.kick();
+  }
+
   private get busy(): boolean {
     return this.writes.size >= this.maxWrites;
   }
@@ -105,9 +117,11 @@ class SinkLane<M, T> {
   private start(): void {
     const write: Promise<void> = this.writeNext().finally(() => {
       this.writes.delete(write);
-      // What arrived during the write goes out now if a batch is full, else at its idle or age deadline.
+      // What arrived during the write goes out now if a batch is full or when writing as input drains, else at its
+      // idle or age deadline.
       if (this.pending.length >= this.options.maxBatch) this.kick();
-      else this.arm();
+      else this.drained();
+      this.arm();
     });
     this.writes.add(write);
   }
@@ -195,6 +209,11 @@ export class BatchWriter<M = Reading, T = Reading> {
     if (this.closed) throw new Error('BatchWriter is closed');
     const item: Tracked<M, T> = { item: value, message, remaining: this.lanes.length, done };
     for (const lane of this.lanes) lane.add(item);
+  }
+
+  /** Every message received so far has been added: see `BatchWriterOptions.writeWhenDrained`. */
+  drained(): void {
+    for (const lane of this.lanes) lane.drained();
   }
 
   /** Readings queued in the slowest sink's lane. */

@@ -67,6 +67,11 @@ export const SinkWorkerConfigSchema = Type.Object(
           default: 10,
           description: "write a partial batch once no message has come for this long (the broker's window is full)",
         }),
+        write_when_drained: Type.Boolean({
+          default: true,
+          description:
+            'write a partial batch as soon as every message received so far is batched and no write is in flight (what comes during a write goes when it ends): latency near one write time',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -55,6 +55,7 @@ export class SinkWorker {
   private rollupWriter: BatchWriter<HeldMessage, Rollup> | undefined;
   private readonly silence: SilenceWatch;
   private silenceTimer: NodeJS.Timeout | undefined;
+  private drainCheck: NodeJS.Immediate | undefined;
   private readonly sinks: Sink[];
   private readonly sites: SiteDirectory;
   /** Absent when receipts are off. */
@@ -89,6 +90,7 @@ export class SinkWorker {
       maxBatch: config.batch.max_size,
       maxDelayMs: config.batch.max_delay_ms,
       idleMs: config.batch.idle_ms,
+      writeWhenDrained: config.batch.write_when_drained,
       retryMinMs: config.retry.min_ms,
       retryMaxMs: config.retry.max_ms,
     };
@@ -185,6 +187,7 @@ export class SinkWorker {
   private onMessage(m: HeldMessage): void {
     this.metrics.received.inc();
     this.silence.heard();
+    this.drainCheck ??= setImmediate(() => this.onDrained());
     if (this.rollupWriter !== undefined && parseRollupTopic(m.topic) !== undefined) {
       this.onRollup(m, this.rollupWriter);
       return;
@@ -206,6 +209,16 @@ export class SinkWorker {
         }
       : m.ack;
     (this.writer as BatchWriter<HeldMessage>).add(reading, m, done);
+  }
+
+  /**
+   * Runs once the messages read from the socket so far have all been handled (setImmediate comes after the I/O
+   * callbacks of a loop turn): the broker's window, or what it has sent of it, is in the batches.
+   */
+  private onDrained(): void {
+    this.drainCheck = undefined;
+    this.writer?.drained();
+    this.rollupWriter?.drained();
   }
 
   /** A rollup is acked once every sink that stores rollups has it. */

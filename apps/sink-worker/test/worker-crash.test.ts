@@ -8,7 +8,8 @@ it('a worker SIGKILLed with a batch in hand loses nothing: the broker redelivers
   const config = {
     mqtt: { url: broker.url },
     consumer: { id: 'crashing-worker' },
-    batch: { max_size: 10_000, max_delay_ms: 60_000, idle_ms: 60_000 }, // holds everything unwritten and unacked
+    // holds everything unwritten and unacked
+    batch: { max_size: 10_000, max_delay_ms: 60_000, idle_ms: 60_000, write_when_drained: false },
     sinks: { influx: { url: influx.url, database: 'crash' } },
   };
   const first = await startApp('sink-worker', config);
@@ -29,7 +30,7 @@ it('a worker SIGKILLed with a batch in hand loses nothing: the broker redelivers
   // A second crash after a partial write, then a normal worker: replays overwrite, nothing doubles.
   const second = await startApp('sink-worker', {
     ...config,
-    batch: { max_size: 30, max_delay_ms: 60_000, idle_ms: 60_000 },
+    batch: { max_size: 30, max_delay_ms: 60_000, idle_ms: 60_000, write_when_drained: false },
   });
   await waitFor(async () => (await readStoredReadings(influx, 'crash')).length >= 90, {
     what: 'three full batches written',
