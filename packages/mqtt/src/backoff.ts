@@ -6,3 +6,11 @@ export function backoffDelay(attempt: number, minMs: number, maxMs: number, rand
   const ceiling = Math.min(maxMs, minMs * 2 ** Math.min(attempt, 30));
   return Math.round(minMs + random() * (ceiling - minMs));
 }
+
+/**
+ * The delay before the next attempt after `failures` attempts in a row failed, over a list of `brokers` URLs tried in
+ * turn: the backoff grows once per full turn through the list (with one URL, per attempt).
+ */
+export function reconnectDelay(failures: number, brokers: number, minMs: number, maxMs: number, random = Math.random) {
+  return backoffDelay(Math.floor(failures / brokers), minMs, maxMs, random);
+}

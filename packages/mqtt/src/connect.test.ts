@@ -32,7 +32,7 @@ it('retries an unreachable broker with growing, bounded delays, then connects wh
 
   const broker = await startMosquitto({ port });
   await waitFor(() => client.connected, { what: 'connection once the broker is up' });
-  expect(events.at(-1)).toEqual({ type: 'connect', sessionPresent: false });
+  expect(events.at(-1)).toEqual({ type: 'connect', url: `mqtt://127.0.0.1:${port}`, sessionPresent: false });
   await client.endAsync();
   await broker.stop();
 });

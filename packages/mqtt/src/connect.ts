@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { backoffDelay } from './backoff.js';
+import { reconnectDelay } from './backoff.js';
+import { brokerTarget, brokerUrls, redactUrl } from './broker-urls.js';
 import type { MqttConnection } from './connection-schema.js';
-import { rescheduleReconnect } from './mqttjs-internals.js';
+import { beforeEachConnectionAttempt, rescheduleReconnect } from './mqttjs-internals.js';
 
 export interface ConnectOptions {
   clientId: string;
@@ -16,11 +17,12 @@ export interface ConnectOptions {
   onEvent: (event: MqttEvent) => void;
 }
 
+/** `url`: the broker of the attempt, as in `mqtt.url` but with any password in it masked. */
 export type MqttEvent =
-  | { type: 'connect'; sessionPresent: boolean }
-  | { type: 'reconnect-scheduled'; attempt: number; delayMs: number }
+  | { type: 'connect'; url: string; sessionPresent: boolean }
+  | { type: 'reconnect-scheduled'; url: string; attempt: number; delayMs: number }
   | { type: 'offline' }
-  | { type: 'error'; message: string; code?: string | number };
+  | { type: 'error'; url: string; message: string; code?: string | number };
 
 function readPem(key: string, file: string | undefined): Buffer | undefined {
   if (!file) return undefined;
@@ -63,30 +65,55 @@ export function clientOptions(conn: MqttConnection, opts: ConnectOptions): IClie
 /**
  * Connects with the project's defaults: TLS files from config, reconnect with exponential backoff and
  * jitter, and readable events. Returns at once; mqtt.js queues work until the connection is up.
+ *
+ * With several URLs the first attempt goes to the first, and every later one to the next in the list, round robin
+ * (mqtt.js's `servers`, and mosquitto's bridge `round_robin true`, do the same): an attempt that fails, or a
+ * connection that is lost, moves on to the next broker. The backoff grows once per full turn through the list, as
+ * paho's automatic reconnect does over its serverURIs, so a client whose broker died reaches the next one after
+ * `reconnect_min_ms`, and waits longer only once every broker has failed. mqtt.js's own `servers` option is not
+ * used: it keeps the first host's TLS server name (SNI, and the name checked in the certificate) and the first
+ * URL's WebSocket path for every broker.
  */
 export function connectMqtt(conn: MqttConnection, opts: ConnectOptions): MqttClient {
-  const client = mqtt.connect(conn.url, clientOptions(conn, opts));
-  let attempt = 0;
+  const urls = brokerUrls(conn.url);
+  const client = mqtt.connect(urls[0] as string, { ...clientOptions(conn, opts), manualConnect: true });
+  /** Index in `urls` of the attempt under way (or of the connection). */
+  let current = 0;
+  if (urls.length > 1) {
+    let next = 0;
+    beforeEachConnectionAttempt(client, () => {
+      current = next;
+      next = (next + 1) % urls.length;
+      Object.assign(client.options, brokerTarget(urls[current] as string, conn));
+    });
+  }
+  const shown = urls.map(redactUrl);
+  /** Attempts that failed since the last CONNACK (a lost connection counts as one). */
+  let failures = 0;
   const emit = opts.onEvent;
   client.on('connect', (connack) => {
-    attempt = 0;
+    failures = 0;
     client.options.reconnectPeriod = conn.reconnect_min_ms;
-    emit({ type: 'connect', sessionPresent: connack.sessionPresent });
+    emit({ type: 'connect', url: shown[current] as string, sessionPresent: connack.sessionPresent });
   });
   client.on('close', () => {
     if (client.disconnecting) return;
-    const delayMs = backoffDelay(attempt++, conn.reconnect_min_ms, conn.reconnect_max_ms);
+    const delayMs = reconnectDelay(failures, urls.length, conn.reconnect_min_ms, conn.reconnect_max_ms);
+    failures++;
     rescheduleReconnect(client, delayMs);
-    emit({ type: 'reconnect-scheduled', attempt, delayMs });
+    const url = shown[(current + 1) % urls.length] as string;
+    emit({ type: 'reconnect-scheduled', url, attempt: failures, delayMs });
   });
   client.on('offline', () => emit({ type: 'offline' }));
   client.on('error', (err: Error & { code?: string | number }) => {
     emit({
       type: 'error',
+      url: shown[current] as string,
       message: describeMqttError(err),
       ...(err.code !== undefined && { code: err.code }),
     });
   });
+  client.connect();
   return client;
 }
 
@@ -103,7 +130,11 @@ export function logConnectionEvents(log: EventLog, connection: string): (event: 
     if (event.type === 'error') log.error(fields, `mqtt ${connection}: ${event.message}`);
     else if (event.type === 'connect') log.info(fields, `mqtt ${connection}: connected`);
     else if (event.type === 'offline') log.warn(fields, `mqtt ${connection}: offline`);
-    else log.warn(fields, `mqtt ${connection}: reconnecting in ${event.delayMs} ms (attempt ${event.attempt})`);
+    else
+      log.warn(
+        fields,
+        `mqtt ${connection}: reconnecting in ${event.delayMs} ms to ${event.url} (attempt ${event.attempt})`,
+      );
   };
 }
 

@@ -1,11 +1,15 @@
 import { type Static, Type } from '@sinclair/typebox';
 
+const BrokerUrl = Type.String({
+  pattern: '^(mqtts?|wss?|tcp|ssl)://',
+  description: 'broker URL: mqtt://host:1883, mqtts://host:8883, ws:// or wss://',
+});
+
 /** The `mqtt:` section shared by every app's config. */
 export const MqttConnectionSchema = Type.Object(
   {
-    url: Type.String({
-      pattern: '^(mqtts?|wss?|tcp|ssl)://',
-      description: 'broker URL: mqtt://host:1883, mqtts://host:8883, ws:// or wss://',
+    url: Type.Union([BrokerUrl, Type.Array(BrokerUrl, { minItems: 1, uniqueItems: true })], {
+      description: 'a broker URL, or a list of them tried in turn (round robin) when a connection fails or is lost',
     }),
     client_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'defaults per app' })),
     username: Type.Optional(Type.String({ minLength: 1 })),
