@@ -126,6 +126,45 @@ describe.each(Object.keys(TARGETS) as TargetName[])('secured broker: %s', (name)
     ]);
   });
 
+  it('lets sink workers receipt rollups to the rollup app only, and the rollup app receipt readings as itself only', async () => {
+    const rollup = await clients.connect(broker.tcp, 'rollup');
+    const agent = await clients.connect(broker.tcp, 'house-12');
+    const insights = await clients.connect(broker.tcp, 'insights');
+    const [toRollup, toAgent, toInsights] = [inbox(rollup), inbox(agent), inbox(insights)];
+    for (const c of [rollup, agent, insights])
+      await c.subscribeAsync(['#', 'wattbus/v1/+/rollup/receipt/+'], { qos: 1 });
+    const sink = await clients.connect(broker.tcp, 'sink-worker');
+    await sink.publishAsync('wattbus/v1/house-12/rollup/receipt/sink-worker', 'rr12', { qos: 1 });
+    await sink.publishAsync('wattbus/v1/house-12/receipt/sink-worker', 'r12', { qos: 1 });
+    await rollup.publishAsync('wattbus/v1/house-12/receipt/rollup', 'journaled', { qos: 1 });
+
+    const denied = broker.deniedPublish === 'disconnects' ? 'disconnected' : 'acknowledged';
+    // The rollup app cannot receipt under another consumer's name; a household cannot forge a rollup receipt.
+    for (const [user, topic] of [
+      ['rollup', 'wattbus/v1/house-12/receipt/sink-worker'],
+      ['rollup', 'wattbus/v1/house-12/rollup/receipt/sink-worker'],
+      ['house-12', 'wattbus/v1/house-12/rollup/receipt/sink-worker'],
+      ['house-12', 'wattbus/v1/house-12/receipt/rollup'],
+    ] as const) {
+      const attacker = await clients.connect(broker.tcp, user);
+      expect(await publishOutcome(attacker, topic, 'forged'), `${user} ${topic}`).toBe(denied);
+    }
+    await sink.publishAsync('wattbus/v1/house-12/rollup/receipt/sink-worker', 'marker', { qos: 1 });
+    await sink.publishAsync('wattbus/v1/house-12/receipt/sink-worker', 'marker', { qos: 1 });
+    await toRollup.has('wattbus/v1/house-12/rollup/receipt/sink-worker marker');
+    await toAgent.has('wattbus/v1/house-12/receipt/sink-worker marker');
+    expect(toRollup.messages).toEqual([
+      'wattbus/v1/house-12/rollup/receipt/sink-worker rr12',
+      'wattbus/v1/house-12/rollup/receipt/sink-worker marker',
+    ]);
+    expect(toAgent.messages).toEqual([
+      'wattbus/v1/house-12/receipt/sink-worker r12',
+      'wattbus/v1/house-12/receipt/rollup journaled',
+      'wattbus/v1/house-12/receipt/sink-worker marker',
+    ]);
+    expect(toInsights.messages).toEqual([]);
+  });
+
   it('delivers to each user only what it may read, whatever it subscribes to (wildcards included)', async () => {
     const agent12 = await clients.connect(broker.tcp, 'house-12');
     const agent13 = await clients.connect(broker.tcp, 'house-13');

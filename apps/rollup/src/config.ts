@@ -27,6 +27,48 @@ export const RollupConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    receipts: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description:
+            'publish wattbus/v1/<site>/receipt/<consumer.id> for the readings the journal has on disk, so agents can wait for this app (docs/receipts.md)',
+        }),
+        interval_ms: Type.Integer({
+          minimum: 10,
+          default: 5_000,
+          description: 'journaled readings are gathered this long into one receipt per site',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    delivery: Type.Object(
+      {
+        receipts_from: Type.Array(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }), {
+          default: [],
+          uniqueItems: true,
+          maxItems: 32,
+          description:
+            "consumer ids (sink workers' consumer.id) whose rollup receipts each rollup waits for in the journal; empty: let go on PUBACK",
+        }),
+        receipt_timeout_ms: Type.Integer({
+          minimum: 100,
+          default: 60_000,
+          description: 'no receipts this long after a rollup was sent: publish it again',
+        }),
+        max_backoff_ms: Type.Integer({
+          minimum: 100,
+          default: 900_000,
+          description: 'each further re-send waits twice as long, up to this',
+        }),
+        max_unreceipted: Type.Integer({
+          minimum: 1,
+          default: 200_000,
+          description: 'rollups awaiting receipts at most; past it, readings stay unacked until receipts come',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     rollups: Type.Object(
       {
         late_window_ms: Type.Integer({

@@ -1,4 +1,4 @@
-import { decodeReading, filters, rollupTopic } from '@wattbus/contract';
+import { decodeReading, filters, type Reading, rollupTopic } from '@wattbus/contract';
 import { RollupEngine, type RollupRecord, Tariffs } from '@wattbus/energy';
 import {
   connectMqtt,
@@ -6,18 +6,26 @@ import {
   logConnectionEvents,
   type ManualAckReceiver,
   publishDeadLetter,
+  ReceiptSender,
   receiveWithManualAcks,
 } from '@wattbus/mqtt';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { RollupConfig } from './config.js';
 import { RollupJournal } from './journal.js';
+import { ReceiptListener } from './receipt-listener.js';
+import { RollupWaits } from './rollup-waits.js';
+
+/** How often rollups are checked for overdue receipts (at most; a shorter receipt timeout checks more often). */
+const OVERDUE_CHECK_MS = 1000;
 
 /**
  * readings (persistent session) → rollup engine and its journal → rollups published (QoS1) → PUBACK of the readings.
  * A batch of readings is acknowledged only once it is fsynced in the journal and the broker has every rollup that
- * batch closed or corrected; bad input and readings past the late window go to the dead-letter topic, then are
- * acknowledged. A restart restores the engine from the journal and publishes what was not published yet.
+ * batch closed or corrected, and receipted to the agents (`receipts`) once fsynced; bad input and readings past the
+ * late window go to the dead-letter topic, then are acknowledged. With `delivery.receipts_from`, the journal keeps
+ * each drain until the stores' rollup receipts cover its records, publishing overdue ones again. A restart restores
+ * the engine from the journal and publishes what was not delivered yet.
  */
 export class RollupConsumer {
   private client: MqttClient | undefined;
@@ -25,8 +33,16 @@ export class RollupConsumer {
   private readonly tariffs: Tariffs;
   private readonly engine: RollupEngine;
   private journal: RollupJournal | undefined;
-  /** Acks of the readings pushed since the last publish. */
-  private pending: Array<() => void> = [];
+  /** The readings pushed since the last publish, with their acks. */
+  private pending: Array<{ ack: () => void; reading: Reading }> = [];
+  /** Absent when `receipts.enabled` is false. */
+  private readonly readingReceipts: ReceiptSender | undefined;
+  /** Absent without `delivery.receipts_from`: rollups are then let go on PUBACK. */
+  private readonly waits: RollupWaits | undefined;
+  private listener: ReceiptListener | undefined;
+  private overdueTimer: NodeJS.Timeout | undefined;
+  /** Acks held while more than `delivery.max_unreceipted` rollups wait for receipts. */
+  private heldAcks: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
   /** Publishes run one after the other, so acks leave in the order the readings came. */
   private publishing: Promise<void> = Promise.resolve();
@@ -41,6 +57,21 @@ export class RollupConsumer {
       onIssue: (issue) => log.warn({ issue }, 'price data problem: cost unknown where it applies'),
     });
     this.engine = new RollupEngine({ planFor: (site) => this.tariffs.planFor(site), ...config.rollups });
+    this.readingReceipts = config.receipts.enabled
+      ? new ReceiptSender(() => this.client as MqttClient, config.consumer.id, config.receipts.interval_ms, log)
+      : undefined;
+    const { receipts_from, receipt_timeout_ms, max_backoff_ms } = config.delivery;
+    this.waits =
+      receipts_from.length > 0
+        ? new RollupWaits(
+            { consumers: receipts_from, timeoutMs: receipt_timeout_ms, maxBackoffMs: max_backoff_ms },
+            (drain) => {
+              this.journal?.published(drain);
+              this.log.debug({ drain, waiting: this.waits?.size }, 'rollups receipted');
+              this.releaseAcks();
+            },
+          )
+        : undefined;
   }
 
   async start(): Promise<void> {
@@ -53,6 +84,15 @@ export class RollupConsumer {
     );
     this.journal = journal;
     log.info({ dir: config.journal.dir, ...this.engine.held, unpublished: unpublished.length }, 'journal restored');
+    const waits = this.waits;
+    if (waits !== undefined) {
+      this.listener = new ReceiptListener(config.mqtt, `${config.consumer.id}-receipts`, log, (r) => waits.receipt(r));
+      await this.listener.start();
+      this.overdueTimer = setInterval(
+        () => this.resendOverdue(waits),
+        Math.min(OVERDUE_CHECK_MS, config.delivery.receipt_timeout_ms),
+      );
+    }
     const client = connectMqtt(config.mqtt, {
       clientId: config.consumer.id,
       clean: false,
@@ -87,11 +127,15 @@ export class RollupConsumer {
     const outcome = this.engine.push(decoded.value);
     if (outcome === 'too-late') {
       const window = this.config.rollups.late_window_ms;
-      this.deadLetter(m, `older than the channel's newest reading by more than late_window_ms (${window} ms)`);
+      const reading = decoded.value;
+      // Receipted once dead-lettered, as a store's refusal is: sent again, it would be refused again.
+      this.deadLetter(m, `older than the channel's newest reading by more than late_window_ms (${window} ms)`, () =>
+        this.readingReceipts?.done(reading),
+      );
       return;
     }
     if (outcome === 'accepted') this.journal?.accepted(decoded.value);
-    this.pending.push(m.ack);
+    this.pending.push({ ack: m.ack, reading: decoded.value });
     if (this.pending.length >= this.config.batch.max_size) this.publish();
     else this.timer ??= setTimeout(() => this.publish(), this.config.batch.max_delay_ms);
   }
@@ -103,7 +147,7 @@ export class RollupConsumer {
   private publish(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const acks = this.pending;
+    const taken = this.pending;
     this.pending = [];
     const journal = this.journal as RollupJournal;
     const records = this.engine.drain();
@@ -117,16 +161,22 @@ export class RollupConsumer {
         this.log.fatal({ err: (err as Error).message, dir: this.config.journal.dir }, 'journal write failed');
         process.exit(1);
       }
+      // On disk: whatever happens next, a restart rolls these readings up from the journal.
+      for (const { reading } of taken) this.readingReceipts?.done(reading);
       if (drain !== undefined && !(await this.send(drain, records))) return;
-      if (records.length > 0) this.log.debug({ records: records.length, readings: acks.length }, 'rollups published');
-      for (const ack of acks) ack();
+      if (records.length > 0) this.log.debug({ records: records.length, readings: taken.length }, 'rollups published');
+      for (const { ack } of taken) this.ackWhenRoom(ack);
     });
     return this.publishing;
   }
 
-  /** Publishes one drain's records; true once the broker has them all. */
+  /**
+   * Publishes one drain's records; true once the broker has them all. With receipts, the drain is delivered once
+   * they are receipted, and a failed publish is retried as an overdue one.
+   */
   private async send(drain: number, records: RollupRecord[]): Promise<boolean> {
     const client = this.client as MqttClient;
+    this.waits?.sent(drain, records);
     try {
       await Promise.all(records.map((record) => client.publishAsync(...message(record))));
     } catch (err) {
@@ -134,14 +184,49 @@ export class RollupConsumer {
       this.log.error({ err: (err as Error).message, records: records.length }, 'rollups not published');
       return false;
     }
-    this.journal?.published(drain);
+    if (this.waits === undefined) this.journal?.published(drain);
     return true;
   }
 
-  private deadLetter(m: HeldMessage, reason: string): void {
+  /** Publishes again, after what is queued to publish, the rollups whose receipts are overdue. */
+  private resendOverdue(waits: RollupWaits): void {
+    const overdue = waits.overdue();
+    if (overdue.length === 0) return;
+    this.log.info(
+      { rollups: overdue.length, resent_total: waits.resent },
+      'no rollup receipt in time: publishing again',
+    );
+    const client = this.client as MqttClient;
+    this.publishing = this.publishing.then(async () => {
+      // A newer revision published meanwhile replaced the older one, which must not follow it.
+      const current = overdue.filter((record) => waits.waits(record));
+      await Promise.all(current.map((record) => client.publishAsync(...message(record)))).catch((err: Error) =>
+        this.log.warn({ err: err.message, rollups: current.length }, 'rollups not published again; will retry'),
+      );
+    });
+  }
+
+  /** Acks a reading now, or once fewer than `delivery.max_unreceipted` rollups wait for receipts. */
+  private ackWhenRoom(ack: () => void): void {
+    if (this.heldAcks.length > 0 || (this.waits?.size ?? 0) > this.config.delivery.max_unreceipted) {
+      this.heldAcks.push(ack);
+    } else ack();
+  }
+
+  private releaseAcks(): void {
+    if (this.heldAcks.length === 0 || (this.waits?.size ?? 0) > this.config.delivery.max_unreceipted) return;
+    const acks = this.heldAcks;
+    this.heldAcks = [];
+    for (const ack of acks) ack();
+  }
+
+  private deadLetter(m: HeldMessage, reason: string, then: () => void = () => {}): void {
     this.log.warn({ topic: m.topic, reason: reason.slice(0, 300), bytes: m.payload.byteLength }, 'dead-lettered');
     publishDeadLetter(this.client as MqttClient, this.config.consumer.id, m.topic, m.payload, reason).then(
-      m.ack,
+      () => {
+        m.ack();
+        then();
+      },
       (err) =>
         this.log.error(
           { err: (err as Error).message, topic: m.topic },
@@ -156,13 +241,20 @@ export class RollupConsumer {
    */
   async stop(timeoutMs = 10_000): Promise<void> {
     this.receiver?.close();
+    clearInterval(this.overdueTimer);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, Math.max(timeoutMs - 2000, 0));
     });
     if (this.journal !== undefined) await Promise.race([this.publish(), deadline]);
     clearTimeout(timer);
-    await Promise.all([this.tariffs.stop(), this.journal?.close(), this.client?.endAsync(false, {}).catch(() => {})]);
+    this.readingReceipts?.flush();
+    await Promise.all([
+      this.tariffs.stop(),
+      this.journal?.close(),
+      this.listener?.stop(),
+      this.client?.endAsync(false, {}).catch(() => {}),
+    ]);
   }
 }
 

@@ -9,11 +9,11 @@ interface State {
   generation: number;
   nextDrain: number;
   engine: EngineSnapshot;
-  /** Drains whose records the broker has not acknowledged yet, oldest first. */
+  /** Drains whose records are not delivered yet, oldest first. */
   pending: [number, RollupRecord[]][];
 }
 
-/** One line of the log: a reading the engine accepted, a drain of the engine, or a drain's records published. */
+/** One line of the log: a reading the engine accepted, a drain of the engine, or a drain's records delivered. */
 type Entry = { r: Reading } | { d: number } | { p: number };
 
 /**
@@ -29,6 +29,8 @@ export class RollupJournal {
   private logBytes = 0;
   private compactDue = false;
   private chain: Promise<void> = Promise.resolve();
+  /** Delivered drains waiting for an older one to be delivered too. */
+  private readonly delivered = new Set<number>();
 
   private constructor(
     private readonly dir: string,
@@ -86,10 +88,20 @@ export class RollupJournal {
     return drain;
   }
 
-  /** The broker has the drain's records. Not fsynced by itself: if lost, the drain is published once more. */
+  /**
+   * The drain's records are delivered: acknowledged by the broker, or receipted by the stores when the app waits for
+   * receipts. Drains are let go oldest first, so a drain is published again at start only with every later one, and
+   * an older revision is never sent after a newer one of the same rollup. Not fsynced by itself: if lost, the drain
+   * is published once more.
+   */
   published(drain: number): void {
-    this.pending.delete(drain);
-    this.append({ p: drain });
+    this.delivered.add(drain);
+    for (const oldest of this.pending.keys()) {
+      if (!this.delivered.has(oldest)) break;
+      this.delivered.delete(oldest);
+      this.pending.delete(oldest);
+      this.append({ p: oldest });
+    }
   }
 
   /** Resolves once everything appended so far is on disk (fsynced). */

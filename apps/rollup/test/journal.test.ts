@@ -69,6 +69,27 @@ describe('RollupJournal', () => {
     expect(third.held).toEqual(reference.held);
   });
 
+  it('lets drains go oldest first: a delivered drain after an undelivered one is published again at start', async () => {
+    const dir = (await tempDir('wattbus-journal-')).path;
+    const first = engine();
+    const { journal } = await RollupJournal.open(dir, first, 1 << 20);
+    const records = await run(journal, first, 0, 14, true); // drains 0, 1, 2
+    journal.published(2);
+    journal.published(0);
+    await journal.close();
+    const again = await RollupJournal.open(dir, engine(), 1 << 20);
+    // Drain 1 (minutes 4-8) still waits, so drain 2 stays with it; drain 0 (minutes 0-3) is gone.
+    expect(again.unpublished.map((u) => u.drain)).toEqual([1, 2]);
+    expect(again.unpublished.flatMap((u) => u.records)).toEqual(records.filter((r) => r.start >= T0 + 4 * MIN));
+    // Which drains were delivered is not kept across a start: both are sent again and delivered again.
+    again.journal.published(2);
+    again.journal.published(1);
+    await again.journal.close();
+    const last = await RollupJournal.open(dir, engine(), 1 << 20);
+    expect(last.unpublished).toEqual([]);
+    await last.journal.close();
+  });
+
   it('names the file and line of a log damaged before its end', async () => {
     const dir = (await tempDir('wattbus-journal-')).path;
     const { journal } = await RollupJournal.open(dir, engine(), 1 << 20);

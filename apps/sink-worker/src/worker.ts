@@ -5,6 +5,7 @@ import {
   logConnectionEvents,
   type ManualAckReceiver,
   publishDeadLetter,
+  ReceiptSender,
   receiveWithManualAcks,
 } from '@wattbus/mqtt';
 import { type ObservabilityEndpoint, serveObservability } from '@wattbus/observability';
@@ -15,7 +16,6 @@ import { BatchWriter } from './batch-writer.js';
 import type { SinkWorkerConfig } from './config.js';
 import { LazyOpenSink } from './lazy-open.js';
 import { SinkWorkerMetrics } from './metrics.js';
-import { ReceiptSender } from './receipts.js';
 import { rollupStore } from './rollup-store.js';
 import { SilenceWatch } from './silence-watch.js';
 import { SiteDirectory } from './site-directory.js';
@@ -221,11 +221,22 @@ export class SinkWorker {
     this.rollupWriter?.drained();
   }
 
-  /** A rollup is acked once every sink that stores rollups has it. */
+  /** A rollup is acked, and receipted to the rollup app, once every sink that stores rollups has it. */
   private onRollup(m: HeldMessage, writer: BatchWriter<HeldMessage, Rollup>): void {
     const decoded = decodeRollup(m.topic, m.payload, { maxBytes: this.config.max_payload_bytes });
-    if (decoded.ok) writer.add(decoded.value, m, m.ack);
-    else this.deadLetter(m.topic, m.payload, decoded.reason, m.ack);
+    if (!decoded.ok) {
+      this.deadLetter(m.topic, m.payload, decoded.reason, m.ack);
+      return;
+    }
+    const rollup = decoded.value;
+    const receipts = this.receipts;
+    const done = receipts
+      ? () => {
+          receipts.rollupDone(rollup);
+          m.ack();
+        }
+      : m.ack;
+    writer.add(rollup, m, done);
   }
 
   /** Publishes the dead letter (QoS1) and acks the original only once the broker has the dead letter. */

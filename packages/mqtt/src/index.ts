@@ -15,4 +15,5 @@ export {
   type ManualAckReceiver,
   receiveWithManualAcks,
 } from './manual-acks.js';
+export { type ReceiptLog, ReceiptSender } from './receipt-sender.js';
 export { type RetainedSnapshotOptions, subscribeRetained } from './retained-snapshot.js';
