@@ -1,6 +1,8 @@
 // End to end, issue #12: the load generator publishes readings of simulated households through one mosquitto
 // into one real influxd, for four consumers in turn (raw mqtt.js subscriber = ceiling, wattbus sink worker,
 // Node-RED, naive one-write-per-message), each with its own database. Writes bench/results/e2e.{md,json,svg,png}.
+// Then the headroom run of issue #22 (sustain.ts): the generator alone, and the sink worker alone at E2E_SUSTAIN_RATE
+// for E2E_SUSTAIN_S with every reading counted: bench/results/e2e-sustain.{md,json}. E2E_SUSTAIN_ONLY=1 runs only that.
 // Method and knobs: see the header of the generated e2e.md, and E2E_* below.
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -28,17 +30,22 @@ import {
   formatMs,
   markdown,
   type SteadyResult,
+  sustainMarkdown,
   svgChart,
 } from './report.js';
+import { type LoadgenAloneResult, loadgenAlone, type SustainResult, sustain } from './sustain.js';
 
 const DEFAULTS = {
-  E2E_RATE: 5000,
+  E2E_RATE: 10_000,
   E2E_DURATION_S: 20,
   E2E_HOUSEHOLDS: 1000,
   E2E_BACKLOG: 100_000,
   E2E_GRACE_S: 15,
   E2E_DRAIN_CAP_S: 30,
   E2E_POLL_MS: 100,
+  E2E_SUSTAIN_RATE: 20_000,
+  E2E_SUSTAIN_S: 60,
+  E2E_SUSTAIN_ONLY: 0,
 } as const;
 const knob = (name: keyof typeof DEFAULTS) => Number(process.env[name] ?? DEFAULTS[name]);
 const RATE = knob('E2E_RATE');
@@ -48,6 +55,9 @@ const BACKLOG = knob('E2E_BACKLOG');
 const GRACE_S = knob('E2E_GRACE_S');
 const DRAIN_CAP_S = knob('E2E_DRAIN_CAP_S');
 const POLL_MS = knob('E2E_POLL_MS');
+const SUSTAIN_RATE = knob('E2E_SUSTAIN_RATE');
+const SUSTAIN_S = knob('E2E_SUSTAIN_S');
+const SUSTAIN_ONLY = knob('E2E_SUSTAIN_ONLY') === 1;
 const BUCKET_MS = 10;
 const MAX_INFLIGHT = 20_000;
 const ONLY = process.env.E2E_CONSUMERS?.split(',');
@@ -64,10 +74,18 @@ const machine = describeMachine();
 const [broker, influx, nodeRedInstall] = await Promise.all([
   startMosquitto({ extraConfig: `max_inflight_messages ${MAX_INFLIGHT}` }),
   startInfluxd(),
-  ensureNodeRed(),
+  SUSTAIN_ONLY ? { dir: '', nodeRed: '-', influxNode: '-' } : ensureNodeRed(),
 ]);
 log(`mosquitto ${broker.url}, influxd ${influx.url}, node-red ${nodeRedInstall.nodeRed} in ${nodeRedInstall.dir}`);
 const influxPid = () => influx.process().proc.pid;
+
+/** The sink worker with its default config, influx sink only. */
+const startSinkWorker = (clientId: string, database: string) =>
+  startApp('sink-worker', {
+    mqtt: { url: broker.url },
+    consumer: { id: clientId },
+    sinks: { influx: { url: influx.url, database } },
+  });
 
 /** What the bench needs from each consumer: go online (resuming its persistent session), go offline. */
 interface Consumer {
@@ -104,11 +122,7 @@ const consumers: Consumer[] = [
       clientId: 'e2e-sink',
       db: 'e2e_sink_worker',
       async start() {
-        app = await startApp('sink-worker', {
-          mqtt: { url: broker.url },
-          consumer: { id: 'e2e-sink' },
-          sinks: { influx: { url: influx.url, database: 'e2e_sink_worker' } },
-        });
+        app = await startSinkWorker('e2e-sink', 'e2e_sink_worker');
         return { pid: app.proc.pid };
       },
       stop: async () => void (await app?.stop('SIGTERM', 15_000)),
@@ -151,7 +165,7 @@ const consumers: Consumer[] = [
       stop: async () => h?.stop(),
     } satisfies Consumer;
   })(),
-].filter((c) => !ONLY || ONLY.includes(c.key));
+].filter((c) => !SUSTAIN_ONLY && (!ONLY || ONLY.includes(c.key)));
 
 const delta = (before: number | undefined, after: number | undefined) =>
   before === undefined || after === undefined ? null : Math.round((after - before) * 100) / 100;
@@ -281,6 +295,7 @@ async function backlog(c: Consumer): Promise<Omit<BacklogResult, 'ratio'>> {
 }
 
 const measured: { c: Consumer; s: Omit<SteadyResult, 'ratio'>; b: Omit<BacklogResult, 'ratio'> }[] = [];
+let headroom: { loadgen_alone: LoadgenAloneResult; sustain: SustainResult } | undefined;
 try {
   for (const c of consumers) {
     const s = await steady(c);
@@ -289,14 +304,64 @@ try {
     await sleep(1000);
     measured.push({ c, s, b });
   }
+  if (SUSTAIN_S > 0) {
+    const mosquittoPid = broker.process().proc.pid;
+    log(`the generator alone at ${SUSTAIN_RATE}/s for 10 s`);
+    const alone = await loadgenAlone({
+      brokerUrl: broker.url,
+      mosquittoPid,
+      rate: SUSTAIN_RATE,
+      seconds: 10,
+      households: HOUSEHOLDS,
+    });
+    log(`the generator alone: ${alone.achieved_rate}/s, ${alone.loadgen_us} µs CPU per reading`);
+    const run = await sustain({
+      brokerUrl: broker.url,
+      influxUrl: influx.url,
+      mosquittoPid,
+      influxdPid: influxPid(),
+      createDatabase: (db) => influx.createDatabase(db),
+      startWorker: startSinkWorker,
+      rate: SUSTAIN_RATE,
+      seconds: SUSTAIN_S,
+      households: HOUSEHOLDS,
+      pollMs: POLL_MS,
+      graceS: GRACE_S,
+      log,
+    });
+    headroom = { loadgen_alone: alone, sustain: run };
+  }
 } finally {
   await Promise.all([broker.stop(), influx.stop()]);
 }
 
+await mkdir(OUT_DIR, { recursive: true });
+const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+if (headroom) {
+  const s = headroom.sustain;
+  await writeFile(
+    join(OUT_DIR, 'e2e-sustain.json'),
+    `${JSON.stringify({ bench: 'e2e-sustain', date, command: COMMAND, machine, ...headroom }, null, 2)}\n`,
+  );
+  await writeFile(join(OUT_DIR, 'e2e-sustain.md'), sustainMarkdown({ date, command: COMMAND, machine, ...headroom }));
+  process.stdout.write(
+    `\nsink worker at ${SUSTAIN_RATE}/s for ${SUSTAIN_S} s: published ${s.published}, stored ${s.stored}, missing ${
+      s.missing
+    }, rows beyond published ${s.extra_rows}, deliveries beyond published ${s.redelivered ?? '?'}; stored ${
+      s.stored_rate
+    }/s; p50 ${formatMs(s.p50_ms, s.window_s)}, p99 ${formatMs(s.p99_ms, s.window_s)}; load average ${s.load_before.toFixed(
+      1,
+    )} → ${s.load_after.toFixed(1)}; generator alone ${headroom.loadgen_alone.achieved_rate}/s\n`,
+  );
+  process.stdout.write(`${JSON.stringify({ bench: 'e2e-sustain', ...s })}\n`);
+  log(`wrote ${OUT_DIR}/e2e-sustain.{md,json}`);
+}
+if (SUSTAIN_ONLY) process.exit(0);
+
 const ceiling = measured.find((m) => m.c.key === 'raw');
 const results: E2eResults = {
   bench: 'e2e',
-  date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  date,
   command: COMMAND,
   machine,
   params: {
@@ -323,7 +388,6 @@ const results: E2eResults = {
   ),
 };
 
-await mkdir(OUT_DIR, { recursive: true });
 const md = markdown(results);
 await writeFile(join(OUT_DIR, 'e2e.json'), `${JSON.stringify(results, null, 2)}\n`);
 await writeFile(join(OUT_DIR, 'e2e.md'), md);

@@ -1,0 +1,220 @@
+// The headroom run of issue #22: the sink worker alone at a high steady rate for minutes, every reading accounted
+// for (stored per series against what the generator published), and the load generator measured alone first,
+// so a shortfall can be told apart from a generator that could not keep the pace.
+import { loadavg } from 'node:os';
+import { HouseholdFleet, runLoad } from '@wattbus/loadgen-core';
+import type { ProcessHandle } from '@wattbus/testkit';
+import mqtt from 'mqtt';
+import { createSession, dropSession } from './consumers.js';
+import { InfluxVisibilityPoller, PublishedBuckets } from './latency.js';
+import { cpuSeconds } from './machine.js';
+
+export interface LoadgenAloneResult {
+  rate_offered: number;
+  seconds: number;
+  /** Readings/s the generator sent (with every PUBACK back) into mosquitto with no subscriber. */
+  achieved_rate: number;
+  max_behind: number;
+  /** CPU of the bench process (the generator) and of mosquitto per reading, µs. */
+  loadgen_us: number;
+  mosquitto_us: number;
+}
+
+export interface SustainResult {
+  rate_offered: number;
+  duration_s: number;
+  households: number;
+  published: number;
+  /** Rows in InfluxDB at the end, summed over series. */
+  stored: number;
+  /** Published readings with no row (per series: published − rows, when positive). */
+  missing: number;
+  /** Rows beyond what was published in their series: a reading stored twice under another time. */
+  extra_rows: number;
+  series: number;
+  /** Messages the worker received beyond those published: deliveries it had to store again (idempotently). */
+  redelivered: number | null;
+  /** Readings the worker wrote (summed over batches) beyond those published. */
+  rewritten: number | null;
+  /** Generator's achieved rate, and how far it ever fell behind its schedule (readings). */
+  loadgen_rate: number;
+  loadgen_max_behind: number;
+  /** stored / (time the last row became visible − first publish). */
+  stored_rate: number;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  max_ms: number | null;
+  window_s: number;
+  /** µs of CPU per published reading, per process. */
+  cpu_us: { worker: number | null; mosquitto: number | null; influxd: number | null; bench: number };
+  /** 1-minute load average before and after. */
+  load_before: number;
+  load_after: number;
+}
+
+const perReading = (s0: number | undefined, s1: number | undefined, n: number) =>
+  s0 === undefined || s1 === undefined ? null : Math.round(((s1 - s0) * 1e6) / n);
+
+/** Publishes at `rate` for `seconds` into mosquitto with nobody subscribed: the generator's own ceiling. */
+export async function loadgenAlone(options: {
+  brokerUrl: string;
+  mosquittoPid: number | undefined;
+  rate: number;
+  seconds: number;
+  households: number;
+}): Promise<LoadgenAloneResult> {
+  const pub = await mqtt.connectAsync(options.brokerUrl, { clientId: 'e2e-loadgen-alone' });
+  const fleet = new HouseholdFleet({ households: options.households, sitePrefix: 'alone' });
+  const cpu0 = process.cpuUsage();
+  const m0 = cpuSeconds(options.mosquittoPid);
+  const load = await runLoad({ fleet, client: pub, rate: options.rate, durationMs: options.seconds * 1000 });
+  const cpu = process.cpuUsage(cpu0);
+  const m1 = cpuSeconds(options.mosquittoPid);
+  await pub.endAsync();
+  return {
+    rate_offered: options.rate,
+    seconds: options.seconds,
+    achieved_rate: Math.round(load.acked_rate),
+    max_behind: load.max_behind,
+    loadgen_us: Math.round((cpu.user + cpu.system) / load.sent),
+    mosquitto_us: perReading(m0, m1, load.sent) ?? 0,
+  };
+}
+
+interface SeriesRow {
+  tags: { site: string; meter: string; channel: string };
+  values: [number, number][];
+}
+
+/** Rows per series (site/meter/channel) in `db`. */
+async function rowsPerSeries(influxUrl: string, db: string): Promise<Map<string, number>> {
+  const q = 'SELECT count(seq) FROM reading GROUP BY site, meter, channel';
+  const res = await fetch(`${influxUrl}/query?${new URLSearchParams({ db, q, epoch: 'ms' })}`);
+  const body = (await res.json()) as { results?: { series?: SeriesRow[]; error?: string }[] };
+  const result = body.results?.[0];
+  if (!res.ok || result?.error) throw new Error(`count per series: HTTP ${res.status} ${result?.error ?? ''}`);
+  const rows = new Map<string, number>();
+  for (const s of result?.series ?? []) {
+    rows.set(`${s.tags.site}/${s.tags.meter}/${s.tags.channel}`, s.values[0]?.[1] ?? 0);
+  }
+  return rows;
+}
+
+/** `received` and `written` from the worker's "stopped" log line. */
+function stoppedCounts(output: string): { received: number; written: number } | undefined {
+  const line = output.split('\n').find((l) => l.includes('"msg":"stopped"'));
+  if (!line) return undefined;
+  const fields = JSON.parse(line) as { received?: number; written?: number };
+  return fields.received === undefined || fields.written === undefined
+    ? undefined
+    : { received: fields.received, written: fields.written };
+}
+
+export interface SustainSetup {
+  brokerUrl: string;
+  influxUrl: string;
+  mosquittoPid: number | undefined;
+  influxdPid: number | undefined;
+  createDatabase(db: string): Promise<void>;
+  /** Starts the sink worker on `clientId`, writing to `db`. */
+  startWorker(clientId: string, db: string): Promise<ProcessHandle>;
+  rate: number;
+  seconds: number;
+  households: number;
+  pollMs: number;
+  graceS: number;
+  log(line: string): void;
+}
+
+/** The sink worker at `rate` for `seconds`, latency measured as in the steady phase, every reading counted. */
+export async function sustain(o: SustainSetup): Promise<SustainResult> {
+  const db = 'e2e_sustain';
+  const clientId = 'e2e-sustain';
+  const loadBefore = loadavg()[0] as number;
+  const published = new PublishedBuckets(10);
+  const perSeries = new Map<string, number>();
+  await o.createDatabase(db);
+  await createSession(o.brokerUrl, clientId);
+  const worker = await o.startWorker(clientId, db);
+  const pids = { worker: worker.proc.pid, mosquitto: o.mosquittoPid, influxd: o.influxdPid };
+  const c0 = {
+    worker: cpuSeconds(pids.worker),
+    mosquitto: cpuSeconds(pids.mosquitto),
+    influxd: cpuSeconds(pids.influxd),
+  };
+  const bench0 = process.cpuUsage();
+  const t0 = Date.now();
+  const poller = new InfluxVisibilityPoller({ url: o.influxUrl, db, intervalMs: o.pollMs }, published, t0);
+  poller.start();
+  const pub = await mqtt.connectAsync(o.brokerUrl, { clientId: 'e2e-loadgen-sustain' });
+  const fleet = new HouseholdFleet({ households: o.households, sitePrefix: 'sustain' });
+  o.log(`sustain: sink worker at ${o.rate}/s for ${o.seconds} s`);
+  const load = await runLoad({
+    fleet,
+    client: pub,
+    rate: o.rate,
+    durationMs: o.seconds * 1000,
+    onReading: (r) => {
+      published.record(r.ts);
+      const key = `${r.site}/${r.meter}/${r.channel}`;
+      perSeries.set(key, (perSeries.get(key) ?? 0) + 1);
+    },
+    onProgress: (p) =>
+      o.log(
+        `sustain: ${p.elapsed_s.toFixed(0)} s sent ${p.sent}, visible ${poller.visible}, load ${loadavg()[0]?.toFixed(1)}`,
+      ),
+    progressEveryMs: 15_000,
+  });
+  await pub.endAsync();
+  await poller.waitForAll(Date.now() + o.graceS * 1000);
+  const end = Date.now();
+  const c1 = {
+    worker: cpuSeconds(pids.worker),
+    mosquitto: cpuSeconds(pids.mosquitto),
+    influxd: cpuSeconds(pids.influxd),
+  };
+  const bench = process.cpuUsage(bench0);
+  await poller.stop();
+  await worker.stop('SIGTERM', 15_000);
+  const counts = stoppedCounts(worker.output());
+  await dropSession(o.brokerUrl, clientId);
+  const rows = await rowsPerSeries(o.influxUrl, db);
+  let missing = 0;
+  let extra = 0;
+  for (const [key, n] of perSeries) {
+    const stored = rows.get(key) ?? 0;
+    missing += Math.max(0, n - stored);
+    extra += Math.max(0, stored - n);
+  }
+  for (const [key, stored] of rows) if (!perSeries.has(key)) extra += stored;
+  const n = published.total;
+  const hist = poller.histogram;
+  const result: SustainResult = {
+    rate_offered: o.rate,
+    duration_s: o.seconds,
+    households: o.households,
+    published: n,
+    stored: [...rows.values()].reduce((a, b) => a + b, 0),
+    missing,
+    extra_rows: extra,
+    series: perSeries.size,
+    redelivered: counts ? counts.received - n : null,
+    rewritten: counts ? counts.written - n : null,
+    loadgen_rate: Math.round(load.rate),
+    loadgen_max_behind: load.max_behind,
+    stored_rate: Math.round(poller.visible / (((poller.lastNewAt ?? end) - (load.first_ts ?? t0)) / 1000)),
+    p50_ms: hist.percentile(50, n),
+    p99_ms: hist.percentile(99, n),
+    max_ms: poller.visible >= n ? hist.max() : null,
+    window_s: (end - (load.first_ts ?? t0)) / 1000,
+    cpu_us: {
+      worker: perReading(c0.worker, c1.worker, n),
+      mosquitto: perReading(c0.mosquitto, c1.mosquitto, n),
+      influxd: perReading(c0.influxd, c1.influxd, n),
+      bench: Math.round((bench.user + bench.system) / n),
+    },
+    load_before: loadBefore,
+    load_after: loadavg()[0] as number,
+  };
+  return result;
+}
