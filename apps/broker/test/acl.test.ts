@@ -47,6 +47,8 @@ describe('the deployed ACL (deploy/mosquitto/acl)', () => {
     ['rollup', READ, 'wattbus/v1/alerts/house-12/missing-data', false],
     ['insights', READ, 'wattbus/v1/house-12/rollup/1h', true],
     ['insights', READ, 'wattbus/v1/house-12/main/reading', true],
+    ['insights', READ, 'wattbus/v1/house-12/info', true],
+    ['insights', READ, 'wattbus/v1/house-12/status', false],
     ['insights', WRITE, 'wattbus/v1/house-12/forecast/voltage', true],
     ['insights', WRITE, 'wattbus/v1/house-12/insights/appliances', true],
     ['insights', WRITE, 'wattbus/v1/dlq/insights', true],

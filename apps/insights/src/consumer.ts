@@ -1,5 +1,6 @@
 import {
   applianceEstimatesTopic,
+  decodeMessage,
   decodeReading,
   filters,
   parseRollupTopic,
@@ -8,6 +9,7 @@ import {
   validateRollup,
   voltageForecastTopic,
 } from '@wattbus/contract';
+import { isTimeZone } from '@wattbus/insights';
 import {
   connectMqtt,
   type HeldMessage,
@@ -42,6 +44,8 @@ export class InsightsConsumer {
   private timer: NodeJS.Timeout | undefined;
   private working: Promise<void> = Promise.resolve();
   private readonly blocks: PowerBlocks;
+  /** Each site's time zone as its retained info says. */
+  private readonly infoZones = new Map<string, string>();
 
   constructor(
     private readonly config: InsightsConfig,
@@ -61,7 +65,7 @@ export class InsightsConsumer {
     this.receiver = receiveWithManualAcks(client, (m) => this.onMessage(m), {
       maxInFlight: config.consumer.max_in_flight,
     });
-    const filter = this.config.appliances.enabled ? [rollupFilter(), filters.readings] : [rollupFilter()];
+    const filter = [rollupFilter(), filters.infos, ...(this.config.appliances.enabled ? [filters.readings] : [])];
     client.on('connect', (connack) =>
       client.subscribe(filter, { qos: 1 }, (err) => {
         if (err) log.error({ err: err.message, filter }, 'subscribe failed');
@@ -72,6 +76,10 @@ export class InsightsConsumer {
   }
 
   private onMessage(m: HeldMessage): void {
+    if (m.topic.endsWith('/info')) {
+      this.onInfo(m);
+      return;
+    }
     if (!parseRollupTopic(m.topic)) {
       this.onReading(m);
       return;
@@ -101,6 +109,28 @@ export class InsightsConsumer {
     batch.acks.push(m.ack);
     this.pending.set(checked.value.site, batch);
     this.timer ??= setTimeout(() => this.flush(), this.config.batch.max_delay_ms);
+  }
+
+  /** A site's info: its time zone, when it names one this runtime knows, is the site's zone for the forecast. */
+  private onInfo(m: HeldMessage): void {
+    // No clock-skew check: a retained info keeps the time it was published at.
+    const decoded = decodeMessage(m.topic, m.payload, {
+      maxBytes: this.config.max_payload_bytes,
+      maxFutureMs: Number.POSITIVE_INFINITY,
+    });
+    if (!decoded.ok) {
+      this.deadLetter(m, decoded.reason);
+      return;
+    }
+    const { site, value } = decoded.value as { site: string; value: { timezone?: string } | null };
+    const zone = value?.timezone;
+    if (zone !== undefined && !isTimeZone(zone)) {
+      this.deadLetter(m, `info: unknown time zone ${JSON.stringify(zone)}`);
+      return;
+    }
+    if (zone === undefined) this.infoZones.delete(site);
+    else this.infoZones.set(site, zone);
+    m.ack();
   }
 
   private onReading(m: HeldMessage): void {
@@ -163,6 +193,8 @@ export class InsightsConsumer {
     const dir = this.config.state.dir;
     const { state, problem } = await loadSite(dir, site);
     if (problem) this.log.warn({ site, problem }, 'site state unreadable: starting the site afresh');
+    // The zone of the last info seen is kept with the site: after a restart rollups may come before the info.
+    if (this.infoZones.has(site)) state.info_timezone = this.infoZones.get(site);
     const update = updateSite(site, state, rollups, this.config.voltage);
     if (update.trained !== undefined) this.log.info({ site, status: update.trained }, 'voltage model trained');
     await saveSite(dir, site, state);

@@ -1,8 +1,8 @@
 /**
  * What one batch of a site's rollups does to it: keep the highest revision of each 1-hour rollup within
- * `keep_days`, retrain once `retrain_every_h` new hours have come (or when there is no model), and forecast from
- * the newest hour on. The forecast is issued as of the site's data, not the wall clock, so a site whose rollups
- * arrive late gets forecasts for the hours after its data rather than none.
+ * `keep_days`, retrain once `retrain_every_h` new hours have come (or when there is no model, or the site's time
+ * zone changed), and forecast from the newest hour on. The forecast is issued as of the site's data, not the wall
+ * clock, so a site whose rollups arrive late gets forecasts for the hours after its data rather than none.
  */
 import type { Rollup, VoltageForecastMessage } from '@wattbus/contract';
 import { HOUR_MS, siteHoursFromRollups, VoltageForecaster } from '@wattbus/insights';
@@ -35,7 +35,7 @@ export function updateSite(
     band: { low_v: config.low_v, high_v: config.high_v },
     horizon_h: config.horizon_h,
     min_history_h: config.min_history_h,
-    timezone: siteOptions.timezone ?? config.timezone,
+    timezone: siteOptions.timezone ?? state.info_timezone ?? config.timezone,
     has_pv: siteOptions.has_pv,
   };
   const hours = siteHoursFromRollups(state.rollups);
@@ -45,7 +45,9 @@ export function updateSite(
     if (loaded.ok) forecaster = loaded.forecaster;
   }
   let trained: string | undefined;
-  const due = state.trained_through === null || newest - state.trained_through >= config.retrain_every_h * HOUR_MS;
+  const moved = state.model !== null && state.model.timezone !== options.timezone;
+  const due =
+    moved || state.trained_through === null || newest - state.trained_through >= config.retrain_every_h * HOUR_MS;
   if (!forecaster.trained || due) {
     const result = forecaster.train(hours);
     trained = result.status;

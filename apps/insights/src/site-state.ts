@@ -14,6 +14,8 @@ export interface SiteState {
   model: VoltageModelState | null;
   /** Start of the newest hour the model was trained with. */
   trained_through: number | null;
+  /** The time zone the site's retained info named, if any. */
+  info_timezone?: string;
 }
 
 export const emptySite = (): SiteState => ({ version: 1, rollups: [], model: null, trained_through: null });

@@ -97,15 +97,23 @@ describe('wattbus-insights', () => {
     });
     await observer.subscribeAsync(['wattbus/v1/+/forecast/voltage', 'wattbus/v1/dlq/insights-test'], { qos: 1 });
 
-    let app = await start();
     const agent = await mqtt.connectAsync(broker.url, { clientId: 'insights-rollup-source' });
+    // The sites' retained info names their time zone (house-1's is not configured, so its info's is used).
+    const info = (site: string, timezone: string) =>
+      agent.publishAsync(`wattbus/v1/${site}/info`, JSON.stringify({ v: 1, site, ts: MONDAY, timezone, meters: [] }), {
+        qos: 1,
+        retain: true,
+      });
+    await info('house-1', 'Asia/Tokyo');
+    await info('house-2', 'Mars/Olympus_Mons');
+    let app = await start();
     const send = (r: Rollup) => agent.publishAsync(`wattbus/v1/${r.site}/rollup/1h`, JSON.stringify(r), { qos: 1 });
     for (let hour = 0; hour < 15 * 24; hour++) for (const r of rollups('house-1', hour)) await send(r);
     for (let hour = 0; hour < 48; hour++) for (const r of rollups('house-2', hour)) await send(r);
     await agent.publishAsync('wattbus/v1/house-1/rollup/1h', '{"v":1,', { qos: 1 });
     await agent.publishAsync('wattbus/v1/house-1/rollup/1h', JSON.stringify({ v: 1, site: 'house-1' }), { qos: 1 });
 
-    await waitFor(() => forecasts.get('house-1')?.issued === MONDAY + 15 * 24 * HOUR && letters.length === 2, {
+    await waitFor(() => forecasts.get('house-1')?.issued === MONDAY + 15 * 24 * HOUR && letters.length === 3, {
       timeoutMs: 30_000,
     });
     const house1 = forecasts.get('house-1') as VoltageForecastMessage;
@@ -114,12 +122,17 @@ describe('wattbus-insights', () => {
     expect(house1.hours.map((h) => (h.start - house1.issued) / HOUR)).toEqual([1, 2, 3, 4, 5, 6]);
     await waitFor(() => forecasts.get('house-2')?.issued === MONDAY + 48 * HOUR, { timeoutMs: 10_000 });
     expect(forecasts.get('house-2')).toMatchObject({ status: 'insufficient history: 48 hours, need 336', hours: [] });
-    expect(letters.map((l) => l.reason)).toEqual(['not JSON', expect.stringMatching(/^not a rollup: .*key/)]);
+    expect(letters.map((l) => l.reason)).toEqual([
+      'info: unknown time zone "Mars/Olympus_Mons"',
+      'not JSON',
+      expect.stringMatching(/^not a rollup: .*key/),
+    ]);
     expect(app.output()).toMatch(/"site":"house-1","status":"trained"/);
 
     expect(await app.stop('SIGTERM')).toBe(0);
     const saved = JSON.parse(await readFile(join(state.path, 'house-1.json'), 'utf8'));
     expect(saved.model.trained_hours).toBeGreaterThanOrEqual(336);
+    expect([saved.model.timezone, saved.info_timezone]).toEqual(['Asia/Tokyo', 'Asia/Tokyo']);
 
     // After a restart the model is read back, not retrained, and forecasting goes on from the next hour.
     app = await start();
@@ -127,7 +140,15 @@ describe('wattbus-insights', () => {
     await waitFor(() => forecasts.get('house-1')?.issued === MONDAY + (15 * 24 + 1) * HOUR, { timeoutMs: 30_000 });
     expect(forecasts.get('house-1')?.status).toBe('ok');
     expect(app.output()).not.toMatch(/voltage model trained/);
+
+    // The site moves to another zone: the model's hours of day no longer hold, so it is trained again.
+    await info('house-1', 'Europe/Brussels');
+    for (const r of rollups('house-1', 15 * 24 + 1)) await send(r);
+    await waitFor(() => forecasts.get('house-1')?.issued === MONDAY + (15 * 24 + 2) * HOUR, { timeoutMs: 30_000 });
+    expect(app.output()).toMatch(/voltage model trained/);
     expect(await app.stop('SIGTERM')).toBe(0);
+    const moved = JSON.parse(await readFile(join(state.path, 'house-1.json'), 'utf8'));
+    expect([moved.model.timezone, moved.info_timezone]).toEqual(['Europe/Brussels', 'Europe/Brussels']);
     await Promise.all([observer.endAsync(), agent.endAsync()]);
   });
 });

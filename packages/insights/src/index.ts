@@ -8,6 +8,7 @@ export {
   type Signature,
   type SignatureOptions,
 } from './appliances/signatures.js';
+export { isTimeZone } from './voltage/features.js';
 export {
   type ForecasterOptions,
   type HourForecast,
