@@ -79,11 +79,12 @@ const [broker, influx, nodeRedInstall] = await Promise.all([
 log(`mosquitto ${broker.url}, influxd ${influx.url}, node-red ${nodeRedInstall.nodeRed} in ${nodeRedInstall.dir}`);
 const influxPid = () => influx.process().proc.pid;
 
-/** The sink worker with its default config, influx sink only. */
-const startSinkWorker = (clientId: string, database: string) =>
+/** The sink worker with its default config, influx sink only; `batch` overrides the batching. */
+const startSinkWorker = (clientId: string, database: string, batch: object = {}) =>
   startApp('sink-worker', {
     mqtt: { url: broker.url },
     consumer: { id: clientId },
+    batch,
     sinks: { influx: { url: influx.url, database } },
   });
 
@@ -123,6 +124,21 @@ const consumers: Consumer[] = [
       db: 'e2e_sink_worker',
       async start() {
         app = await startSinkWorker('e2e-sink', 'e2e_sink_worker');
+        return { pid: app.proc.pid };
+      },
+      stop: async () => void (await app?.stop('SIGTERM', 15_000)),
+    } satisfies Consumer;
+  })(),
+  (() => {
+    let app: Awaited<ReturnType<typeof startApp>> | undefined;
+    return {
+      key: 'sink-worker-age',
+      label: 'wattbus sink worker, batches by size, age and idle only',
+      clientId: 'e2e-sink-age',
+      db: 'e2e_sink_worker_age',
+      async start() {
+        // the batching before #22: under a steady stream a batch waits for its 250 ms age
+        app = await startSinkWorker('e2e-sink-age', 'e2e_sink_worker_age', { write_when_drained: false });
         return { pid: app.proc.pid };
       },
       stop: async () => void (await app?.stop('SIGTERM', 15_000)),

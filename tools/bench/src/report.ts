@@ -123,6 +123,8 @@ Consumers:
 - **wattbus sink worker**: \`apps/sink-worker\` as a process (testkit \`startApp\`), influx sink, default batching
   (max 5,000, 250 ms, idle 10 ms, written as soon as the input is drained while no write is in flight), PUBACK after
   the write.
+- **wattbus sink worker, batches by size, age and idle only**: the same with \`batch.write_when_drained: false\`, the
+  batching before issue #22 (under a steady stream a batch waits for its 250 ms age): the baseline for the latency.
 - **Node-RED ${results.node_red.version}** (node-red-contrib-influxdb ${results.node_red.influx_node}, installed by the bench
   with npm into \`${results.node_red.dir.replace(/^\/root|^\/home\/[^/]+/, '~')}\`): mqtt in (QoS 1, parsed JSON, persistent
   session) → function (Reading → fields, tags, time) → influxdb out (1.x, precision ms). Node-RED acknowledges each

@@ -164,6 +164,8 @@ export async function sustain(o: SustainSetup): Promise<SustainResult> {
         `sustain: ${p.elapsed_s.toFixed(0)} s sent ${p.sent}, visible ${poller.visible}, load ${loadavg()[0]?.toFixed(1)}`,
       ),
     progressEveryMs: 15_000,
+    // a generator starved of CPU stops at the end of the run's time rather than stretching it: it reports its rate
+    signal: AbortSignal.timeout(o.seconds * 1000 + 1000),
   });
   await pub.endAsync();
   await poller.waitForAll(Date.now() + o.graceS * 1000);
