@@ -24,7 +24,7 @@ Usage: wattbus-export --config sink-worker.yaml --from <time> --to <time> [selec
   --meter <id>           only this meter (repeatable)
   --channel <id>         only this channel (repeatable)
   --quantity <name>      a value name (power_w, voltage_v_l1) or a quantity (voltage = every phase); repeatable
-  --resolution <r>       raw (default); 1m, 15m, 1h, 1d once rollups exist
+  --resolution <r>       raw readings (default), or the rollups of 1m, 15m, 1h or 1d (energy, cost, power…)
   --format <f>           csv, jsonl or parquet; default from the output's extension, else csv
   --compress <c>         none, gzip or zstd (text formats); default from the extension (.gz, .zst)
   --timezone <zone>      IANA zone of the time column and of times without offset; default UTC
@@ -36,7 +36,7 @@ Exit codes: 0 done, 1 the store or the output failed, 2 bad command line or conf
 3 nothing to export (unknown site or group, no readings in the range), 130 interrupted.
 `;
 
-/** The time steps an export can have; only raw readings exist until rollups do (see README). */
+/** Raw readings, or the rollups of an interval (see README). */
 export const RESOLUTIONS = ['raw', '1m', '15m', '1h', '1d'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 const COMPRESSIONS = ['none', 'gzip', 'zstd'] as const;
@@ -51,6 +51,7 @@ export interface ExportArgs {
   meters: string[];
   channels: string[];
   quantities: string[];
+  resolution: Resolution;
   from: number;
   to: number;
   timeZone: string;
@@ -131,11 +132,6 @@ export function parseExportArgs(argv: string[]): ExportArgs | 'help' {
   const config = str('config');
   if (config === undefined) throw usageError('--config <file> is required');
   const resolution = oneOf('resolution', RESOLUTIONS, str('resolution'), 'raw');
-  if (resolution !== 'raw') {
-    throw usageError(
-      `--resolution ${resolution}: rollups do not exist yet (they come with energy accounting); only raw can be exported today`,
-    );
-  }
   const timeZone = str('timezone') ?? 'UTC';
   zoneOffset(timeZone);
   const from = instant('from', str('from'), timeZone);
@@ -156,6 +152,9 @@ export function parseExportArgs(argv: string[]): ExportArgs | 'help' {
   const groups = strs('group');
   checkIds('group', groups);
   const quantities = [...new Set(strs('quantity').flatMap(expandQuantity))];
+  if (quantities.length > 0 && resolution !== 'raw') {
+    throw usageError(`--quantity selects raw readings' values: a ${resolution} rollup has all its figures as columns`);
+  }
 
   return {
     config,
@@ -166,6 +165,7 @@ export function parseExportArgs(argv: string[]): ExportArgs | 'help' {
     meters,
     channels,
     quantities,
+    resolution,
     from,
     to,
     timeZone,

@@ -52,6 +52,7 @@ try {
       meters: args.meters,
       channels: args.channels,
       quantities: args.quantities,
+      resolution: args.resolution,
       from: args.from,
       to: args.to,
     },

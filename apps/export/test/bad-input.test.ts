@@ -68,9 +68,10 @@ describe('refused with a clear error and exit code, and no file', () => {
     await refused(['--from', '2026-01-10', '--to', '2026-01-10'], 2, /the range is empty/);
   });
 
-  it('an unknown quantity (2), a rollup resolution (2), a bad time or zone (2)', async () => {
+  it('an unknown quantity (2), an unknown resolution or a quantity of rollups (2), a bad time or zone (2)', async () => {
     await refused(['--quantity', 'powr_w', ...DAY], 2, /unknown quantity "powr_w"/);
-    await refused(['--resolution', '15m', ...DAY], 2, /rollups do not exist yet/);
+    await refused(['--resolution', '5m', ...DAY], 2, /--resolution/);
+    await refused(['--resolution', '15m', '--quantity', 'power_w', ...DAY], 2, /--quantity selects raw readings/);
     await refused(['--from', 'yesterday', '--to', '2026-01-11'], 2, /--from: "yesterday" is not a time/);
     await refused(['--timezone', 'Mars/Olympus', ...DAY], 2, /unknown time zone "Mars\/Olympus"/);
     await refused(['--format', 'parquet', '--compress', 'gzip', ...DAY], 2, /Parquet compresses its pages itself/);

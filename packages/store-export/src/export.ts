@@ -1,8 +1,9 @@
 import { nothingError } from './errors.js';
 import { FORMATS, type FormatName } from './formats/index.js';
 import { type Compression, Output } from './output.js';
-import { rowCount } from './rows.js';
-import type { Selection } from './selection.js';
+import { ROLLUPS } from './rollup-rows.js';
+import { READINGS } from './rows.js';
+import { isRollups, type Selection } from './selection.js';
 import type { StoreReader } from './stores/store.js';
 import { timeFormatter } from './time-format.js';
 
@@ -44,7 +45,12 @@ export async function runExport(job: ExportJob): Promise<Summary> {
   const started = performance.now();
   await job.reader.prepare(job.selection);
   const output = new Output(job.path, job.compression, job.stdout as never);
-  const writer = FORMATS[job.format](output, { time: timeFormatter(job.timeZone), timeZone: job.timeZone });
+  const writer = FORMATS[job.format](output, {
+    time: timeFormatter(job.timeZone),
+    timeZone: job.timeZone,
+    table: isRollups(job.selection) ? ROLLUPS : READINGS,
+    resolution: job.selection.resolution ?? 'raw',
+  });
   let rows = 0;
   let doneUntil = job.selection.from;
   const report = () => job.onProgress?.({ rows, bytes: output.bytes, doneUntil });
@@ -56,13 +62,13 @@ export async function runExport(job: ExportJob): Promise<Summary> {
     for await (const batch of job.reader.read(job.selection, windowDone, job.signal)) {
       job.signal.throwIfAborted();
       await writer.write(batch);
-      rows += rowCount(batch);
+      rows += batch.length;
       report();
     }
     job.signal.throwIfAborted();
     if (rows === 0 && job.emptyIsError) {
       throw nothingError(
-        `no readings from ${new Date(job.selection.from).toISOString()} to ${new Date(job.selection.to).toISOString()} for this selection`,
+        `no ${isRollups(job.selection) ? `${job.selection.resolution} rollups` : 'readings'} from ${new Date(job.selection.from).toISOString()} to ${new Date(job.selection.to).toISOString()} for this selection`,
       );
     }
     await writer.end();

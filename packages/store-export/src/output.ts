@@ -12,6 +12,12 @@ export type Compression = 'none' | 'gzip' | 'zstd';
 /** Each zstd frame holds this much input: frames are independent, so memory stays bounded (see README). */
 const ZSTD_FRAME_BYTES = 4 * 1024 * 1024;
 const ZSTD_LEVEL = 3;
+/**
+ * What each stage may hold before a write waits: with Node's 16 KiB default every batch waited for the disk (or
+ * the compressor) before the next page was read; with room for a few batches, reading the store, compressing and
+ * writing overlap, and memory stays bounded.
+ */
+const STAGE_BYTES = 8 * 1024 * 1024;
 
 /**
  * zstd in independent frames of 4 MiB of input each. Node 20's zlib has no zstd and the maintained bindings
@@ -29,6 +35,7 @@ function zstdFrames(): Transform {
     stream.push(await zstdCompress(input, ZSTD_LEVEL));
   };
   return new Transform({
+    highWaterMark: STAGE_BYTES,
     transform(chunk: Buffer, _enc, done) {
       pending.push(chunk);
       size += chunk.length;
@@ -64,8 +71,10 @@ export class Output {
     stdout: Writable = process.stdout,
   ) {
     this.temp = path === undefined ? undefined : join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
-    const destination = this.temp === undefined ? stdout : createWriteStream(this.temp, { flags: 'wx' });
+    const destination =
+      this.temp === undefined ? stdout : createWriteStream(this.temp, { flags: 'wx', highWaterMark: STAGE_BYTES });
     const counter = new Transform({
+      highWaterMark: STAGE_BYTES,
       transform: (chunk: Buffer, _enc, next) => {
         this.bytes += chunk.length;
         next(null, chunk);

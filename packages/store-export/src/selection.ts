@@ -1,4 +1,12 @@
-import { isSiteId, PHASES, parseValueName, QUANTITIES, type QuantityName, valueName } from '@wattbus/contract';
+import {
+  isSiteId,
+  PHASES,
+  parseValueName,
+  QUANTITIES,
+  type QuantityName,
+  type RollupInterval,
+  valueName,
+} from '@wattbus/contract';
 import { usageError } from './errors.js';
 
 /** What to export. Empty lists mean "every one". `to` is exclusive. */
@@ -10,7 +18,15 @@ export interface Selection {
   quantities: string[];
   from: number;
   to: number;
+  /** `raw` (the default): the readings; an interval: the rollups of that interval. */
+  resolution?: Resolution;
 }
+
+export type Resolution = 'raw' | RollupInterval;
+
+/** Whether the selection is of rollups, and of which interval. */
+export const isRollups = (selection: Selection): selection is Selection & { resolution: RollupInterval } =>
+  selection.resolution !== undefined && selection.resolution !== 'raw';
 
 /**
  * The value names a `--quantity` stands for: a value name itself (`power_w`, `voltage_v_l1`) or a quantity of

@@ -1,5 +1,7 @@
 /** What every client of InfluxDB's HTTP API here shares: the measurement readings are in, and the auth header. */
 export { MEASUREMENT } from './line-protocol.js';
+/** Rollups (docs/energy.md) are in their own measurement. */
+export { ROLLUP_MEASUREMENT } from './rollup-line.js';
 
 export interface InfluxCredentials {
   /** InfluxDB 2.x/3.x token (then username/password are not used). */

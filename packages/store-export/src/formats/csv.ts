@@ -1,33 +1,46 @@
 import type { Output } from '../output.js';
-import type { ExportPoint } from '../rows.js';
+import { READINGS } from '../rows.js';
+import type { Table } from '../table.js';
+import { ByteBuilder, fieldsOf, utf8 } from './fields.js';
 import type { FormatOptions, RowWriter } from './format.js';
 
-export const CSV_HEADER = 'time,ts_ms,site,meter,channel,role,seq,quantity,value,labels\n';
+export const csvHeader = (table: Table) => `${table.columns.map((c) => c.name).join(',')}\n`;
+export const CSV_HEADER = csvHeader(READINGS);
 
 /** A field with a comma, a quote or a line break is quoted (RFC 4180); a store may hold ids the contract never made. */
 const field = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-export function csvLines(points: readonly ExportPoint[], time: (ts: number) => string): string {
-  let text = '';
-  for (const p of points) {
-    const head = `${time(p.ts)},${p.ts},${field(p.site)},${field(p.meter)},${field(p.channel)},${field(p.role)},${p.seq ?? ''},`;
-    const tail = `,${field(p.labels)}\n`;
-    const { quantities, values } = p;
-    for (let i = 0; i < values.length; i++) text += `${head}${field(quantities[i] as string)},${values[i]}${tail}`;
-  }
-  return text;
-}
-
-export function csvWriter(output: Output, { time }: FormatOptions): RowWriter {
+/** One line per row, the table's columns in order; an absent value is an empty field. */
+export function csvWriter(output: Output, { time, table }: FormatOptions): RowWriter {
+  const fields = fieldsOf(table.columns, {
+    time,
+    text: field,
+    json: field,
+    nonFinite: undefined,
+    absent: new Uint8Array(),
+  });
+  const out = new ByteBuilder();
+  out.bytes(utf8(csvHeader(table)));
   let started = false;
   return {
-    async write(points) {
-      const text = csvLines(points, time);
-      await output.write(started ? text : CSV_HEADER + text);
+    async write({ length, columns }) {
+      fields.forEach((f, c) => {
+        f.data = columns[c] as never;
+      });
+      const last = fields.length - 1;
+      for (let row = 0; row < length; row++) {
+        for (let c = 0; c < last; c++) {
+          (fields[c] as (typeof fields)[number]).put(out, row);
+          out.byte(44); // ,
+        }
+        (fields[last] as (typeof fields)[number]).put(out, row);
+        out.byte(10); // \n
+      }
       started = true;
+      await output.write(out.take());
     },
     async end() {
-      if (!started) await output.write(CSV_HEADER);
+      if (!started) await output.write(out.take());
     },
   };
 }

@@ -3,7 +3,7 @@ import type { FormatFactory, FormatName } from './format.js';
 import { jsonlWriter } from './jsonl.js';
 import { parquetWriter } from './parquet.js';
 
-export * from './csv.js';
+export { CSV_HEADER } from './csv.js';
 export * from './format.js';
 
 export const FORMATS: Record<FormatName, FormatFactory> = {

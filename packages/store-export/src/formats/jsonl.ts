@@ -1,28 +1,36 @@
 import type { Output } from '../output.js';
+import { ByteBuilder, fieldsOf, utf8 } from './fields.js';
 import type { FormatOptions, RowWriter } from './format.js';
 
-const str = JSON.stringify;
-
 /**
- * One JSON object per row, with the CSV's columns as keys, in the same order; built by hand, the part shared by a
- * reading's values once per reading, rather than stringifying an object per row.
+ * One JSON object per row, with the CSV's columns as keys, in the same order; an absent value (or a number that
+ * is not finite) is null, a `json` column is its JSON value. Written byte by byte from the columns, each distinct
+ * string stringified once.
  */
-export function jsonlWriter(output: Output, { time }: FormatOptions): RowWriter {
+export function jsonlWriter(output: Output, { time, table }: FormatOptions): RowWriter {
+  const keys = table.columns.map((c, i) => utf8(`${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`));
+  const fields = fieldsOf(table.columns, {
+    time: (ts) => `"${time(ts)}"`,
+    text: JSON.stringify,
+    json: (s) => s,
+    nonFinite: () => 'null',
+    absent: utf8('null'),
+  });
+  const out = new ByteBuilder();
   return {
-    async write(points) {
-      let text = '';
-      for (const p of points) {
-        const head =
-          `{"time":"${time(p.ts)}","ts_ms":${p.ts},"site":${str(p.site)},"meter":${str(p.meter)},` +
-          `"channel":${str(p.channel)},"role":${str(p.role)},"seq":${p.seq ?? 'null'},"quantity":`;
-        const tail = `,"labels":${str(p.labels)}}\n`;
-        const { quantities, values } = p;
-        for (let i = 0; i < values.length; i++) {
-          const value = values[i] as number;
-          text += `${head}${str(quantities[i])},"value":${Number.isFinite(value) ? value : 'null'}${tail}`;
+    async write({ length, columns }) {
+      fields.forEach((f, c) => {
+        f.data = columns[c] as never;
+      });
+      for (let row = 0; row < length; row++) {
+        for (let c = 0; c < fields.length; c++) {
+          out.bytes(keys[c] as Uint8Array);
+          (fields[c] as (typeof fields)[number]).put(out, row);
         }
+        out.byte(125); // }
+        out.byte(10); // \n
       }
-      await output.write(text);
+      await output.write(out.take());
     },
     async end() {},
   };

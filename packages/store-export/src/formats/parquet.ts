@@ -1,33 +1,35 @@
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { Output } from '../output.js';
+import type { ColumnSpec } from '../table.js';
 import type { FormatOptions, RowWriter } from './format.js';
 
 /** Rows per row group: large enough for good compression and scans, small enough to bound memory (≈ 10 MB). */
 export const ROW_GROUP_ROWS = 100_000;
 
-const STRING = { type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' } as const;
 /**
- * Typed columns. `time` is an instant (INT64 milliseconds, adjusted to UTC): Parquet readers show it in their
- * own session zone, so the chosen time zone is written into the file's key-value metadata instead.
+ * The Parquet type of each kind. `time` is an instant (INT64 milliseconds, adjusted to UTC): Parquet readers show
+ * it in their own session zone, so the chosen time zone is written into the file's key-value metadata instead.
  */
-const SCHEMA = [
-  { name: 'root', num_children: 9 },
-  {
-    name: 'time',
-    type: 'INT64',
-    repetition_type: 'REQUIRED',
-    converted_type: 'TIMESTAMP_MILLIS',
-    logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
-  },
-  { name: 'site', ...STRING },
-  { name: 'meter', ...STRING },
-  { name: 'channel', ...STRING },
-  { name: 'role', ...STRING },
-  { name: 'seq', type: 'INT64', repetition_type: 'OPTIONAL' },
-  { name: 'quantity', ...STRING },
-  { name: 'value', type: 'DOUBLE', repetition_type: 'REQUIRED' },
-  { name: 'labels', ...STRING },
-];
+function schemaElement({ name, kind, nullable }: ColumnSpec) {
+  const repetition_type = nullable ? 'OPTIONAL' : 'REQUIRED';
+  switch (kind) {
+    case 'time':
+      return {
+        name,
+        type: 'INT64',
+        repetition_type,
+        converted_type: 'TIMESTAMP_MILLIS',
+        logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
+      };
+    case 'int':
+      return { name, type: 'INT64', repetition_type };
+    case 'float':
+      return { name, type: 'DOUBLE', repetition_type };
+    case 'text':
+    case 'json':
+      return { name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type };
+  }
+}
 
 /** A ByteWriter that hands each finished row group to the output, so only one row group is ever held. */
 class StreamingByteWriter extends ByteWriter {
@@ -44,82 +46,82 @@ class StreamingByteWriter extends ByteWriter {
   }
 }
 
+type Cell = bigint | number | string | null;
+
 /**
- * Parquet through hyparquet-writer (pure JavaScript, one dependency): typed columns, row groups of
- * ROW_GROUP_ROWS, Snappy-compressed pages with dictionary encoding, statistics per column chunk.
+ * Parquet through hyparquet-writer (pure JavaScript, one dependency): the table's columns typed (Parquet omits
+ * those its types make redundant), row groups of ROW_GROUP_ROWS, Snappy-compressed pages with dictionary
+ * encoding, statistics per column chunk.
  */
-export function parquetWriter(output: Output, { timeZone }: FormatOptions): RowWriter {
+export function parquetWriter(output: Output, { timeZone, table, resolution }: FormatOptions): RowWriter {
+  const specs = table.columns.filter((c) => c.parquet);
+  const indexes = specs.map((c) => table.columns.indexOf(c));
   const writer = new StreamingByteWriter(output);
   const parquet = new ParquetWriter({
     writer,
     // biome-ignore lint/suspicious/noExplicitAny: hyparquet's SchemaElement type is not exported for TypeScript users
-    schema: SCHEMA as any,
+    schema: [{ name: 'root', num_children: specs.length }, ...specs.map(schemaElement)] as any,
     codec: 'SNAPPY',
     kvMetadata: [
       { key: 'wattbus.timezone', value: timeZone },
-      { key: 'wattbus.resolution', value: 'raw' },
+      { key: 'wattbus.resolution', value: resolution },
     ],
     createdBy: 'wattbus-export',
   });
-  // the columns of the row group being filled, appended to value by value
-  let columns = emptyColumns();
+  // the columns of the row group being filled
+  let cells: Cell[][] = specs.map(() => []);
+  let rows = 0;
   const flushGroup = async () => {
-    const rows = columns.value.length;
     if (rows === 0) return;
-    const c = columns;
-    columns = emptyColumns();
+    const data = cells;
+    const size = rows;
+    cells = specs.map(() => []);
+    rows = 0;
     await parquet.write({
-      rowGroupSize: rows,
-      columnData: [
-        { name: 'time', data: c.time },
-        { name: 'site', data: c.site },
-        { name: 'meter', data: c.meter },
-        { name: 'channel', data: c.channel },
-        { name: 'role', data: c.role },
-        { name: 'seq', data: c.seq },
-        { name: 'quantity', data: c.quantity },
-        { name: 'value', data: c.value },
-        { name: 'labels', data: c.labels },
-      ],
+      rowGroupSize: size,
+      columnData: specs.map((c, i) => ({ name: c.name, data: data[i] as Cell[] })),
     });
   };
-  return {
-    async write(points) {
-      for (const p of points) {
-        const ts = BigInt(p.ts);
-        const seq = p.seq === null ? null : BigInt(p.seq);
-        const c = columns;
-        for (let i = 0; i < p.values.length; i++) {
-          c.time.push(ts);
-          c.site.push(p.site);
-          c.meter.push(p.meter);
-          c.channel.push(p.channel);
-          c.role.push(p.role);
-          c.seq.push(seq);
-          c.quantity.push(p.quantities[i] as string);
-          c.value.push(p.values[i] as number);
-          c.labels.push(p.labels);
+  const append = (spec: ColumnSpec, source: unknown, to: Cell[], from: number, until: number) => {
+    if (spec.kind === 'float') {
+      const a = source as Float64Array;
+      for (let r = from; r < until; r++) {
+        const v = a[r] as number;
+        to.push(Number.isNaN(v) ? null : v);
+      }
+    } else if (spec.kind === 'time' || spec.kind === 'int') {
+      const a = source as Float64Array;
+      // a reading's values share its time and seq: one BigInt for the run
+      let last = Number.NaN;
+      let big: bigint | null = null;
+      for (let r = from; r < until; r++) {
+        const v = a[r] as number;
+        if (v !== last) {
+          last = v;
+          big = Number.isNaN(v) ? null : BigInt(v);
         }
-        if (c.value.length >= ROW_GROUP_ROWS) await flushGroup();
+        to.push(big);
+      }
+    } else {
+      const a = source as ReadonlyArray<string | null>;
+      for (let r = from; r < until; r++) to.push(a[r] ?? null);
+    }
+  };
+  return {
+    async write({ length, columns }) {
+      for (let from = 0; from < length; ) {
+        const until = Math.min(length, from + ROW_GROUP_ROWS - rows);
+        specs.forEach((spec, i) => {
+          append(spec, columns[indexes[i] as number], cells[i] as Cell[], from, until);
+        });
+        rows += until - from;
+        from = until;
+        if (rows >= ROW_GROUP_ROWS) await flushGroup();
       }
     },
     async end() {
       await flushGroup();
       await parquet.finish();
     },
-  };
-}
-
-function emptyColumns() {
-  return {
-    time: [] as bigint[],
-    site: [] as string[],
-    meter: [] as string[],
-    channel: [] as string[],
-    role: [] as string[],
-    seq: [] as Array<bigint | null>,
-    quantity: [] as string[],
-    value: [] as number[],
-    labels: [] as string[],
   };
 }

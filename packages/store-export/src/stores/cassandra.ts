@@ -1,8 +1,10 @@
 import type { CassandraConfig } from '@wattbus/sinks';
 import { auth, Client, types } from 'cassandra-driver';
 import { nothingError, storeError } from '../errors.js';
-import type { ExportPoint, PointBatches } from '../rows.js';
-import type { Selection } from '../selection.js';
+import { ReadingRows } from '../rows.js';
+import { isRollups, type Selection } from '../selection.js';
+import type { Batches } from '../table.js';
+import { readRollups, rollupPartitions } from './cassandra-rollups.js';
 import type { StoreReader } from './store.js';
 
 /** Rows per page: what this process holds of one partition's answer at a time. */
@@ -31,6 +33,7 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export class CassandraReader implements StoreReader {
   private readonly client: Client;
   private partitions: Partition[] = [];
+  private rollupPartitions: Awaited<ReturnType<typeof rollupPartitions>> = [];
   private readonly options: { prepare: true; fetchSize: number; consistency: number };
 
   constructor(private readonly config: CassandraConfig) {
@@ -57,6 +60,15 @@ export class CassandraReader implements StoreReader {
         `cannot reach Cassandra at ${this.config.contact_points.join(', ')}: ${(err as Error).message}`,
         err,
       );
+    }
+    if (isRollups(selection)) {
+      this.rollupPartitions = await rollupPartitions(
+        this.execute,
+        this.config.keyspace,
+        selection,
+        selection.resolution,
+      );
+      return;
     }
     const firstDay = Date.parse(isoDay(selection.from));
     const lastDay = Date.parse(isoDay(selection.to - 1));
@@ -92,15 +104,33 @@ export class CassandraReader implements StoreReader {
     this.partitions = partitions.sort((a, b) => (key(a) < key(b) ? -1 : 1));
   }
 
-  private async execute(cql: string, params: unknown[], pageState: string | undefined) {
+  private readonly execute = async (cql: string, params: unknown[], pageState: string | undefined) => {
     try {
       return await this.client.execute(cql, params, { ...this.options, ...(pageState !== undefined && { pageState }) });
     } catch (err) {
       throw storeError(`Cassandra: ${(err as Error).message}`, err);
     }
+  };
+
+  read(selection: Selection, progress: (doneUntil: number) => void, signal: AbortSignal): Batches {
+    if (!isRollups(selection)) return this.readReadings(selection, progress, signal);
+    const { keyspace } = this.config;
+    return readRollups(
+      this.execute,
+      keyspace,
+      this.rollupPartitions,
+      selection,
+      selection.resolution,
+      progress,
+      signal,
+    );
   }
 
-  async *read(selection: Selection, progress: (doneUntil: number) => void, signal: AbortSignal): PointBatches {
+  private async *readReadings(
+    selection: Selection,
+    progress: (doneUntil: number) => void,
+    signal: AbortSignal,
+  ): Batches {
     const cql =
       `SELECT ts, role, seq, values, labels FROM ${this.table} ` +
       'WHERE site = ? AND meter = ? AND channel = ? AND day = ? AND ts >= ? AND ts < ? ORDER BY ts ASC';
@@ -118,12 +148,9 @@ export class CassandraReader implements StoreReader {
       let pageState: string | undefined;
       do {
         const page = await this.execute(cql, params, pageState);
-        const points: ExportPoint[] = [];
-        for (const row of page.rows) {
-          const point = toPoint(p, row, quantities);
-          if (point !== undefined) points.push(point);
-        }
-        if (points.length > 0) yield points;
+        const rows = new ReadingRows();
+        for (const row of page.rows) addRows(p, row, quantities, rows);
+        if (rows.length > 0) yield rows.take();
         pageState = page.pageState ?? undefined;
       } while (pageState !== undefined && !signal.aborted);
       const next = this.partitions[i + 1];
@@ -136,24 +163,18 @@ export class CassandraReader implements StoreReader {
   }
 }
 
-function toPoint(p: Partition, row: types.Row, quantities: ReadonlySet<string> | undefined): ExportPoint | undefined {
+function addRows(p: Partition, row: types.Row, quantities: ReadonlySet<string> | undefined, rows: ReadingRows): void {
   const values = (row.get('values') ?? {}) as Record<string, number>;
-  const names = Object.keys(values).filter((q) => quantities === undefined || quantities.has(q));
-  if (names.length === 0) return undefined;
-  const labels = (row.get('labels') ?? {}) as Record<string, string>;
+  const labelMap = (row.get('labels') ?? {}) as Record<string, string>;
+  const labels = Object.keys(labelMap)
+    .sort()
+    .map((k) => `${k}=${labelMap[k]}`)
+    .join(';');
   const seq = row.get('seq') as types.Long | null;
-  return {
-    ts: (row.get('ts') as Date).getTime(),
-    site: p.site,
-    meter: p.meter,
-    channel: p.channel,
-    role: row.get('role') as string,
-    seq: seq === null ? null : seq.toNumber(),
-    labels: Object.keys(labels)
-      .sort()
-      .map((k) => `${k}=${labels[k]}`)
-      .join(';'),
-    quantities: names,
-    values: names.map((q) => values[q] as number),
-  };
+  const ts = (row.get('ts') as Date).getTime();
+  const role = row.get('role') as string;
+  for (const [quantity, value] of Object.entries(values)) {
+    if (quantities !== undefined && !quantities.has(quantity)) continue;
+    rows.add(ts, p.site, p.meter, p.channel, role, seq === null ? null : seq.toNumber(), labels, quantity, value);
+  }
 }

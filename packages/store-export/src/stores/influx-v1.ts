@@ -1,7 +1,11 @@
-import { influxAuthHeaders, MEASUREMENT } from '@wattbus/sinks/influx-http';
+import type { RollupInterval } from '@wattbus/contract';
+import { influxAuthHeaders, MEASUREMENT, ROLLUP_MEASUREMENT } from '@wattbus/sinks/influx-http';
 import { nothingError, storeError } from '../errors.js';
-import type { ExportPoint, PointBatches } from '../rows.js';
-import type { Selection } from '../selection.js';
+import { rollupBatch } from '../rollup-rows.js';
+import { ReadingRows } from '../rows.js';
+import { isRollups, type Selection } from '../selection.js';
+import type { Batches } from '../table.js';
+import { ROLLUP_WINDOW_MS, rollupOfPoint } from './influx-rollups.js';
 import type { StoreReader } from './store.js';
 
 /** What reading needs of the influx sink's settings (the portal's `influx:` section has the same keys). */
@@ -36,6 +40,10 @@ const ident = (name: string) => `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\
 const anyOf = (tag: string, values: readonly string[]) =>
   values.length === 0 ? '' : ` AND (${values.map((v) => `${ident(tag)} = ${literal(v)}`).join(' OR ')})`;
 
+/** The selection's sites, meters and channels as InfluxQL conditions (none: every one). */
+const idFilter = (selection: Selection) =>
+  anyOf('site', selection.sites) + anyOf('meter', selection.meters) + anyOf('channel', selection.channels);
+
 /** The InfluxQL of one time window: every selected value column, `seq` and every tag, in time order. */
 export function windowQuery(
   from: string,
@@ -46,9 +54,22 @@ export function windowQuery(
 ) {
   return (
     `SELECT ${columns.map(ident).join(',')} FROM ${from} WHERE time >= ${start}ms AND time < ${end}ms` +
-    anyOf('site', selection.sites) +
-    anyOf('meter', selection.meters) +
-    anyOf('channel', selection.channels)
+    idFilter(selection)
+  );
+}
+
+/** The InfluxQL of one window of rollups: every field and tag of the interval's points, in time order. */
+export function rollupWindowQuery(
+  from: string,
+  interval: RollupInterval,
+  selection: Selection,
+  start: number,
+  end: number,
+) {
+  // interval names are the contract's four literals: nothing to escape
+  return (
+    `SELECT * FROM ${from} WHERE "interval" = '${interval}' AND time >= ${start}ms AND time < ${end}ms` +
+    idFilter(selection)
   );
 }
 
@@ -89,8 +110,7 @@ export class InfluxV1Reader implements StoreReader {
   constructor(private readonly config: InfluxQueryConfig) {}
 
   private get from(): string {
-    const rp = this.config.retention_policy;
-    return `${rp ? `${ident(rp)}.` : ''}${ident(MEASUREMENT)}`;
+    return this.measurement(MEASUREMENT);
   }
 
   private async request(q: string, signal?: AbortSignal, chunked = false): Promise<Response> {
@@ -135,7 +155,13 @@ export class InfluxV1Reader implements StoreReader {
     return (await this.query(q)).flatMap((s) => (s.values ?? []).map((v) => String(v[column])));
   }
 
+  private measurement(name: string): string {
+    const rp = this.config.retention_policy;
+    return `${rp ? `${ident(rp)}.` : ''}${ident(name)}`;
+  }
+
   async prepare(selection: Selection): Promise<void> {
+    if (isRollups(selection)) return this.checkSites(selection, this.measurement(ROLLUP_MEASUREMENT), 'rollups');
     const [fields, tags] = await Promise.all([
       this.values(`SHOW FIELD KEYS FROM ${this.from}`, 0),
       this.values(`SHOW TAG KEYS FROM ${this.from}`, 0),
@@ -144,37 +170,75 @@ export class InfluxV1Reader implements StoreReader {
       (f) => f !== 'seq' && (selection.quantities.length === 0 || selection.quantities.includes(f)),
     );
     this.tags = tags;
-    if (selection.sites.length > 0) {
-      const known = new Set(await this.values(`SHOW TAG VALUES FROM ${this.from} WITH KEY = "site"`, 1));
-      const unknown = selection.sites.filter((s) => !known.has(s));
-      if (unknown.length > 0) {
-        throw nothingError(
-          `unknown site${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: the store has no readings of ${unknown.length > 1 ? 'them' : 'it'}`,
-        );
-      }
+    await this.checkSites(selection, this.from, 'readings');
+  }
+
+  private async checkSites(selection: Selection, from: string, what: string): Promise<void> {
+    if (selection.sites.length === 0) return;
+    const known = new Set(await this.values(`SHOW TAG VALUES FROM ${from} WITH KEY = "site"`, 1));
+    const unknown = selection.sites.filter((s) => !known.has(s));
+    if (unknown.length > 0) {
+      throw nothingError(
+        `unknown site${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: the store has no ${what} of ${unknown.length > 1 ? 'them' : 'it'}`,
+      );
     }
   }
 
-  async *read(selection: Selection, progress: (doneUntil: number) => void, signal: AbortSignal): PointBatches {
+  read(selection: Selection, progress: (doneUntil: number) => void, signal: AbortSignal): Batches {
+    return isRollups(selection)
+      ? this.readRollups(selection, selection.resolution, progress, signal)
+      : this.readReadings(selection, progress, signal);
+  }
+
+  private async *readReadings(
+    selection: Selection,
+    progress: (doneUntil: number) => void,
+    signal: AbortSignal,
+  ): Batches {
     if (this.fields.length === 0) return;
     const columns = [...this.fields, 'seq', ...this.tags];
     const fieldSet = new Set(this.fields);
+    const rows = new ReadingRows();
     for (let start = selection.from; start < selection.to && !signal.aborted; start += WINDOW_MS) {
       const end = Math.min(start + WINDOW_MS, selection.to);
-      const res = await this.request(windowQuery(this.from, columns, selection, start, end), signal, true);
-      if (res.body === null) throw storeError('InfluxDB sent an empty answer');
-      for await (const line of this.answerLines(res.body, signal)) {
-        const answer = JSON.parse(line) as Answer;
-        if (answer.error) throw storeError(`InfluxDB: ${answer.error}`);
-        for (const result of answer.results ?? []) {
-          if (result.error) throw storeError(`InfluxDB: ${result.error}`);
-          for (const series of result.series ?? []) {
-            const points = toPoints(series, fieldSet);
-            if (points.length > 0) yield points;
-          }
-        }
+      for await (const chunk of this.chunks(windowQuery(this.from, columns, selection, start, end), signal)) {
+        for (const series of chunk) addRows(series, fieldSet, rows);
+        if (rows.length > 0) yield rows.take();
       }
       progress(end);
+    }
+  }
+
+  /** The rollup points of the interval, a window at a time (ROLLUP_WINDOW_MS), each chunk a batch. */
+  private async *readRollups(
+    selection: Selection,
+    interval: RollupInterval,
+    progress: (doneUntil: number) => void,
+    signal: AbortSignal,
+  ): Batches {
+    const from = this.measurement(ROLLUP_MEASUREMENT);
+    const window = ROLLUP_WINDOW_MS[interval];
+    for (let start = selection.from; start < selection.to && !signal.aborted; start += window) {
+      const end = Math.min(start + window, selection.to);
+      for await (const chunk of this.chunks(rollupWindowQuery(from, interval, selection, start, end), signal)) {
+        const rollups = chunk.flatMap((series) => (series.values ?? []).map((p) => rollupOfPoint(series.columns, p)));
+        if (rollups.length > 0) yield rollupBatch(rollups);
+      }
+      progress(end);
+    }
+  }
+
+  /** The series of each chunk of a chunked answer, as they arrive. */
+  private async *chunks(q: string, signal: AbortSignal): AsyncIterable<Series[]> {
+    const res = await this.request(q, signal, true);
+    if (res.body === null) throw storeError('InfluxDB sent an empty answer');
+    for await (const line of this.answerLines(res.body, signal)) {
+      const answer = JSON.parse(line) as Answer;
+      if (answer.error) throw storeError(`InfluxDB: ${answer.error}`);
+      for (const result of answer.results ?? []) {
+        if (result.error) throw storeError(`InfluxDB: ${result.error}`);
+        yield result.series ?? [];
+      }
     }
   }
 
@@ -191,8 +255,8 @@ export class InfluxV1Reader implements StoreReader {
   async close(): Promise<void> {}
 }
 
-/** The points of one answer chunk, with their non-null values; tags other than the key ones are labels. */
-function toPoints(series: Series, fields: ReadonlySet<string>): ExportPoint[] {
+/** The rows of one answer chunk, one per non-null value; tags other than the key ones are labels. */
+function addRows(series: Series, fields: ReadonlySet<string>, rows: ReadingRows): void {
   const { columns } = series;
   const at = (name: string) => columns.indexOf(name);
   const [iTime, iSeq, iSite, iMeter, iChannel, iRole] = ['time', 'seq', 'site', 'meter', 'channel', 'role'].map(at);
@@ -202,34 +266,33 @@ function toPoints(series: Series, fields: ReadonlySet<string>): ExportPoint[] {
     if (fields.has(name)) valueColumns.push(i);
     else if (name !== 'time' && name !== 'seq' && !KEY_TAGS.has(name)) labelColumns.push(i);
   });
-  const points: ExportPoint[] = [];
+  const text = (v: unknown) => (typeof v === 'string' ? v : String(v ?? ''));
   for (const point of series.values ?? []) {
-    const quantities: string[] = [];
-    const values: number[] = [];
-    for (const i of valueColumns) {
-      const value = point[i];
-      if (typeof value !== 'number') continue;
-      quantities.push(columns[i] as string);
-      values.push(value);
-    }
-    if (values.length === 0) continue;
     let labels = '';
     for (const i of labelColumns) {
       const v = point[i];
       if (v !== null && v !== undefined && v !== '') labels += `${labels === '' ? '' : ';'}${columns[i]}=${v}`;
     }
+    const ts = point[iTime as number] as number;
     const seq = point[iSeq as number];
-    points.push({
-      ts: point[iTime as number] as number,
-      site: String(point[iSite as number] ?? ''),
-      meter: String(point[iMeter as number] ?? ''),
-      channel: String(point[iChannel as number] ?? ''),
-      role: String(point[iRole as number] ?? ''),
-      seq: typeof seq === 'number' ? seq : null,
-      labels,
-      quantities,
-      values,
-    });
+    const site = text(point[iSite as number]);
+    const meter = text(point[iMeter as number]);
+    const channel = text(point[iChannel as number]);
+    const role = text(point[iRole as number]);
+    for (const i of valueColumns) {
+      const value = point[i];
+      if (typeof value !== 'number') continue;
+      rows.add(
+        ts,
+        site,
+        meter,
+        channel,
+        role,
+        typeof seq === 'number' ? seq : null,
+        labels,
+        columns[i] as string,
+        value,
+      );
+    }
   }
-  return points;
 }

@@ -1,13 +1,14 @@
 import { InfluxDB } from '@influxdata/influxdb-client';
 import type { InfluxV2Config } from '@wattbus/sinks';
 import { MEASUREMENT } from '@wattbus/sinks/influx-http';
-import { nothingError, storeError } from '../errors.js';
-import type { ExportPoint, PointBatches } from '../rows.js';
-import type { Selection } from '../selection.js';
+import { nothingError, storeError, usageError } from '../errors.js';
+import { ReadingRows } from '../rows.js';
+import { isRollups, type Selection } from '../selection.js';
+import type { Batches } from '../table.js';
 import { WINDOW_MS } from './influx-v1.js';
 import type { StoreReader } from './store.js';
 
-const POINTS_PER_BATCH = 5_000;
+const ROWS_PER_BATCH = 10_000;
 /** Flux's own columns, and the key tags: neither a value nor a label. */
 const NOT_LABELS = new Set([
   'result',
@@ -66,6 +67,11 @@ export class InfluxV2Reader implements StoreReader {
   }
 
   async prepare(selection: Selection): Promise<void> {
+    if (isRollups(selection)) {
+      throw usageError(
+        '--resolution: rollups are read from InfluxDB 2 through its v1-compatible API: use the influx store (url, database = the bucket, token)',
+      );
+    }
     if (selection.sites.length === 0) {
       for await (const _ of this.rows('buckets() |> limit(n: 1)')) break;
       return;
@@ -83,43 +89,41 @@ export class InfluxV2Reader implements StoreReader {
     }
   }
 
-  async *read(selection: Selection, progress: (doneUntil: number) => void, signal: AbortSignal): PointBatches {
+  async *read(selection: Selection, progress: (doneUntil: number) => void, signal: AbortSignal): Batches {
     for (let start = selection.from; start < selection.to && !signal.aborted; start += WINDOW_MS) {
       const end = Math.min(start + WINDOW_MS, selection.to);
-      let points: ExportPoint[] = [];
+      const rows = new ReadingRows();
       for await (const { values: row, tableMeta } of this.rows(windowFlux(this.config.bucket, selection, start, end))) {
         const o = tableMeta.toObject(row);
-        const quantities: string[] = [];
-        const values: number[] = [];
+        const values: Array<[string, number]> = [];
         const labels: string[] = [];
         for (const column of tableMeta.columns) {
           const v = o[column.label];
           if (column.label === 'seq' || NOT_LABELS.has(column.label) || v === null || v === undefined || v === '')
             continue;
-          if (column.dataType === 'double') {
-            quantities.push(column.label);
-            values.push(v as number);
-          } else if (column.dataType === 'string') labels.push(`${column.label}=${v}`);
+          if (column.dataType === 'double') values.push([column.label, v as number]);
+          else if (column.dataType === 'string') labels.push(`${column.label}=${v}`);
         }
-        if (values.length === 0) continue;
-        points.push({
-          ts: msOf(o._time as string),
-          site: String(o.site ?? ''),
-          meter: String(o.meter ?? ''),
-          channel: String(o.channel ?? ''),
-          role: String(o.role ?? ''),
-          seq: typeof o.seq === 'number' ? o.seq : null,
-          labels: labels.sort().join(';'),
-          quantities,
-          values,
-        });
-        if (points.length >= POINTS_PER_BATCH) {
-          yield points;
-          points = [];
+        const ts = msOf(o._time as string);
+        const seq = typeof o.seq === 'number' ? o.seq : null;
+        const label = labels.sort().join(';');
+        for (const [quantity, value] of values) {
+          rows.add(
+            ts,
+            String(o.site ?? ''),
+            String(o.meter ?? ''),
+            String(o.channel ?? ''),
+            String(o.role ?? ''),
+            seq,
+            label,
+            quantity,
+            value,
+          );
         }
+        if (rows.length >= ROWS_PER_BATCH) yield rows.take();
         if (signal.aborted) return;
       }
-      if (points.length > 0) yield points;
+      if (rows.length > 0) yield rows.take();
       progress(end);
     }
   }

@@ -1,5 +1,5 @@
-import type { PointBatches } from '../rows.js';
 import type { Selection } from '../selection.js';
+import type { Batches } from '../table.js';
 
 /** A store readings can be exported from. */
 export interface StoreReader {
@@ -12,6 +12,6 @@ export interface StoreReader {
    * The selected readings, in pages, as the store gives them; `progress` is told up to which instant the range is
    * done. Stops early when `signal` aborts.
    */
-  read(selection: Selection, progress: (doneUntil: number) => void, signal: AbortSignal): PointBatches;
+  read(selection: Selection, progress: (doneUntil: number) => void, signal: AbortSignal): Batches;
   close(): Promise<void>;
 }
