@@ -1,4 +1,4 @@
-import { startMosquitto, waitFor } from '@wattbus/testkit';
+import { freePort, makeTestPki, startMosquitto, waitFor } from '@wattbus/testkit';
 import mqtt from 'mqtt';
 import { expect, it } from 'vitest';
 import { connectMqtt, type MqttEvent } from './connect.js';
@@ -59,5 +59,56 @@ it('moves to the next broker of its list when its broker dies, round robin, and 
   } finally {
     await client.endAsync(true);
     await Promise.all([a.stop(), b.stop()]);
+  }
+});
+
+it('uses the TLS files of mqtt: for every broker of the list (mutual TLS, each host name checked)', {
+  timeout: 60_000,
+}, async () => {
+  const pki = await makeTestPki();
+  const client = await pki.clientCertificate('failover-tls');
+  const tlsBroker = async () => {
+    const port = await freePort();
+    const broker = await startMosquitto({
+      extraConfig: [
+        `listener ${port} 127.0.0.1`,
+        `cafile ${pki.caFile}`,
+        `certfile ${pki.server.cert}`,
+        `keyfile ${pki.server.key}`,
+        'require_certificate true',
+      ].join('\n'),
+    });
+    return { broker, port };
+  };
+  const [a, b] = await Promise.all([tlsBroker(), tlsBroker()]);
+  // the server certificate is for localhost and 127.0.0.1: one URL each
+  const urls = [`mqtts://localhost:${a.port}`, `mqtts://127.0.0.1:${b.port}`];
+  const events: MqttEvent[] = [];
+  const mqttClient = connectMqtt(
+    {
+      url: urls,
+      ca: pki.caFile,
+      cert: client.cert,
+      key: client.key,
+      reject_unauthorized: true,
+      protocol_version: 4,
+      keepalive_s: 30,
+      reconnect_min_ms: 100,
+      reconnect_max_ms: 400,
+    },
+    { clientId: 'failover-tls-test', onEvent: (e) => events.push(e) },
+  );
+  const connects = () => events.flatMap((e) => (e.type === 'connect' ? [e.url] : []));
+  try {
+    await waitFor(() => mqttClient.connected, { what: 'a TLS connection to the first broker' });
+    await a.broker.kill9();
+    await waitFor(() => mqttClient.connected && connects().length === 2, { what: 'a TLS connection to the second' });
+    expect(connects()).toEqual(urls);
+    await mqttClient.publishAsync('failover/tls', 'over TLS to B', { qos: 1 });
+    expect(events.filter((e) => e.type === 'error' && /TLS|certificate/i.test(e.message))).toEqual([]);
+  } finally {
+    await mqttClient.endAsync(true);
+    await Promise.all([a.broker.stop(), b.broker.stop()]);
+    await pki.cleanup();
   }
 });
