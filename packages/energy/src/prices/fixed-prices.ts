@@ -11,6 +11,13 @@ export class FixedPrices implements PriceSource {
   private lastPeriod: PeriodAt | undefined;
   private lastAnswer: PriceAt | undefined;
 
+  forPeriod(period: string): PriceAt {
+    const price = this.prices[period] ?? this.prices['*'];
+    return price === undefined
+      ? { price: null, until: Number.POSITIVE_INFINITY, reason: `no fixed price for period "${period}"` }
+      : { price, until: Number.POSITIVE_INFINITY };
+  }
+
   at(ts: number): PriceAt {
     const current = this.calendar.periodAt(ts);
     // The calendar hands back the same object while the period lasts: so can we.

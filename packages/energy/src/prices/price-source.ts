@@ -6,4 +6,9 @@ export type PriceAt =
 /** Where prices come from: fixed per tariff period, or a day-ahead series. Prices are per kWh in the tariff's currency. */
 export interface PriceSource {
   at(ts: number): PriceAt;
+  /**
+   * The price of a tariff period by name, for energy a meter's own rate registers put in that period; undefined for
+   * sources whose price depends on the instant only (day-ahead series).
+   */
+  forPeriod?(period: string): PriceAt | undefined;
 }

@@ -1,6 +1,6 @@
-import type { PriceSource } from '../prices/price-source.js';
+import type { PriceAt, PriceSource } from '../prices/price-source.js';
 import type { SitePlan } from '../tariff/tariffs.js';
-import { lastAtOrBefore, type Point } from './point.js';
+import { lastAtOrBefore, type Point, type RateIndexes } from './point.js';
 import type { EnergySource, RollupCost } from './record.js';
 import { positiveWh } from './trapezoid.js';
 
@@ -52,6 +52,11 @@ class Direction {
     return this.prices?.at(ts);
   }
 
+  /** The price of energy the meter's registers put in `period`: the period's fixed price, else the instant's. */
+  priceOf(period: string, instant: PriceAt | undefined): PriceAt | undefined {
+    return this.prices?.forPeriod?.(period) ?? instant;
+  }
+
   energy(): number | null {
     return this.sources === 0 ? null : this.wh;
   }
@@ -67,6 +72,34 @@ class Direction {
   costOrNull(): number | null {
     return this.sources === 0 || this.unknown !== undefined ? null : this.cost;
   }
+}
+
+/**
+ * Each rate register's share of a segment's energy, by period, when the meter reports the same registers at both
+ * ends and none went backwards; undefined otherwise (the calendar splits the segment then). Shares, not deltas: the
+ * total index stays the amount (registers may round differently), the registers say how it divides.
+ */
+function rateShares(a: RateIndexes | undefined, b: RateIndexes | undefined): Array<[string, number]> | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  const deltas: Array<[string, number]> = [];
+  let sum = 0;
+  for (const period in a) {
+    const delta = (b[period] ?? Number.NaN) - (a[period] as number);
+    if (!(delta >= 0)) return undefined;
+    if (delta > 0) deltas.push([period, delta]);
+    sum += delta;
+  }
+  if (sum === 0 || Object.keys(a).length !== Object.keys(b).length) return undefined;
+  return deltas.map(([period, delta]) => [period, delta / sum]);
+}
+
+function slotOf(periods: IntervalFigures['periods'], period: string): { import_wh: number; export_wh: number } {
+  let slot = periods[period];
+  if (slot === undefined) {
+    slot = { import_wh: 0, export_wh: 0 };
+    periods[period] = slot;
+  }
+  return slot;
 }
 
 function noPrice(plan: SitePlan, direction: 'import' | 'export'): string {
@@ -132,6 +165,11 @@ export function computeInterval(
     const impMode = impDelta >= 0 ? INDEX : powerOk ? POWER : 0;
     const expMode = expDelta >= 0 ? INDEX : powerOk ? POWER : 0;
     if (impMode === 0 && expMode === 0) continue;
+    // The meter's own registers split an index delta into periods where it has them; the calendar does elsewhere.
+    const impShares = impMode === INDEX ? rateShares(a.impRates, b.impRates) : undefined;
+    const expShares = expMode === INDEX ? rateShares(a.expRates, b.expRates) : undefined;
+    const impByCalendar = impMode !== 0 && impShares === undefined;
+    const expByCalendar = expMode !== 0 && expShares === undefined;
     touched = true;
     if (dt <= options.max_sample_gap_ms) covered += hi - lo;
     else estimated += hi - lo;
@@ -150,16 +188,20 @@ export function computeInterval(
       const pn = a.power + ((b.power - a.power) * (next - a.ts)) / dt;
       const impWh = impMode === INDEX ? impDelta * share : impMode === POWER ? positiveWh(pt, pn, next - t) : 0;
       const expWh = expMode === INDEX ? expDelta * share : expMode === POWER ? positiveWh(-pt, -pn, next - t) : 0;
-      if (impMode !== 0) imp.add(impWh, impMode, impPrice);
-      if (expMode !== 0) exp.add(expWh, expMode, expPrice);
-      if (period !== undefined) {
-        let slot = periods[period.period];
-        if (slot === undefined) {
-          slot = { import_wh: 0, export_wh: 0 };
-          periods[period.period] = slot;
-        }
-        slot.import_wh += impWh;
-        slot.export_wh += expWh;
+      if (impByCalendar) imp.add(impWh, impMode, impPrice);
+      if (expByCalendar) exp.add(expWh, expMode, expPrice);
+      if (period !== undefined && (impByCalendar || expByCalendar)) {
+        const slot = slotOf(periods, period.period);
+        if (impByCalendar) slot.import_wh += impWh;
+        if (expByCalendar) slot.export_wh += expWh;
+      }
+      for (const [name, share] of impShares ?? []) {
+        imp.add(impWh * share, INDEX, imp.priceOf(name, impPrice));
+        slotOf(periods, name).import_wh += impWh * share;
+      }
+      for (const [name, share] of expShares ?? []) {
+        exp.add(expWh * share, INDEX, exp.priceOf(name, expPrice));
+        slotOf(periods, name).export_wh += expWh * share;
       }
       t = next;
       pt = pn;

@@ -1,4 +1,7 @@
-import type { Reading } from '@wattbus/contract';
+import { RATES, type Reading } from '@wattbus/contract';
+
+/** A meter's own per-rate register indexes (`energy_import_wh_hc` …), by tariff period name (`HC` …). */
+export type RateIndexes = Readonly<Record<string, number>>;
 
 /** What the rollups keep of one reading; NaN where the reading had no such value. */
 export interface Point {
@@ -13,6 +16,24 @@ export interface Point {
   readonly vmax: number;
   /** labels.serial: a new serial is a new meter, whose index does not continue the old one. */
   readonly serial: string | undefined;
+  /** The import and export rate registers, when the meter reports them. */
+  readonly impRates?: RateIndexes | undefined;
+  readonly expRates?: RateIndexes | undefined;
+}
+
+/** Value name → period name of every rate register, per direction: `energy_import_wh_t1` → `T1`. */
+const IMPORT_RATES = RATES.map((rate) => [`energy_import_wh_${rate}`, rate.toUpperCase()] as const);
+const EXPORT_RATES = RATES.map((rate) => [`energy_export_wh_${rate}`, rate.toUpperCase()] as const);
+
+function ratesOf(values: Reading['values'], names: ReadonlyArray<readonly [string, string]>): RateIndexes | undefined {
+  let rates: Record<string, number> | undefined;
+  for (const [name, period] of names) {
+    const index = (values as Record<string, number | undefined>)[name];
+    if (index === undefined) continue;
+    rates ??= {};
+    rates[period] = index;
+  }
+  return rates;
 }
 
 export function toPoint(reading: Reading): Point {
@@ -32,10 +53,15 @@ export function toPoint(reading: Reading): Point {
     vmin,
     vmax,
     serial: reading.labels?.serial,
+    impRates: ratesOf(v, IMPORT_RATES),
+    expRates: ratesOf(v, EXPORT_RATES),
   };
 }
 
-/** A point as JSON, which has no NaN: [ts, imp, exp, power, vmin, vmax, serial], null for NaN or no serial. */
+/**
+ * A point as JSON, which has no NaN: [ts, imp, exp, power, vmin, vmax, serial], null for NaN or no serial, then the
+ * import and export rate registers only when the meter has some (so snapshots written before them still decode).
+ */
 export type EncodedPoint = [
   number,
   number | null,
@@ -44,16 +70,30 @@ export type EncodedPoint = [
   number | null,
   number | null,
   string | null,
+  (RateIndexes | null)?,
+  (RateIndexes | null)?,
 ];
 
 export function encodePoint(p: Point): EncodedPoint {
   const n = (x: number) => (Number.isNaN(x) ? null : x);
-  return [p.ts, n(p.imp), n(p.exp), n(p.power), n(p.vmin), n(p.vmax), p.serial ?? null];
+  const encoded: EncodedPoint = [p.ts, n(p.imp), n(p.exp), n(p.power), n(p.vmin), n(p.vmax), p.serial ?? null];
+  if (p.impRates !== undefined || p.expRates !== undefined) encoded.push(p.impRates ?? null, p.expRates ?? null);
+  return encoded;
 }
 
-export function decodePoint([ts, imp, exp, power, vmin, vmax, serial]: EncodedPoint): Point {
+export function decodePoint([ts, imp, exp, power, vmin, vmax, serial, impRates, expRates]: EncodedPoint): Point {
   const n = (x: number | null) => x ?? Number.NaN;
-  return { ts, imp: n(imp), exp: n(exp), power: n(power), vmin: n(vmin), vmax: n(vmax), serial: serial ?? undefined };
+  return {
+    ts,
+    imp: n(imp),
+    exp: n(exp),
+    power: n(power),
+    vmin: n(vmin),
+    vmax: n(vmax),
+    serial: serial ?? undefined,
+    impRates: impRates ?? undefined,
+    expRates: expRates ?? undefined,
+  };
 }
 
 /** The lower of two optional values; NaN when both are missing. (No array: this runs for every reading.) */
