@@ -75,6 +75,30 @@ describe('wattbus-agent command line', () => {
     expect(existsSync(stateDir)).toBe(false);
   });
 
+  it.concurrent('mqtt.url takes a list of brokers; a bad entry is named by its index', async () => {
+    // exit code, then the problem lines
+    const check = async (url: unknown) => {
+      const run = await runAgent({ ...valid(), mqtt: { url } }, ['--check-config']);
+      return [run.code, ...run.stderr.trimEnd().split('\n').slice(1)];
+    };
+    const [list, badEntry, empty, number] = await Promise.all([
+      check(['mqtts://node-a:8883', 'mqtts://node-b:8883']),
+      check(['mqtts://node-a:8883', 'https://node-b']),
+      check([]),
+      check(8883),
+    ]);
+    expect(list).toEqual([0]);
+    expect(badEntry).toEqual([
+      2,
+      '  - mqtt.url[1]: expected a string matching /^(mqtts?|wss?|tcp|ssl):/// (broker URL: mqtt://host:1883, mqtts://host:8883, ws:// or wss://), got "https://node-b"',
+    ]);
+    expect(empty).toEqual([2, '  - mqtt.url: expected at least 1 item, got 0']);
+    expect(number).toEqual([
+      2,
+      '  - mqtt.url: expected string or array (a broker URL, or a list of them tried in turn), got 8883',
+    ]);
+  });
+
   it.concurrent('an unknown driver and bad driver settings exit 2 naming the file and key paths', async () => {
     const config = valid();
     (config.meters[0] as Record<string, unknown>).driver = 'modbuss';

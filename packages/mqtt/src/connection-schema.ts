@@ -9,7 +9,7 @@ const BrokerUrl = Type.String({
 export const MqttConnectionSchema = Type.Object(
   {
     url: Type.Union([BrokerUrl, Type.Array(BrokerUrl, { minItems: 1, uniqueItems: true })], {
-      description: 'a broker URL, or a list of them tried in turn (round robin) when a connection fails or is lost',
+      description: 'a broker URL, or a list of them tried in turn',
     }),
     client_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'defaults per app' })),
     username: Type.Optional(Type.String({ minLength: 1 })),
