@@ -4,6 +4,7 @@ import { filters, type Reading } from '@wattbus/contract';
 import { HouseholdFleet, runLoad } from '@wattbus/loadgen-core';
 import { toLine } from '@wattbus/sinks';
 import mqtt, { type MqttClient } from 'mqtt';
+import { LeanPublisher } from './lean-publisher.js';
 
 export interface ConsumerOptions {
   url: string;
@@ -144,7 +145,7 @@ export async function queueBacklog(
   options: { households?: number; sitePrefix?: string; onReading?: (r: Reading) => void } = {},
 ): Promise<void> {
   await createSession(url, clientId);
-  const pub = await mqtt.connectAsync(url, { clientId: `${clientId}-backlog` });
+  const pub = await LeanPublisher.connect(url, `${clientId}-backlog`);
   const fleet = new HouseholdFleet({
     households: options.households ?? 1000,
     sitePrefix: options.sitePrefix ?? 'load',
@@ -157,7 +158,7 @@ export async function queueBacklog(
     window: 2000,
     ...(options.onReading && { onReading: options.onReading }),
   });
-  await pub.endAsync();
+  await pub.end();
   if (summary.acked !== count) throw new Error(`backlog for ${clientId}: ${summary.acked} of ${count} acked`);
   process.stderr.write(`queued ${count} readings for ${clientId}\n`);
 }

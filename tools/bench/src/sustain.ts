@@ -7,9 +7,11 @@ import type { ProcessHandle } from '@wattbus/testkit';
 import mqtt from 'mqtt';
 import { createSession, dropSession } from './consumers.js';
 import { InfluxVisibilityPoller, PublishedBuckets } from './latency.js';
+import { LeanPublisher } from './lean-publisher.js';
 import { cpuSeconds } from './machine.js';
 
 export interface LoadgenAloneResult {
+  publisher: 'lean' | 'mqtt.js';
   rate_offered: number;
   seconds: number;
   /** Readings/s the generator sent (with every PUBACK back) into mosquitto with no subscriber. */
@@ -32,10 +34,12 @@ export interface SustainResult {
   /** Rows beyond what was published in their series: a reading stored twice under another time. */
   extra_rows: number;
   series: number;
-  /** Messages the worker received beyond those published: deliveries it had to store again (idempotently). */
-  redelivered: number | null;
-  /** Readings the worker wrote (summed over batches) beyond those published. */
-  rewritten: number | null;
+  /** Published readings not yet visible when the generator stopped, and how long catching up took after. */
+  behind_at_end: number;
+  catch_up_s: number;
+  /** Messages the worker received and readings it wrote (summed over batches), from its "stopped" log line. */
+  worker_received: number | null;
+  worker_written: number | null;
   /** Generator's achieved rate, and how far it ever fell behind its schedule (readings). */
   loadgen_rate: number;
   loadgen_max_behind: number;
@@ -59,19 +63,33 @@ const perReading = (s0: number | undefined, s1: number | undefined, n: number) =
 export async function loadgenAlone(options: {
   brokerUrl: string;
   mosquittoPid: number | undefined;
+  /** The bench's own (lean) publisher, or mqtt.js as `wattbus-loadgen` uses it. */
+  publisher: 'lean' | 'mqtt.js';
   rate: number;
   seconds: number;
   households: number;
+  window: number;
 }): Promise<LoadgenAloneResult> {
-  const pub = await mqtt.connectAsync(options.brokerUrl, { clientId: 'e2e-loadgen-alone' });
+  const clientId = 'e2e-loadgen-alone';
+  const pub =
+    options.publisher === 'lean'
+      ? await LeanPublisher.connect(options.brokerUrl, clientId)
+      : await mqtt.connectAsync(options.brokerUrl, { clientId });
   const fleet = new HouseholdFleet({ households: options.households, sitePrefix: 'alone' });
   const cpu0 = process.cpuUsage();
   const m0 = cpuSeconds(options.mosquittoPid);
-  const load = await runLoad({ fleet, client: pub, rate: options.rate, durationMs: options.seconds * 1000 });
+  const load = await runLoad({
+    fleet,
+    client: pub,
+    rate: options.rate,
+    durationMs: options.seconds * 1000,
+    window: options.window,
+  });
   const cpu = process.cpuUsage(cpu0);
   const m1 = cpuSeconds(options.mosquittoPid);
-  await pub.endAsync();
+  await (pub instanceof LeanPublisher ? pub.end() : pub.endAsync());
   return {
+    publisher: options.publisher,
     rate_offered: options.rate,
     seconds: options.seconds,
     achieved_rate: Math.round(load.acked_rate),
@@ -122,7 +140,10 @@ export interface SustainSetup {
   seconds: number;
   households: number;
   pollMs: number;
-  graceS: number;
+  /** After the generator stops, how long the worker may take to store what it is behind, before missing is counted. */
+  catchUpS: number;
+  /** The generator's window of publishes awaiting their PUBACK. */
+  window: number;
   log(line: string): void;
 }
 
@@ -146,7 +167,7 @@ export async function sustain(o: SustainSetup): Promise<SustainResult> {
   const t0 = Date.now();
   const poller = new InfluxVisibilityPoller({ url: o.influxUrl, db, intervalMs: o.pollMs }, published, t0);
   poller.start();
-  const pub = await mqtt.connectAsync(o.brokerUrl, { clientId: 'e2e-loadgen-sustain' });
+  const pub = await LeanPublisher.connect(o.brokerUrl, 'e2e-loadgen-sustain');
   const fleet = new HouseholdFleet({ households: o.households, sitePrefix: 'sustain' });
   o.log(`sustain: sink worker at ${o.rate}/s for ${o.seconds} s`);
   const load = await runLoad({
@@ -154,6 +175,7 @@ export async function sustain(o: SustainSetup): Promise<SustainResult> {
     client: pub,
     rate: o.rate,
     durationMs: o.seconds * 1000,
+    window: o.window,
     onReading: (r) => {
       published.record(r.ts);
       const key = `${r.site}/${r.meter}/${r.channel}`;
@@ -167,8 +189,10 @@ export async function sustain(o: SustainSetup): Promise<SustainResult> {
     // a generator starved of CPU stops at the end of the run's time rather than stretching it: it reports its rate
     signal: AbortSignal.timeout(o.seconds * 1000 + 1000),
   });
-  await pub.endAsync();
-  await poller.waitForAll(Date.now() + o.graceS * 1000);
+  await pub.end();
+  const behindAtEnd = published.total - poller.visible;
+  const stoppedAt = Date.now();
+  await poller.waitForAll(stoppedAt + o.catchUpS * 1000);
   const end = Date.now();
   const c1 = {
     worker: cpuSeconds(pids.worker),
@@ -200,8 +224,10 @@ export async function sustain(o: SustainSetup): Promise<SustainResult> {
     missing,
     extra_rows: extra,
     series: perSeries.size,
-    redelivered: counts ? counts.received - n : null,
-    rewritten: counts ? counts.written - n : null,
+    behind_at_end: behindAtEnd,
+    catch_up_s: Math.round((end - stoppedAt) / 100) / 10,
+    worker_received: counts?.received ?? null,
+    worker_written: counts?.written ?? null,
     loadgen_rate: Math.round(load.rate),
     loadgen_max_behind: load.max_behind,
     stored_rate: Math.round(poller.visible / (((poller.lastNewAt ?? end) - (load.first_ts ?? t0)) / 1000)),
