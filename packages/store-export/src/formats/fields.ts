@@ -127,7 +127,7 @@ class NumberField implements Field {
     at = this.len;
     do {
       const q = Math.floor(v / 10);
-      this.text[--at] = 48 + v - q * 10;
+      this.text[--at] = 48 + (v - q * 10); // (48 + v) would round beyond 2^53
       v = q;
     } while (v > 0);
   }
