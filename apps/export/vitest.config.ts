@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // WATTBUS_TEST_CASSANDRA / WATTBUS_TEST_INFLUX2 points at one (as in packages/sinks), and run by hand.
 const live = [
   process.env.WATTBUS_TEST_CASSANDRA && 'test/live/cassandra.live.test.ts',
+  process.env.WATTBUS_TEST_CASSANDRA && 'test/live/cassandra-rollups.live.test.ts',
   process.env.WATTBUS_TEST_INFLUX2 && 'test/live/influx2.live.test.ts',
 ].filter((f): f is string => Boolean(f));
 

@@ -8,6 +8,8 @@
 // Memory: the CLI's resident set is sampled from /proc every 100 ms while it exports the first hour, then all
 // HOURS hours: flat means the whole range peaks no higher than the first hour and the second half of the run no
 // higher than the first (memory does not grow with the range, so a year exports in the memory of an hour).
+// Also this process's CPU time per row of each (the bare query's and the export's share of the machine, steadier than
+// rates when other processes compete for the cores).
 // Target: export rows/s ≥ 0.8 × the bare query's. Prints a table and one JSON line.
 
 import { spawn } from 'node:child_process';
@@ -49,9 +51,16 @@ for (let hour = 0; hour < HOURS; hour++) {
   }
 }
 
+/** This process's CPU time (every thread: compression runs in libuv's pool) since `since`, in seconds. */
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+  const { user, system } = process.cpuUsage(since);
+  return (user + system) / 1e6;
+};
+
 /** The export's own queries, read, split and parsed, values counted; nothing built or written. */
-async function bareQuery(): Promise<{ rows: number; seconds: number }> {
+async function bareQuery(): Promise<{ rows: number; seconds: number; cpu: number }> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let rows = 0;
   const columns = ['energy_import_wh', 'power_w', 'seq', 'channel', 'meter', 'role', 'site'];
   for (let start = T0; start < END; start += WINDOW_MS) {
@@ -71,11 +80,12 @@ async function bareQuery(): Promise<{ rows: number; seconds: number }> {
       }
     }
   }
-  return { rows, seconds: (performance.now() - started) / 1000 };
+  return { rows, seconds: (performance.now() - started) / 1000, cpu: cpuSeconds(cpu) };
 }
 
 /** The export itself, in this process like the bare query (the CLI's start-up is not throughput). */
-async function exportRun(file: string): Promise<{ rows: number; seconds: number }> {
+async function exportRun(file: string): Promise<{ rows: number; seconds: number; cpu: number }> {
+  const cpu = process.cpuUsage();
   const format = file.endsWith('.parquet') ? 'parquet' : file.includes('.jsonl') ? 'jsonl' : 'csv';
   const path = join(tmp.path, file);
   const summary = await runExport({
@@ -89,7 +99,7 @@ async function exportRun(file: string): Promise<{ rows: number; seconds: number 
     emptyIsError: true,
   });
   await rm(path);
-  return summary;
+  return { ...summary, cpu: cpuSeconds(cpu) };
 }
 
 const rssOf = async (pid: number) => {
@@ -168,12 +178,14 @@ for (const file of ['readings.csv', 'readings.jsonl.zst', 'readings.parquet']) a
 for (let round = 0; round < ROUNDS; round++) {
   const bare = await bareQuery();
   add('bare query rows/s', bare.rows / bare.seconds);
+  add('bare query CPU µs/row', (bare.cpu / bare.rows) * 1e6);
   for (const file of ['readings.csv', 'readings.jsonl.zst', 'readings.parquet']) {
     const run = await exportRun(file);
     if (run.rows !== bare.rows)
       throw new Error(`${file}: ${run.rows} rows exported, the bare query counted ${bare.rows}`);
     add(`${file} rows/s`, run.rows / run.seconds);
     add(`${file} ratio`, run.rows / run.seconds / (bare.rows / bare.seconds));
+    add(`${file} CPU µs/row`, (run.cpu / run.rows) * 1e6);
   }
 }
 for (const file of ['readings.csv', 'readings.parquet']) {
@@ -207,6 +219,12 @@ process.stdout.write(
     rows: SITES * HOURS * 3600 * 2,
     bare_rows_per_s: Math.round(median(results['bare query rows/s'] ?? [])),
     csv_ratio: ratio('readings.csv'),
+    cpu_us_per_row: Object.fromEntries(
+      ['bare query', 'readings.csv', 'readings.jsonl.zst', 'readings.parquet'].map((k) => [
+        k,
+        Math.round(median(results[`${k} CPU µs/row`] ?? []) * 100) / 100,
+      ]),
+    ),
     jsonl_zst_ratio: ratio('readings.jsonl.zst'),
     parquet_ratio: ratio('readings.parquet'),
     csv_rss_full_over_first_hour: rssRatio('readings.csv'),

@@ -2,7 +2,7 @@ import type { Rollup, RollupInterval } from '@wattbus/contract';
 
 /** Rollups as the rollup service emits them, and the rows an export of them must hold: shared by the stores' tests. */
 
-export const ROLLUP_T0 = Date.UTC(2026, 2, 28, 22, 0, 0);
+export const ROLLUP_T0 = Date.UTC(2026, 2, 28, 23, 0, 0); // 2 h across a UTC midnight: two day partitions
 export const ROLLUP_SITES = ['house-12', 'house-13'] as const;
 
 /** 15 min rollups of a grid channel for 2 h per site, and 1 h ones (another interval the export must leave out). */
@@ -110,3 +110,34 @@ export const ROLLUP_COLUMNS = Object.keys(expectedRow(makeRollups()[0] as Rollup
 
 export const byKey = (rows: RollupRow[]) =>
   [...rows].sort((a, b) => `${a.site}|${a.time}`.localeCompare(`${b.site}|${b.time}`));
+
+const NUMBERS = new Set([
+  'revision',
+  'readings',
+  'coverage',
+  'estimated_ms',
+  'resets',
+  'energy_import_wh',
+  'energy_export_wh',
+  'power_w_mean',
+  'power_w_min',
+  'power_w_max',
+  'voltage_v_min',
+  'voltage_v_max',
+  'cost_import',
+  'cost_export',
+  'cost_standing',
+]);
+
+/** A row read back by any reader: instants to ms, numbers to numbers, absent values to null. */
+export function normalise(o: Record<string, unknown>): RollupRow {
+  const row: RollupRow = {};
+  for (const name of ROLLUP_COLUMNS) {
+    const v = o[name];
+    if (v === null || v === undefined || v === '') row[name] = null;
+    else if (name === 'time' || name === 'end') row[name] = typeof v === 'string' ? Date.parse(v) : Number(v);
+    else if (name === 'periods') row[name] = typeof v === 'string' ? v : JSON.stringify(v);
+    else row[name] = NUMBERS.has(name) ? Number(v) : String(v);
+  }
+  return row;
+}

@@ -10,6 +10,7 @@ import {
   byKey,
   expectedRow,
   makeRollups,
+  normalise,
   ROLLUP_COLUMNS,
   ROLLUP_T0,
   type RollupRow,
@@ -59,37 +60,6 @@ afterAll(async () => {
 function expected(sites: readonly string[], interval = '15m'): RollupRow[] {
   const newest = written.map((r) => (r.key === CORRECTED.key ? CORRECTED : r));
   return byKey(newest.filter((r) => r.interval === interval && sites.includes(r.site)).map(expectedRow));
-}
-
-const NUMBERS = new Set([
-  'revision',
-  'readings',
-  'coverage',
-  'estimated_ms',
-  'resets',
-  'energy_import_wh',
-  'energy_export_wh',
-  'power_w_mean',
-  'power_w_min',
-  'power_w_max',
-  'voltage_v_min',
-  'voltage_v_max',
-  'cost_import',
-  'cost_export',
-  'cost_standing',
-]);
-
-/** A row read back by any reader: instants to ms, numbers to numbers, absent values to null. */
-function normalise(o: Record<string, unknown>): RollupRow {
-  const row: RollupRow = {};
-  for (const name of ROLLUP_COLUMNS) {
-    const v = o[name];
-    if (v === null || v === undefined || v === '') row[name] = null;
-    else if (name === 'time' || name === 'end') row[name] = typeof v === 'string' ? Date.parse(v) : Number(v);
-    else if (name === 'periods') row[name] = typeof v === 'string' ? v : JSON.stringify(v);
-    else row[name] = NUMBERS.has(name) ? Number(v) : String(v);
-  }
-  return row;
 }
 
 async function exportTo(name: string, ...extra: string[]) {
