@@ -12,8 +12,8 @@ import {
   type HeldMessage,
   logConnectionEvents,
   type ManualAckReceiver,
+  openConsumerSession,
   publishDeadLetter,
-  receiveWithManualAcks,
   subscribeRetained,
 } from '@wattbus/mqtt';
 import type { MqttClient } from 'mqtt';
@@ -97,27 +97,20 @@ export class Alerter {
   /** The persistent session: the broker first hands over what it kept for us, then the live stream. */
   private async receiveReadings(): Promise<void> {
     const { config, log } = this;
-    const client = connectMqtt(config.mqtt, {
+    const session = openConsumerSession(config.mqtt, {
       clientId: config.consumer.id,
-      clean: false,
-      onEvent: logConnectionEvents(log, 'readings'),
-    });
-    this.readings = client;
-    this.receiver = receiveWithManualAcks(client, (m) => this.onReading(m), {
+      filters: [filters.readings],
       maxInFlight: config.consumer.max_in_flight,
+      log,
+      label: 'readings',
+      onMessage: (m) => this.onReading(m),
     });
-    client.on('close', () => this.catchUp.disconnected());
-    client.on('connect', (connack) => {
-      this.catchUp.connected(this.now());
-      // A resumed session still has its subscription, and the broker is already sending what it kept.
-      // Even when the session is resumed: a session someone else held meanwhile under our client id may have
-      // lost its subscription. Subscribing again to the same filter changes nothing else.
-      client.subscribe(filters.readings, { qos: 1 }, (err) => {
-        if (err) log.error({ err: err.message, filter: filters.readings }, 'subscribe failed');
-        else log.info({ filter: filters.readings, resumed: connack.sessionPresent }, 'subscribed');
-      });
-    });
-    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    this.readings = session.client;
+    this.receiver = session.receiver;
+    // A resumed session still has its subscription, and the broker is already sending what it kept.
+    session.client.on('connect', () => this.catchUp.connected(this.now()));
+    session.client.on('close', () => this.catchUp.disconnected());
+    await session.connected;
   }
 
   private onState(topic: string, payload: Buffer): void {

@@ -10,14 +10,7 @@ import {
   voltageForecastTopic,
 } from '@wattbus/contract';
 import { isTimeZone } from '@wattbus/insights';
-import {
-  connectMqtt,
-  type HeldMessage,
-  logConnectionEvents,
-  type ManualAckReceiver,
-  publishDeadLetter,
-  receiveWithManualAcks,
-} from '@wattbus/mqtt';
+import { type HeldMessage, type ManualAckReceiver, openConsumerSession, publishDeadLetter } from '@wattbus/mqtt';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { InsightsConfig } from './config.js';
@@ -56,23 +49,17 @@ export class InsightsConsumer {
 
   async start(): Promise<void> {
     const { config, log } = this;
-    const client = connectMqtt(config.mqtt, {
+    const session = openConsumerSession(config.mqtt, {
       clientId: config.consumer.id,
-      clean: false,
-      onEvent: logConnectionEvents(log, 'rollups'),
-    });
-    this.client = client;
-    this.receiver = receiveWithManualAcks(client, (m) => this.onMessage(m), {
+      filters: [rollupFilter(), filters.infos, ...(config.appliances.enabled ? [filters.readings] : [])],
       maxInFlight: config.consumer.max_in_flight,
+      log,
+      label: 'rollups',
+      onMessage: (m) => this.onMessage(m),
     });
-    const filter = [rollupFilter(), filters.infos, ...(this.config.appliances.enabled ? [filters.readings] : [])];
-    client.on('connect', (connack) =>
-      client.subscribe(filter, { qos: 1 }, (err) => {
-        if (err) log.error({ err: err.message, filter }, 'subscribe failed');
-        else log.info({ filter, resumed: connack.sessionPresent }, 'subscribed');
-      }),
-    );
-    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    this.client = session.client;
+    this.receiver = session.receiver;
+    await session.connected;
   }
 
   private onMessage(m: HeldMessage): void {

@@ -117,7 +117,7 @@ export function connectMqtt(conn: MqttConnection, opts: ConnectOptions): MqttCli
   return client;
 }
 
-interface EventLog {
+export interface EventLog {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
   error(fields: object, message: string): void;

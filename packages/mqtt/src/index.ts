@@ -4,10 +4,12 @@ export {
   clientOptions,
   connectMqtt,
   describeMqttError,
+  type EventLog,
   logConnectionEvents,
   type MqttEvent,
 } from './connect.js';
 export { type MqttConnection, MqttConnectionSchema } from './connection-schema.js';
+export { type ConsumerSession, type ConsumerSessionOptions, openConsumerSession } from './consumer-session.js';
 export { publishDeadLetter } from './dead-letter.js';
 export {
   type HeldMessage,
