@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the real programs the tests run are installed: mosquitto (broker and clients), influxd
 # (InfluxDB 1.x), socat (serial PTY pairs), shellcheck (the install scripts must be clean) and chromium (the
-# portal is tested in a real headless browser).
+# portal is tested in a real headless browser) and redis-server (the embedded broker's cluster mode).
 # Installs them with apt-get when run as root; otherwise prints the exact command and exits non-zero,
 # so tests never silently skip.
 set -euo pipefail
@@ -14,6 +14,7 @@ declare -A package_of=(
   [socat]=socat
   [shellcheck]=shellcheck
   [chromium]=chromium
+  [redis-server]=redis-server
 )
 
 missing=()
@@ -39,9 +40,9 @@ apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >&2
 
 # The tests start their own instances on free ports; the packaged services would only occupy
-# 1883 and 8086 (where `pnpm demo` listens), so stop the ones this script just installed.
+# 1883 and 8086 (where `pnpm demo` listens) and 6379, so stop the ones this script just installed.
 if [ -d /run/systemd/system ]; then
-  for service in mosquitto influxdb; do
+  for service in mosquitto influxdb redis-server; do
     if printf '%s\n' "${packages[@]}" | grep -qx "${service}"; then
       if systemctl disable --now "$service" >/dev/null 2>&1; then
         echo "Stopped the packaged $service service (tests run their own)." >&2

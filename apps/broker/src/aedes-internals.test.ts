@@ -27,10 +27,13 @@ function packageDir(name: string, from: string): string {
 const here = fileURLToPath(import.meta.url);
 const aedesDir = packageDir('aedes', here);
 const levelDir = packageDir('aedes-persistence-level', here);
+const redisDir = packageDir('aedes-persistence-redis', here);
 const dirs: Record<keyof typeof AEDES_VERSIONS, string> = {
   aedes: aedesDir,
   'aedes-persistence': packageDir('aedes-persistence', join(aedesDir, 'aedes.js')),
   'aedes-persistence-level': levelDir,
+  'aedes-persistence-redis': redisDir,
+  'mqemitter-redis': packageDir('mqemitter-redis', here),
   'mqtt-packet': packageDir('mqtt-packet', join(aedesDir, 'aedes.js')),
 };
 const source = (pkg: keyof typeof dirs, file: string) => readFileSync(join(dirs[pkg], file), 'utf8');
@@ -43,8 +46,13 @@ it.each(Object.entries(AEDES_VERSIONS))(
   },
 );
 
-it('aedes-persistence-level uses the same aedes-persistence as aedes', () => {
-  expect(packageDir('aedes-persistence', join(levelDir, 'asyncPersistence.js'))).toBe(dirs['aedes-persistence']);
+// aedes 1.2.0 asks for aedes-persistence-redis ^11.2.1 as a peer, but 11.x is built on aedes-persistence 10; 12.0.0
+// is the one on the aedes-persistence 11 that aedes itself uses.
+it.each([
+  ['aedes-persistence-level', levelDir],
+  ['aedes-persistence-redis', redisDir],
+])('%s uses the same aedes-persistence as aedes', (_name, dir) => {
+  expect(packageDir('aedes-persistence', join(dir, 'asyncPersistence.js'))).toBe(dirs['aedes-persistence']);
 });
 
 let tmp: TempDir;
@@ -78,6 +86,28 @@ it.each([
   ['aedes', 'lib/client.js', 'broker.persistence.outgoingUpdate(that, packet)', 'deliverQoS updates the queue'],
   ['aedes', 'aedes.js', 'broker.persistence.outgoingEnqueueCombi(subs, packet)', 'publish queues through Combi'],
   ['aedes', 'lib/handlers/subscribe.js', 'broker.subscribe(topic, func, done)', 'subscriptions go through subscribe'],
+  ['aedes', 'lib/handlers/subscribe.js', 'stream.pipe(through(function sendRetained', 'retained messages are piped'],
+  [
+    'aedes-persistence-redis',
+    'asyncPersistence.js',
+    'return matchRetained(this.#db, patterns, this.#hasClusters)',
+    'retained messages come as an async generator',
+  ],
+  [
+    'mqemitter-redis',
+    'mqemitter-redis.js',
+    'module.exports.MQEmitterRedisPrefix = MQEmitterRedisPrefix',
+    'the prefixed emitter is exported',
+  ],
+  ['mqemitter-redis', 'mqemitter-redis.js', 'const t = this._pubSubPrefix + topic', 'it prefixes every channel'],
+  ['aedes-persistence-redis', 'asyncPersistence.js', '`${OUTGOINGKEY}${encodeURIComponent(clientId)}`', 'queue key'],
+  ['aedes-persistence-redis', 'asyncPersistence.js', "const OUTGOINGKEY = 'outgoing:'", 'queue key prefix'],
+  [
+    'aedes-persistence-redis',
+    'asyncPersistence.js',
+    'const pktKey = packetKey(packet.brokerId, packet.brokerCounter)',
+    'queued messages are keyed by brokerId and brokerCounter',
+  ],
   [
     'mqtt-packet',
     'parser.js',

@@ -1,4 +1,8 @@
+import { Readable } from 'node:stream';
 import type { Aedes, Client } from 'aedes';
+import type { Redis } from 'ioredis';
+import mqemitterRedis from 'mqemitter-redis';
+import type { Logger } from 'pino';
 
 /**
  * The one place that touches Aedes' undocumented members, those of its persistence and of mqtt-packet's parser.
@@ -18,6 +22,13 @@ import type { Aedes, Client } from 'aedes';
  * - `client.subscriptions[filter].qos`, `client.deliverQoS`, `client.deliver0`: what a client subscribed with, and
  *   its deliver functions, used to hand a shared subscription's message to one member (shared/); `client._nextId`,
  *   the next outgoing packet id, which QoSPacket takes unless the message already has one.
+ * - mqemitter-redis' `MQEmitterRedisPrefix` (exported beside the default, not in its types or README): the cluster's
+ *   MQTT messages travel on Redis channels `mqtt:<topic>`, so that no client's subscription (a `#` becomes the
+ *   pattern `mqtt:*`) reaches the cluster's own channel; and its `state` emitter, which reports Redis errors.
+ * - aedes-persistence-redis (cluster mode): its `createRetainedStreamCombi` returns an async generator where Aedes
+ *   1.2.0 calls `.pipe` (handlers/subscribe.js): made a Node stream on the instance (`retainedAsNodeStream`); sessions' queues are keyed by `brokerId:brokerCounter`, so a message
+ *   queued again for another client needs an identity of its own (shared/); `outgoingClearMessageId` finds a message
+ *   only through the messageId that this process gave it with `outgoingUpdate`.
  */
 
 /** The exact versions these internals were checked against. */
@@ -25,6 +36,8 @@ export const AEDES_VERSIONS = {
   aedes: '1.2.0',
   'aedes-persistence': '11.0.0',
   'aedes-persistence-level': '9.2.0',
+  'aedes-persistence-redis': '12.0.0',
+  'mqemitter-redis': '7.2.1',
   'mqtt-packet': '9.0.2',
 } as const;
 
@@ -109,8 +122,9 @@ export function queuedFor(aedes: Aedes, clientId: string): AsyncIterable<AedesMe
 }
 
 /**
- * Takes a message out of a session's queue. One never sent has no messageId yet, and the store removes by
- * messageId: it is given `unusedId` first (an id no other message of that queue holds).
+ * Takes a message out of a session's queue. The store removes by messageId, and one never sent has none yet (and
+ * Redis' store finds one only by an id this process gave): it is given `unusedId` first (an id no other message of
+ * that queue holds).
  */
 export async function removeQueued(
   aedes: Aedes,
@@ -120,11 +134,8 @@ export async function removeQueued(
 ): Promise<void> {
   const s = store(aedes);
   const client = { id: clientId };
-  let messageId = packet.messageId;
-  if (messageId === undefined) {
-    messageId = unusedId;
-    await s.outgoingUpdate(client, { ...packet, messageId });
-  }
+  const messageId = unusedId;
+  await s.outgoingUpdate(client, { ...packet, messageId });
   await s.outgoingClearMessageId(client, { ...packet, messageId });
 }
 
@@ -196,6 +207,37 @@ export function nextMessageId(client: Client): number {
   const id = c._nextId;
   c._nextId = id >= 65_535 ? 1 : id + 1;
   return id;
+}
+
+interface PrefixedEmitter {
+  new (prefix: string, options: object): { state: { on(event: 'error', handler: (err: Error) => void): void } };
+}
+
+/** The prefix of the Redis channels that carry MQTT messages between the nodes of a cluster. */
+export const MQTT_CHANNEL_PREFIX = 'mqtt:';
+
+/**
+ * For AedesOptions.mq in a cluster: every node's messages reach every node's subscribers, through Redis. The two
+ * connections must be ready: one that subscribes before its ready check has run fails that check.
+ */
+export function redisEmitter(subConn: Redis, pubConn: Redis, log: Logger): unknown {
+  const Prefixed = (mqemitterRedis as unknown as { MQEmitterRedisPrefix: PrefixedEmitter }).MQEmitterRedisPrefix;
+  // As Aedes builds its own: no limit on concurrent deliveries (see broker.ts), and [MQTT-4.7.1-3].
+  const mq = new Prefixed(MQTT_CHANNEL_PREFIX, { subConn, pubConn, concurrency: 0, matchEmptyLevels: true });
+  mq.state.on('error', (err) => log.error({ err: err.message }, 'cluster: Redis error (messages between nodes)'));
+  return mq;
+}
+
+/** aedes-persistence-redis 12 gives retained messages as an async generator; Aedes 1.2.0 pipes them. */
+export function retainedAsNodeStream(persistence: unknown): void {
+  const p = persistence as { createRetainedStreamCombi(patterns: string[]): AsyncIterable<unknown> };
+  const original = p.createRetainedStreamCombi.bind(p);
+  p.createRetainedStreamCombi = (patterns) => Readable.from(original(patterns));
+}
+
+/** aedes-persistence-redis' list of the messages queued for a client (sent and unacknowledged ones included). */
+export function redisQueueKey(clientId: string): string {
+  return `outgoing:${encodeURIComponent(clientId)}`;
 }
 
 /** The internal members this file uses that `aedes` or `client` lack: empty while Aedes still has them all. */

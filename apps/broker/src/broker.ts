@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RESERVED_SITE_IDS } from '@wattbus/contract';
@@ -15,6 +16,8 @@ import { Authenticator } from './auth/authenticator.js';
 import { ReservedClientIds } from './auth/reserved-client-ids.js';
 import { SessionOwners } from './auth/session-owners.js';
 import { dropReason } from './client-errors.js';
+import { ClusterNode } from './cluster/cluster-node.js';
+import { type ClusterStore, openClusterStore } from './cluster/redis-store.js';
 import type { BrokerConfig } from './config.js';
 import { QueueLimiter } from './limits/queue-limit.js';
 import { UnsentBytes } from './limits/unsent-bytes.js';
@@ -40,6 +43,7 @@ const STORE_SETTLE_MS = 100;
 export class Broker {
   private aedes: Aedes | undefined;
   private store: BrokerStore | undefined;
+  private node: ClusterNode | undefined;
   private listeners: Listener[] = [];
   private metricsEndpoint: ObservabilityEndpoint | undefined;
   private readonly files: AuthFiles;
@@ -59,8 +63,14 @@ export class Broker {
     const { config, log, files } = this;
     await files.load();
     this.reportAuthFiles();
-    const store = await openStore(config.persistence?.path);
+    const cluster = config.cluster;
+    const clusterStore = cluster ? await openClusterStore(cluster, log) : undefined;
+    const store = clusterStore ?? (await openStore(config.persistence?.path));
     this.store = store;
+    // Unique per process: the Redis store keys queued messages by the broker's id and a counter that starts at 0.
+    const id = cluster ? `${cluster.node_id}-${randomUUID().slice(0, 8)}` : undefined;
+    const node = cluster && clusterStore && id ? new ClusterNode(id, clusterStore, cluster.heartbeat_ms) : undefined;
+    this.node = node;
     const owners = new SessionOwners(store.owners);
     await owners.load();
     const access = new AccessControl(files, owners, new ReservedClientIds(config.auth.reserved_client_ids));
@@ -78,6 +88,7 @@ export class Broker {
 
     const aedes = await Aedes.createBroker({
       persistence: store.aedes,
+      ...(cluster && { id, mq: clusterStore?.mq, heartbeatInterval: cluster.heartbeat_ms }),
       connectTimeout: config.limits.connect_timeout_ms,
       // mqemitter holds back every message while 100 are still being written to their subscribers, so one
       // client that stops reading stalled everyone's deliveries (and the queue grew until the process died).
@@ -107,6 +118,7 @@ export class Broker {
       },
       store.shareMembers,
       log,
+      node,
     );
     filterQueues(aedes, {
       accept: (clientId, topic) => {
@@ -120,8 +132,10 @@ export class Broker {
       },
       cleared: (clientId) => queues.release(clientId),
       acknowledged: (clientId, messageId) => shares.acknowledged(clientId, messageId),
+      route: (packet) => shares.route(packet),
     });
     await shares.load();
+    if (node && clusterStore) this.joinCluster(node, clusterStore, owners, queues, shares);
     this.watchClients(aedes, connections, metrics);
 
     const acceptor = createAcceptor({
@@ -152,6 +166,37 @@ export class Broker {
       'broker listening',
     );
     return running;
+  }
+
+  /** Tells the other nodes whose sessions are bound here, and keeps the queue counts true to the shared store. */
+  private joinCluster(
+    node: ClusterNode,
+    store: ClusterStore,
+    owners: SessionOwners,
+    queues: QueueLimiter,
+    shares: SharedSubscriptions,
+  ): void {
+    owners.onChange = (clientId, owner, persistent, released) => node.sendOwner(clientId, owner, persistent, released);
+    node.onOwner(({ clientId, owner, persistent, released }) =>
+      owners.applyRemote(clientId, owner, persistent, released),
+    );
+    let reconciling = false;
+    node.start(() => {
+      shares.tick();
+      if (reconciling) return;
+      reconciling = true;
+      const clientIds = [...new Set([...queues.clients(), ...shares.localPersistentMembers()])];
+      store
+        .queueLengths(clientIds)
+        .then((lengths) => {
+          for (const [i, clientId] of clientIds.entries()) queues.reconcile(clientId, lengths[i] ?? 0);
+        })
+        .catch((err: Error) => this.log.error({ err: err.message }, 'cluster: reading queue lengths failed'))
+        .finally(() => {
+          reconciling = false;
+        });
+    });
+    this.log.info({ node: node.node, redis: store.redisUrl }, 'cluster node started');
   }
 
   private async openListeners(acceptor: Acceptor, metrics: BrokerMetrics): Promise<void> {
@@ -242,6 +287,7 @@ export class Broker {
     await new Promise<void>((done) => (this.aedes ? this.aedes.close(() => done()) : done()));
     await Promise.all(closing);
     await this.metricsEndpoint?.close();
+    this.node?.stop();
     if (this.store) {
       await sleep(STORE_SETTLE_MS);
       await this.store.close();

@@ -47,6 +47,12 @@ export function checkBrokerConfig(config: BrokerConfig, file: string): void {
       issues.push({ path: 'auth.acl_file', message: err.message });
     }
   }
+  if (config.cluster && config.persistence) {
+    issues.push({
+      path: 'persistence',
+      message: 'a cluster node keeps everything in cluster.redis_url: remove persistence',
+    });
+  }
   if (listeners.tls) checkTls(listeners.tls, 'listeners.tls', issues);
   if (listeners.wss) checkTls(listeners.wss, 'listeners.wss', issues);
   if (issues.length > 0) throw new ConfigError(file, issues);

@@ -69,6 +69,32 @@ const Persistence = Type.Object(
   { additionalProperties: false, description: 'omit to keep everything in memory (lost on restart)' },
 );
 
+const Cluster = Type.Object(
+  {
+    redis_url: Type.String({
+      pattern: '^rediss?://',
+      description:
+        'Redis that the nodes share (redis:// or rediss://, with user:password@ if it asks for them): sessions, ' +
+        'queued and retained messages, Wills, shared-subscription members, and the messages between nodes',
+    }),
+    node_id: Type.String({
+      pattern: '^[A-Za-z0-9_-]{1,64}$',
+      description: "this node's name in the cluster, unique among the nodes (letters, digits, _ and -)",
+    }),
+    heartbeat_ms: Type.Integer({
+      minimum: 100,
+      default: 1000,
+      description:
+        'how often a node tells the others it is alive; a node silent for 3 heartbeats is dead: its ' +
+        "shared-subscription members are disconnected and its clients' Wills published",
+    }),
+  },
+  {
+    additionalProperties: false,
+    description: 'run as one node of a cluster sharing everything through Redis; replaces persistence',
+  },
+);
+
 const Limits = Type.Object(
   {
     max_packet_bytes: Type.Integer({
@@ -179,6 +205,7 @@ export const BrokerConfigSchema = Type.Object(
     ),
     auth: Auth,
     persistence: Type.Optional(Persistence),
+    cluster: Type.Optional(Cluster),
     limits: Limits,
     metrics: Type.Optional(Metrics),
   },
@@ -187,3 +214,4 @@ export const BrokerConfigSchema = Type.Object(
 export type BrokerConfig = Static<typeof BrokerConfigSchema>;
 export type TlsFiles = Pick<Static<typeof TlsListener>, keyof typeof tlsFiles>;
 export type LimitsConfig = Static<typeof Limits>;
+export type ClusterConfig = Static<typeof Cluster>;

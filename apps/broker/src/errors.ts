@@ -61,3 +61,23 @@ export class PersistenceError extends Error {
     super(`persistence.path ${path}: ${reason}`, options);
   }
 }
+
+/** The cluster's Redis cannot be used. */
+export class ClusterError extends Error {
+  override readonly name = 'ClusterError';
+
+  constructor(url: string, reason: string, options?: ErrorOptions) {
+    super(`cluster.redis_url ${withoutPassword(url)}: ${reason}`, options);
+  }
+}
+
+/** The URL with its password, if any, as ***: for logs and errors. */
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}

@@ -1,5 +1,6 @@
 import type { Aedes } from 'aedes';
-import { wrapOutgoingQueues } from './aedes-internals.js';
+import { type AedesMessage, wrapOutgoingQueues } from './aedes-internals.js';
+import type { SharedRoute } from './shared/shared-subscriptions.js';
 
 export interface QueuePolicy {
   /** Whether the message may be queued for this client. */
@@ -8,6 +9,8 @@ export interface QueuePolicy {
   cleared(clientId: string): void;
   /** Any client's PUBACK (or discard) of `messageId`, queued for it or not (clean sessions queue nothing). */
   acknowledged(clientId: string, messageId: number | undefined): void;
+  /** The shared subscriptions' part of a message being queued: their copies are queued with it, then delivered. */
+  route(packet: AedesMessage): SharedRoute | undefined;
 }
 
 /**
@@ -18,19 +21,22 @@ export interface QueuePolicy {
  * Aedes dispatches a QoS1 message once its queue write is done, and writes it to an online persistent session
  * once the store has recorded its message id; LevelDB finishes writes out of order, so an agent's readings
  * reached their subscribers out of order. The writes still run side by side, but each reports done only after
- * those started before it: messages go out in the order they came in.
+ * those started before it: messages go out in the order they came in. A message's copies for shared subscriptions
+ * are queued in the same step, so the publisher's PUBACK (sent once queueing is done) covers them too.
  */
 export function filterQueues(aedes: Aedes, policy: QueuePolicy): void {
   const enqueued = inOrder();
   const updated = inOrder();
   wrapOutgoingQueues(aedes, (store) => ({
-    outgoingEnqueueCombi: (subs, packet) =>
-      enqueued(
-        store.outgoingEnqueueCombi(
-          subs?.filter((sub) => policy.accept(sub.clientId, packet.topic)),
-          packet,
-        ),
-      ),
+    outgoingEnqueueCombi: async (subs, packet) => {
+      const shared = policy.route(packet);
+      const own = store.outgoingEnqueueCombi(
+        subs?.filter((sub) => policy.accept(sub.clientId, packet.topic)),
+        packet,
+      );
+      await enqueued(shared ? Promise.all([own, shared.queued]) : own);
+      shared?.deliver();
+    },
     outgoingUpdate: (client, packet) => updated(store.outgoingUpdate(client, packet)),
     outgoingClearMessageId: async (client, packet) => {
       const removed = await store.outgoingClearMessageId(client, packet);

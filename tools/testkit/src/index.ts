@@ -24,6 +24,7 @@ export {
   stopAllProcesses,
 } from './process.js';
 export { makePtyPair, type PtyPair, type PtyPairOptions } from './pty.js';
+export { type RedisHandle, startRedis } from './redis.js';
 export { APT_PACKAGES, type RequireBinaryOptions, requireBinary } from './require-binary.js';
 export { resourcesStarted } from './resources-started.js';
 export { isAddressInUse, retryWhileAddressInUse, type ServiceControls } from './service.js';

@@ -13,6 +13,7 @@ export const APT_PACKAGES: Readonly<Record<string, string>> = {
   shellcheck: 'shellcheck',
   openssl: 'openssl',
   chromium: 'chromium',
+  'redis-server': 'redis-server',
 };
 
 const EXTRA_DIRS = ['/usr/sbin', '/usr/bin', '/usr/local/bin', '/sbin', '/bin'];

@@ -19,6 +19,9 @@ export class SessionOwners {
   /** The connection currently holding each client id: a takeover binds before the old one disconnects. */
   private readonly holders = new Map<string, object>();
 
+  /** Cluster: told of every bind and release here, for the other nodes. */
+  onChange: ((clientId: string, owner: Owner, persistent: boolean, released: boolean) => void) | undefined;
+
   constructor(private readonly store: OwnerStore | undefined) {}
 
   async load(): Promise<void> {
@@ -37,6 +40,7 @@ export class SessionOwners {
     const changed = this.owners.get(clientId) !== owner;
     this.owners.set(clientId, owner);
     this.holders.set(clientId, holder);
+    this.onChange?.(clientId, owner, persistentSession, false);
     if (persistentSession && (changed || !this.persistent.has(clientId))) {
       this.persistent.add(clientId);
       await this.store?.put(clientId, owner);
@@ -49,6 +53,24 @@ export class SessionOwners {
   release(clientId: string, holder: object): void {
     if (this.holders.get(clientId) !== holder) return;
     this.holders.delete(clientId);
-    if (!this.persistent.has(clientId)) this.owners.delete(clientId);
+    if (this.persistent.has(clientId)) return;
+    const owner = this.owners.get(clientId);
+    this.owners.delete(clientId);
+    if (owner !== undefined) this.onChange?.(clientId, owner, false, true);
+  }
+
+  /**
+   * Cluster: another node bound (or released) the client id, and stored what must be stored. A connection here
+   * under that id is being taken over: its release no longer ends the id's ownership.
+   */
+  applyRemote(clientId: string, owner: Owner, persistentSession: boolean, released: boolean): void {
+    if (released) {
+      if (!this.holders.has(clientId) && !this.persistent.has(clientId)) this.owners.delete(clientId);
+      return;
+    }
+    this.holders.delete(clientId);
+    this.owners.set(clientId, owner);
+    if (persistentSession) this.persistent.add(clientId);
+    else this.persistent.delete(clientId);
   }
 }

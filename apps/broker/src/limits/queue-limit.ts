@@ -45,6 +45,23 @@ export class QueueLimiter {
     return true;
   }
 
+  /** The clients with messages counted. */
+  clients(): string[] {
+    return [...this.counts.keys()];
+  }
+
+  /**
+   * Cluster: sets the count to the length of the client's queue in the shared store. The node that queues a message
+   * counts it, and the node its client acknowledges it on releases it, so each node's counts drift from the truth.
+   */
+  reconcile(clientId: string, queued: number): void {
+    const count = this.counts.get(clientId) ?? 0;
+    this.queued += queued - count;
+    if (queued > 0) this.counts.set(clientId, queued);
+    else this.counts.delete(clientId);
+    if (queued < this.maxPerClient) this.full.delete(clientId);
+  }
+
   release(clientId: string): void {
     const count = this.counts.get(clientId);
     if (count === undefined) return;
