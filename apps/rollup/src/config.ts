@@ -63,8 +63,9 @@ export const RollupConfigSchema = Type.Object(
         }),
         max_unreceipted: Type.Integer({
           minimum: 1,
-          default: 200_000,
-          description: 'rollups awaiting receipts at most; past it, readings stay unacked until receipts come',
+          default: 50_000,
+          description:
+            'undelivered rollups the journal holds at most (≈ 1 kB each); past it, readings stay unacked until receipts come',
         }),
       },
       { additionalProperties: false, default: {} },

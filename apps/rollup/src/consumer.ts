@@ -13,7 +13,7 @@ import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { RollupConfig } from './config.js';
 import { RollupJournal } from './journal.js';
-import { ReceiptListener } from './receipt-listener.js';
+import { OutConnection } from './out-connection.js';
 import { RollupWaits } from './rollup-waits.js';
 
 /** How often rollups are checked for overdue receipts (at most; a shorter receipt timeout checks more often). */
@@ -39,9 +39,9 @@ export class RollupConsumer {
   private readonly readingReceipts: ReceiptSender | undefined;
   /** Absent without `delivery.receipts_from`: rollups are then let go on PUBACK. */
   private readonly waits: RollupWaits | undefined;
-  private listener: ReceiptListener | undefined;
+  private out: OutConnection | undefined;
   private overdueTimer: NodeJS.Timeout | undefined;
-  /** Acks held while more than `delivery.max_unreceipted` rollups wait for receipts. */
+  /** Acks held while the journal holds more than `delivery.max_unreceipted` undelivered rollups. */
   private heldAcks: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
   /** Publishes run one after the other, so acks leave in the order the readings came. */
@@ -58,7 +58,12 @@ export class RollupConsumer {
     });
     this.engine = new RollupEngine({ planFor: (site) => this.tariffs.planFor(site), ...config.rollups });
     this.readingReceipts = config.receipts.enabled
-      ? new ReceiptSender(() => this.client as MqttClient, config.consumer.id, config.receipts.interval_ms, log)
+      ? new ReceiptSender(
+          () => (this.out as OutConnection).client,
+          config.consumer.id,
+          config.receipts.interval_ms,
+          log,
+        )
       : undefined;
     const { receipts_from, receipt_timeout_ms, max_backoff_ms } = config.delivery;
     this.waits =
@@ -85,9 +90,9 @@ export class RollupConsumer {
     this.journal = journal;
     log.info({ dir: config.journal.dir, ...this.engine.held, unpublished: unpublished.length }, 'journal restored');
     const waits = this.waits;
+    this.out = new OutConnection(config.mqtt, `${config.consumer.id}-out`, log, waits && ((r) => waits.receipt(r)));
+    await this.out.start();
     if (waits !== undefined) {
-      this.listener = new ReceiptListener(config.mqtt, `${config.consumer.id}-receipts`, log, (r) => waits.receipt(r));
-      await this.listener.start();
       this.overdueTimer = setInterval(
         () => this.resendOverdue(waits),
         Math.min(OVERDUE_CHECK_MS, config.delivery.receipt_timeout_ms),
@@ -175,7 +180,7 @@ export class RollupConsumer {
    * they are receipted, and a failed publish is retried as an overdue one.
    */
   private async send(drain: number, records: RollupRecord[]): Promise<boolean> {
-    const client = this.client as MqttClient;
+    const client = (this.out as OutConnection).client;
     this.waits?.sent(drain, records);
     try {
       await Promise.all(records.map((record) => client.publishAsync(...message(record))));
@@ -196,7 +201,7 @@ export class RollupConsumer {
       { rollups: overdue.length, resent_total: waits.resent },
       'no rollup receipt in time: publishing again',
     );
-    const client = this.client as MqttClient;
+    const client = (this.out as OutConnection).client;
     this.publishing = this.publishing.then(async () => {
       // A newer revision published meanwhile replaced the older one, which must not follow it.
       const current = overdue.filter((record) => waits.waits(record));
@@ -206,15 +211,21 @@ export class RollupConsumer {
     });
   }
 
-  /** Acks a reading now, or once fewer than `delivery.max_unreceipted` rollups wait for receipts. */
+  /**
+   * Acks a reading now, or once the journal holds no more than `delivery.max_unreceipted` undelivered rollups (those
+   * waiting for receipts, and the receipted ones behind an older waiting drain).
+   */
   private ackWhenRoom(ack: () => void): void {
-    if (this.heldAcks.length > 0 || (this.waits?.size ?? 0) > this.config.delivery.max_unreceipted) {
-      this.heldAcks.push(ack);
-    } else ack();
+    if (this.heldAcks.length > 0 || this.overBound()) this.heldAcks.push(ack);
+    else ack();
+  }
+
+  private overBound(): boolean {
+    return this.waits !== undefined && (this.journal?.held ?? 0) > this.config.delivery.max_unreceipted;
   }
 
   private releaseAcks(): void {
-    if (this.heldAcks.length === 0 || (this.waits?.size ?? 0) > this.config.delivery.max_unreceipted) return;
+    if (this.heldAcks.length === 0 || this.overBound()) return;
     const acks = this.heldAcks;
     this.heldAcks = [];
     for (const ack of acks) ack();
@@ -222,7 +233,7 @@ export class RollupConsumer {
 
   private deadLetter(m: HeldMessage, reason: string, then: () => void = () => {}): void {
     this.log.warn({ topic: m.topic, reason: reason.slice(0, 300), bytes: m.payload.byteLength }, 'dead-lettered');
-    publishDeadLetter(this.client as MqttClient, this.config.consumer.id, m.topic, m.payload, reason).then(
+    publishDeadLetter((this.out as OutConnection).client, this.config.consumer.id, m.topic, m.payload, reason).then(
       () => {
         m.ack();
         then();
@@ -252,7 +263,7 @@ export class RollupConsumer {
     await Promise.all([
       this.tariffs.stop(),
       this.journal?.close(),
-      this.listener?.stop(),
+      this.out?.stop(),
       this.client?.endAsync(false, {}).catch(() => {}),
     ]);
   }

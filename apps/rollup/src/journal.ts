@@ -31,6 +31,8 @@ export class RollupJournal {
   private chain: Promise<void> = Promise.resolve();
   /** Delivered drains waiting for an older one to be delivered too. */
   private readonly delivered = new Set<number>();
+  /** Records of the drains not let go yet (the memory the journal holds for them). */
+  held = 0;
 
   private constructor(
     private readonly dir: string,
@@ -40,7 +42,9 @@ export class RollupJournal {
     private nextDrain: number,
     private readonly pending: Map<number, RollupRecord[]>,
     private log: FileHandle,
-  ) {}
+  ) {
+    for (const records of pending.values()) this.held += records.length;
+  }
 
   /**
    * Restores `engine` from `dir` (created if missing) and begins a new log. Returns the journal and the drains
@@ -84,6 +88,7 @@ export class RollupJournal {
     if (records.length === 0) return undefined;
     const drain = this.nextDrain++;
     this.pending.set(drain, records);
+    this.held += records.length;
     this.append({ d: drain });
     return drain;
   }
@@ -99,6 +104,7 @@ export class RollupJournal {
     for (const oldest of this.pending.keys()) {
       if (!this.delivered.has(oldest)) break;
       this.delivered.delete(oldest);
+      this.held -= this.pending.get(oldest)?.length ?? 0;
       this.pending.delete(oldest);
       this.append({ p: oldest });
     }

@@ -124,4 +124,53 @@ describe.each(TEST_BROKER_NAMES)('wattbus-rollup on %s: storage receipts', (name
     expect(await worker.stop('SIGTERM')).toBe(0);
     await observer.endAsync();
   });
+
+  it('stops taking readings while more than delivery.max_unreceipted rollups are undelivered', async () => {
+    const consumerId = `rollup-bound-${name}`;
+    const sinkId = `sink-bound-${name}`;
+    const observer = await mqtt.connectAsync(broker.url, { clientId: `observer-bound-${name}` });
+    const seqs = new Set<number>();
+    observer.on('message', (topic, payload) => {
+      const decoded = decodeReceipt(topic, payload);
+      if (!decoded.ok) throw new Error(decoded.reason);
+      for (const [from, to] of decoded.value.ranges.main?.grid ?? []) for (let s = from; s <= to; s++) seqs.add(s);
+    });
+    await observer.subscribeAsync(`wattbus/v1/+/receipt/${consumerId}`, { qos: 1 });
+    const journal = await tempDir('wattbus-rollup-journal-');
+    const app = await startApp('rollup', {
+      mqtt: { url: broker.url },
+      consumer: { id: consumerId, max_in_flight: 5 },
+      batch: { max_size: 5, max_delay_ms: 50 },
+      receipts: { interval_ms: 100 },
+      delivery: { receipts_from: [sinkId], receipt_timeout_ms: 1_000, max_backoff_ms: 1_000, max_unreceipted: 2 },
+      journal: { dir: journal.path },
+      max_future_ms: 10 * 365 * 86_400_000,
+    });
+    const agent = await mqtt.connectAsync(broker.url, { clientId: `agent-bound-${name}` });
+    for (let m = 0; m < 30; m++) {
+      await agent.publishAsync('wattbus/v1/house-1/main/reading', JSON.stringify(reading(m)), { qos: 1 });
+    }
+    // The first 5 readings make 4 rollups (over the bound of 2): their acks are held, so at max_in_flight 5 the app
+    // reads no further reading. Their receipts (journaled) come; no other does.
+    await waitFor(() => seqs.size >= 5, { what: 'the first five readings journaled' });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect([...seqs].sort()).toEqual([1000, 1001, 1002, 1003, 1004]);
+
+    const data = await tempDir('wattbus-rollup-sink-');
+    const worker = await startApp('sink-worker', {
+      mqtt: { url: broker.url },
+      consumer: { id: sinkId },
+      receipts: { interval_ms: 100 },
+      rollups: true,
+      sinks: { file: { dir: data.path } },
+      max_future_ms: 10 * 365 * 86_400_000,
+    });
+    // The rollups sent before the worker subscribed are sent again, receipted, the acks released: the app takes the
+    // rest, a batch at a time.
+    await waitFor(() => seqs.size === 30, { what: 'all 30 readings journaled', timeoutMs: 30_000 });
+    await agent.endAsync();
+    expect(await app.stop('SIGTERM')).toBe(0);
+    expect(await worker.stop('SIGTERM')).toBe(0);
+    await observer.endAsync();
+  });
 });

@@ -137,4 +137,33 @@ describe.each(TEST_BROKER_NAMES)('wattbus-rollup on %s', (name) => {
     expect(await app.stop()).toBe(0);
     await Promise.all([observer.endAsync(), agent.endAsync()]);
   });
+
+  it('works through a backlog larger than max_in_flight (rollups go out on a connection that is always read)', async () => {
+    const consumerId = `rollup-backlog-${name}`;
+    const observer = await mqtt.connectAsync(broker.url, { clientId: `observer-backlog-${name}` });
+    const starts = new Set<number>();
+    observer.on('message', (_, payload) => {
+      const r = JSON.parse(payload.toString()) as Rollup;
+      if (r.interval === '1m') starts.add((r.start - T0) / MIN);
+    });
+    await observer.subscribeAsync('wattbus/v1/+/rollup/+', { qos: 1 });
+    const journal = await tempDir('wattbus-rollup-journal-');
+    const config = {
+      ...rollupConfig(broker.url, consumerId, journal.path),
+      consumer: { id: consumerId, max_in_flight: 5 },
+      batch: { max_size: 5, max_delay_ms: 50 },
+    };
+    // The first start makes the session; the backlog of 40 readings waits in it.
+    let app = await startApp('rollup', config);
+    expect(await app.stop()).toBe(0);
+    const agent = await mqtt.connectAsync(broker.url, { clientId: `agent-backlog-${name}` });
+    for (let m = 0; m < 40; m++) {
+      await agent.publishAsync('wattbus/v1/house-1/main/reading', JSON.stringify(reading(m, 10 * m)), { qos: 1 });
+    }
+    app = await startApp('rollup', config);
+    await waitFor(() => starts.size === 39, { what: 'the 1-minute rollups 10:00-10:38', timeoutMs: 30_000 });
+    expect([...starts].sort((a, b) => a - b)).toEqual(Array.from({ length: 39 }, (_, m) => m));
+    expect(await app.stop()).toBe(0);
+    await Promise.all([observer.endAsync(), agent.endAsync()]);
+  });
 });
