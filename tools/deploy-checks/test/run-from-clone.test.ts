@@ -14,6 +14,7 @@ it.each([
   ['wattbus-alerter', 'deploy/examples/alerter.yaml'],
   ['wattbus-portal', 'deploy/examples/portal.yaml'],
   ['wattbus-rollup', 'deploy/examples/rollup.yaml'],
+  ['wattbus-insights', 'deploy/examples/insights.yaml'],
 ])('pnpm %s --check-config --config %s runs from the repository root', async (bin, config) => {
   const { stdout } = await run(PNPM, ['--silent', bin, '--check-config', '--config', config], {
     cwd: REPO_ROOT,
