@@ -203,6 +203,14 @@ export async function sustain(o: SustainSetup): Promise<SustainResult> {
   await poller.stop();
   await worker.stop('SIGTERM', 15_000);
   const counts = stoppedCounts(worker.output());
+  // Warnings explain a shortfall (a reconnect and its redeliveries, a store retrying): show them with the figures.
+  for (const line of worker
+    .output()
+    .split('\n')
+    .filter((l) => /"level":(4|5)\d/.test(l))
+    .slice(0, 10)) {
+    o.log(`sustain: worker said ${line.slice(0, 300)}`);
+  }
   await dropSession(o.brokerUrl, clientId);
   const rows = await rowsPerSeries(o.influxUrl, db);
   let missing = 0;
