@@ -69,7 +69,8 @@ export class SinkWorker {
     this.receipts = config.receipts.enabled
       ? new ReceiptSender(
           () => this.client as MqttClient,
-          config.consumer.id,
+          // The workers of a share group each store a part of the stream into the same stores: one receipt name.
+          config.consumer.share_group ?? config.consumer.id,
           config.receipts.interval_ms,
           log,
           (count) => this.metrics.receipts.inc(count),
