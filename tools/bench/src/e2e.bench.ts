@@ -60,6 +60,8 @@ const SUSTAIN_RATE = knob('E2E_SUSTAIN_RATE');
 const SUSTAIN_S = knob('E2E_SUSTAIN_S');
 const SUSTAIN_CATCHUP_S = knob('E2E_SUSTAIN_CATCHUP_S');
 const SUSTAIN_ONLY = knob('E2E_SUSTAIN_ONLY') === 1;
+/** The headroom run's worker batching, as JSON (e.g. '{"write_when_drained":false}'); default: the worker's defaults. */
+const SUSTAIN_BATCH = JSON.parse(process.env.E2E_SUSTAIN_BATCH ?? '{}') as object;
 const BUCKET_MS = 10;
 const MAX_INFLIGHT = 20_000;
 /** Publishes the generator may have awaiting their PUBACK: half a second at 20,000/s, so a slow PUBACK does not stall it. */
@@ -67,7 +69,7 @@ const LOADGEN_WINDOW = 10_000;
 const ONLY = process.env.E2E_CONSUMERS?.split(',');
 const OUT_DIR = process.env.E2E_OUT_DIR ?? join(REPO_ROOT, 'bench', 'results');
 
-const overrides = [...Object.keys(DEFAULTS), 'E2E_CONSUMERS', 'E2E_OUT_DIR']
+const overrides = [...Object.keys(DEFAULTS), 'E2E_CONSUMERS', 'E2E_OUT_DIR', 'E2E_SUSTAIN_BATCH']
   .filter((k) => process.env[k] !== undefined)
   .map((k) => `${k}=${process.env[k]}`);
 // turbo (root `pnpm bench`) sets TURBO_HASH in the tasks it runs
@@ -348,7 +350,7 @@ try {
       mosquittoPid,
       influxdPid: influxPid(),
       createDatabase: (db) => influx.createDatabase(db),
-      startWorker: startSinkWorker,
+      startWorker: (clientId, db) => startSinkWorker(clientId, db, SUSTAIN_BATCH),
       rate: SUSTAIN_RATE,
       seconds: SUSTAIN_S,
       households: HOUSEHOLDS,

@@ -42,6 +42,7 @@ describe('InfluxVisibilityPoller against influxd', () => {
   beforeAll(async () => {
     influx = await startInfluxd();
     await influx.createDatabase('poll');
+    await influx.createDatabase('span');
   });
   afterAll(async () => {
     await influx?.stop();
@@ -78,6 +79,31 @@ describe('InfluxVisibilityPoller against influxd', () => {
     expect(p99).toBeGreaterThan(1200);
     expect(p99).toBeLessThan(1900);
     expect(poller.firstSeenAt).toBeLessThanOrEqual(poller.lastNewAt ?? 0);
+  });
+
+  it('counts at most spanMs of ts per poll, moving on as the oldest buckets complete', async () => {
+    const published = new PublishedBuckets(10);
+    const t0 = Date.now();
+    const readings = Array.from({ length: 300 }, (_, i) => ({
+      ...exampleReading(),
+      seq: i + 1,
+      ts: t0 - 3000 + i * 10,
+    }));
+    for (const r of readings) published.record(r.ts);
+    await influx.write(
+      'span',
+      readings.map((r) => toLine(r)),
+    );
+    const poller = new InfluxVisibilityPoller(
+      { url: influx.url, db: 'span', intervalMs: 20, spanMs: 500 },
+      published,
+      t0 - 3000,
+    );
+    poller.start();
+    expect(await poller.waitForAll(Date.now() + 10_000)).toBe(true);
+    await poller.stop();
+    expect(poller.visible).toBe(300);
+    expect(poller.polls).toBeGreaterThanOrEqual(6); // 3 s of ts, 0.5 s per poll: one poll would see all without a span
   });
 
   it('gives up at the deadline when rows never come', async () => {

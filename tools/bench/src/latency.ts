@@ -60,12 +60,19 @@ export interface InfluxPollerOptions {
   field?: string;
   /** Time between the start of two polls. Default 100 ms. */
   intervalMs?: number;
+  /**
+   * Each poll counts the rows of at most this much `ts` from the oldest incomplete bucket on. Default 30 s. Without a
+   * bound, a consumer far behind made every poll count (and return) every bucket since: the polls then took a
+   * large share of influxd's CPU, which slowed the writes, which made the next polls larger still. Rows further ahead
+   * are seen once the window reaches them (their latency then errs long).
+   */
+  spanMs?: number;
 }
 
 /**
  * Measures when rows become visible in InfluxDB: every `intervalMs`, one `/query` counts the rows per
  * `bucketMs` bucket of their timestamp (`SELECT count(seq) … GROUP BY time(10ms)`), from the oldest bucket
- * not yet complete onwards. Rows that appear in a bucket between two polls became visible between the
+ * not yet complete onwards (at most `spanMs` of them). Rows that appear in a bucket between two polls became visible between the
  * start of the previous poll and the answer to this one; their latency is taken as the middle of that
  * interval minus the middle of their bucket. Resolution: ± (interval + query time) / 2 + bucket / 2.
  */
@@ -137,7 +144,8 @@ export class InfluxVisibilityPoller {
   async pollOnce(): Promise<void> {
     const { url, db, measurement = 'reading', field = 'seq' } = this.options;
     const bucketMs = this.published.bucketMs;
-    const q = `SELECT count("${field}") FROM "${measurement}" WHERE time >= ${this.lo}ms GROUP BY time(${bucketMs}ms) fill(none)`;
+    const to = this.lo + (this.options.spanMs ?? 30_000);
+    const q = `SELECT count("${field}") FROM "${measurement}" WHERE time >= ${this.lo}ms AND time < ${to}ms GROUP BY time(${bucketMs}ms) fill(none)`;
     const start = Date.now();
     let rows: [number, number][] = [];
     try {
