@@ -1,13 +1,11 @@
 import { decodeReading, filters, type Reading, rollupTopic } from '@wattbus/contract';
 import { RollupEngine, type RollupRecord, Tariffs } from '@wattbus/energy';
 import {
-  connectMqtt,
   type HeldMessage,
-  logConnectionEvents,
   type ManualAckReceiver,
+  openConsumerSession,
   publishDeadLetter,
   ReceiptSender,
-  receiveWithManualAcks,
 } from '@wattbus/mqtt';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -98,23 +96,17 @@ export class RollupConsumer {
         Math.min(OVERDUE_CHECK_MS, config.delivery.receipt_timeout_ms),
       );
     }
-    const client = connectMqtt(config.mqtt, {
+    const session = openConsumerSession(config.mqtt, {
       clientId: config.consumer.id,
-      clean: false,
-      onEvent: logConnectionEvents(log, 'readings'),
-    });
-    this.client = client;
-    this.receiver = receiveWithManualAcks(client, (m) => this.onMessage(m), {
+      filters: [filters.readings],
       maxInFlight: config.consumer.max_in_flight,
+      log,
+      label: 'readings',
+      onMessage: (m) => this.onMessage(m),
     });
-    // At every connect, as the sink worker does: a session held meanwhile under our id may have lost the subscription.
-    client.on('connect', (connack) =>
-      client.subscribe(filters.readings, { qos: 1 }, (err) => {
-        if (err) log.error({ err: err.message, filter: filters.readings }, 'subscribe failed');
-        else log.info({ filter: filters.readings, resumed: connack.sessionPresent }, 'subscribed');
-      }),
-    );
-    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    this.client = session.client;
+    this.receiver = session.receiver;
+    await session.connected;
     for (const { drain, records } of unpublished) {
       this.publishing = this.publishing.then(() => this.send(drain, records).then(() => {}));
     }

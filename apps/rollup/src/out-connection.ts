@@ -35,21 +35,16 @@ export class OutConnection {
       { clientId: this.clientId, clean: true, onEvent: logConnectionEvents(this.log, 'out') },
     );
     this.connection = client;
-    const onReceipt = this.onReceipt;
-    if (onReceipt !== undefined) {
-      client.on('message', (topic, payload) => {
-        const decoded = decodeRollupReceipt(topic, payload);
-        if (decoded.ok) onReceipt(decoded.value);
-        else this.log.warn({ topic, reason: decoded.reason.slice(0, 300) }, 'rollup receipt ignored');
-      });
-      // At every connect: a clean session starts without subscriptions.
-      client.on('connect', () =>
-        client.subscribe(rollupReceiptFilter(), { qos: 1 }, (err) => {
-          if (err) this.log.error({ err: err.message, filter: rollupReceiptFilter() }, 'subscribe failed');
-        }),
-      );
-    }
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    const onReceipt = this.onReceipt;
+    if (onReceipt === undefined) return;
+    client.on('message', (topic, payload) => {
+      const decoded = decodeRollupReceipt(topic, payload);
+      if (decoded.ok) onReceipt(decoded.value);
+      else this.log.warn({ topic, reason: decoded.reason.slice(0, 300) }, 'rollup receipt ignored');
+    });
+    // Once: mqtt.js subscribes a clean session again at every reconnect (its `resubscribe`, on by default).
+    await client.subscribeAsync(rollupReceiptFilter(), { qos: 1 });
   }
 
   /** Lets the broker acknowledge what is in flight for a moment, then closes the socket. */
