@@ -87,6 +87,13 @@ it.each([
   ['aedes', 'aedes.js', 'broker.persistence.outgoingEnqueueCombi(subs, packet)', 'publish queues through Combi'],
   ['aedes', 'lib/handlers/subscribe.js', 'broker.subscribe(topic, func, done)', 'subscriptions go through subscribe'],
   ['aedes', 'lib/handlers/subscribe.js', 'stream.pipe(through(function sendRetained', 'retained messages are piped'],
+  ['aedes', 'aedes.js', 'const wills = that.persistence.streamWill(that.brokers)', "dead brokers' Wills are streamed"],
+  [
+    'aedes-persistence-redis',
+    'asyncPersistence.js',
+    'const key = willKey(client.brokerId, client.id)',
+    'delWill finds a Will by client id and broker id',
+  ],
   [
     'aedes-persistence-redis',
     'asyncPersistence.js',

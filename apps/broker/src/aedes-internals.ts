@@ -25,6 +25,9 @@ import type { Logger } from 'pino';
  * - mqemitter-redis' `MQEmitterRedisPrefix` (exported beside the default, not in its types or README): the cluster's
  *   MQTT messages travel on Redis channels `mqtt:<topic>`, so that no client's subscription (a `#` becomes the
  *   pattern `mqtt:*`) reaches the cluster's own channel; and its `state` emitter, which reports Redis errors.
+ * - the persistence's `streamWill(brokers)` (the Wills of brokers not in `brokers`, which Aedes publishes as those of dead
+ *   brokers) and `delWill({ id, brokerId })`: wrapped on the instance to drop a dead node's Will whose client is
+ *   connected again elsewhere (`dropWillsOfReturnedClients`).
  * - aedes-persistence-redis (cluster mode): its `createRetainedStreamCombi` returns an async generator where Aedes
  *   1.2.0 calls `.pipe` (handlers/subscribe.js): made a Node stream on the instance (`retainedAsNodeStream`); sessions' queues are keyed by `brokerId:brokerCounter`, so a message
  *   queued again for another client needs an identity of its own (shared/); `outgoingClearMessageId` finds a message
@@ -233,6 +236,31 @@ export function retainedAsNodeStream(persistence: unknown): void {
   const p = persistence as { createRetainedStreamCombi(patterns: string[]): AsyncIterable<unknown> };
   const original = p.createRetainedStreamCombi.bind(p);
   p.createRetainedStreamCombi = (patterns) => Readable.from(original(patterns));
+}
+
+interface StoredWill {
+  clientId: string;
+  brokerId: string;
+}
+interface WillStore {
+  streamWill(brokers: object): AsyncIterable<StoredWill>;
+  delWill(client: { id: string; brokerId: string }): Promise<unknown>;
+}
+
+/**
+ * Aedes publishes the Wills of a dead broker's clients some heartbeats after it died (streamWill). A client that has
+ * connected to another node meanwhile is back: `isBack` says so, and its old Will is deleted instead of published
+ * after its new connection's messages.
+ */
+export function dropWillsOfReturnedClients(persistence: unknown, isBack: (will: StoredWill) => Promise<boolean>): void {
+  const p = persistence as WillStore;
+  const streamWill = p.streamWill.bind(p);
+  p.streamWill = async function* (brokers) {
+    for await (const will of streamWill(brokers)) {
+      if (await isBack(will)) await p.delWill({ id: will.clientId, brokerId: will.brokerId });
+      else yield will;
+    }
+  };
 }
 
 /** aedes-persistence-redis' list of the messages queued for a client (sent and unacknowledged ones included). */

@@ -8,7 +8,7 @@ import { Aedes, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { createAcceptor } from './acceptor.js';
 import { ExactDedupe } from './aedes-dedupe-fix.js';
-import { forgetStoredSubscriptions } from './aedes-internals.js';
+import { dropWillsOfReturnedClients, forgetStoredSubscriptions } from './aedes-internals.js';
 import { AccessControl } from './auth/access-control.js';
 import { securityHooks } from './auth/aedes-hooks.js';
 import { AuthFiles } from './auth/auth-files.js';
@@ -135,7 +135,7 @@ export class Broker {
       route: (packet) => shares.route(packet),
     });
     await shares.load();
-    if (node && clusterStore) this.joinCluster(node, clusterStore, owners, queues, shares);
+    if (node && clusterStore) this.joinCluster(aedes, node, clusterStore, owners, queues, shares);
     this.watchClients(aedes, connections, metrics);
 
     const acceptor = createAcceptor({
@@ -170,6 +170,7 @@ export class Broker {
 
   /** Tells the other nodes whose sessions are bound here, and keeps the queue counts true to the shared store. */
   private joinCluster(
+    aedes: Aedes,
     node: ClusterNode,
     store: ClusterStore,
     owners: SessionOwners,
@@ -177,6 +178,14 @@ export class Broker {
     shares: SharedSubscriptions,
   ): void {
     owners.onChange = (clientId, owner, persistent, released) => node.sendOwner(clientId, owner, persistent, released);
+    const stored = (write: Promise<void>) =>
+      write.catch((err: Error) => this.log.error({ err: err.message }, 'cluster: storing where a client is failed'));
+    aedes.on('client', (client) => stored(store.setClientNode(client.id, node.node)));
+    aedes.on('clientDisconnect', (client) => stored(store.clearClientNode(client.id, node.node)));
+    dropWillsOfReturnedClients(store.aedes, async ({ clientId, brokerId }) => {
+      const now = await store.clientNode(clientId);
+      return now !== undefined && now !== brokerId && node.alive(now);
+    });
     node.onOwner(({ clientId, owner, persistent, released }) =>
       owners.applyRemote(clientId, owner, persistent, released),
     );

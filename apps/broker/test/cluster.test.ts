@@ -3,7 +3,7 @@ import { type RedisHandle, startRedis, waitFor } from '@wattbus/testkit';
 import type { MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Clients, inbox, sessionPresent } from './helpers/clients.js';
-import { type ClusterNodeHandle, startClusterNodes } from './helpers/cluster.js';
+import { type ClusterNodeHandle, startClusterNodes, TEST_HEARTBEAT_MS } from './helpers/cluster.js';
 
 // Cluster mode: three wattbus-broker processes sharing one real redis-server, with the deployed ACL. Every test
 // crosses nodes, so each fails when the nodes stand alone (startClusterNodes(..., { cluster: false })).
@@ -99,6 +99,28 @@ describe('cluster of 3 brokers through Redis', () => {
     await node(0).kill9();
     try {
       await inbox(watcher).has('wattbus/v1/house-12/status offline');
+    } finally {
+      await node(0).start();
+    }
+  });
+
+  it("does not publish a dead node's Will after its client came back through another node", async () => {
+    const status = 'wattbus/v1/house-13/status';
+    const watcher = await clients.connect(node(2).url, 'dash-martin', { clientId: 'dash-martin-back' });
+    await watcher.subscribeAsync(status, { qos: 1 });
+    const will = { topic: status, payload: Buffer.from('offline'), qos: 1 as const, retain: true };
+    const agent = await clients.connect(node(0).url, 'house-13', { clientId: 'house-13-back', will });
+    await agent.publishAsync(status, 'online', { qos: 1, retain: true });
+    await inbox(watcher).has(`${status} online`);
+    await node(0).kill9();
+    try {
+      // Back at once, before the other nodes can have found node 1 dead (3 heartbeats).
+      const back = await clients.connect(node(1).url, 'house-13', { clientId: 'house-13-back', will });
+      await back.publishAsync(status, 'online again', { qos: 1, retain: true });
+      await inbox(watcher).has(`${status} online again`);
+      // Long past the Wills of node 1 (dead after 3 heartbeats, its Wills published 4–7 heartbeats later).
+      await new Promise((r) => setTimeout(r, 12 * TEST_HEARTBEAT_MS));
+      expect(inbox(watcher).messages).toEqual([`${status} online`, `${status} online again`]);
     } finally {
       await node(0).start();
     }

@@ -13,6 +13,7 @@ import { ClusterBus } from './cluster-bus.js';
 const OWNERS = 'wattbus:session-owners';
 const MEMBERS = 'wattbus:share-members';
 const CLAIM = 'wattbus:claim:';
+const CLIENT_NODES = 'wattbus:client-nodes';
 
 export interface ClusterStore extends BrokerStore {
   /** For AedesOptions.mq: MQTT messages between the nodes. */
@@ -23,6 +24,11 @@ export interface ClusterStore extends BrokerStore {
   /** Takes `key` for `ttlMs` unless another node holds it: one node at a time does the work it names. */
   claim(key: string, ttlMs: number): Promise<boolean>;
   release(key: string): Promise<void>;
+  /** The node each connected client is connected to, cluster-wide. */
+  setClientNode(clientId: string, node: string): Promise<void>;
+  /** The client left `node` (nothing changes if it is connected to another node by now). */
+  clearClientNode(clientId: string, node: string): Promise<void>;
+  clientNode(clientId: string): Promise<string | undefined>;
   /** How many messages each client's session holds (queued, or sent and unacknowledged). */
   queueLengths(clientIds: string[]): Promise<number[]>;
 }
@@ -87,6 +93,13 @@ export async function openClusterStore(config: ClusterConfig, log: Logger): Prom
     release: async (key) => {
       await db.del(CLAIM + key);
     },
+    setClientNode: async (clientId, node) => {
+      await db.hset(CLIENT_NODES, clientId, node);
+    },
+    clearClientNode: async (clientId, node) => {
+      if ((await db.hget(CLIENT_NODES, clientId)) === node) await db.hdel(CLIENT_NODES, clientId);
+    },
+    clientNode: async (clientId) => (await db.hget(CLIENT_NODES, clientId)) ?? undefined,
     queueLengths: async (clientIds) => {
       if (clientIds.length === 0) return [];
       const pipeline = db.pipeline();
