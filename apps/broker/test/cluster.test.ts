@@ -1,5 +1,5 @@
 import { type Fixture, makeFixture } from '@wattbus/broker-targets';
-import { type RedisHandle, startRedis, waitFor } from '@wattbus/testkit';
+import { freePort, type RedisHandle, startApp, startRedis, waitFor } from '@wattbus/testkit';
 import type { MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Clients, inbox, sessionPresent } from './helpers/clients.js';
@@ -178,5 +178,36 @@ describe('cluster of 3 brokers through Redis', () => {
     } finally {
       await node(2).start();
     }
+  });
+});
+
+describe('cluster config errors', () => {
+  it('names the key of a bad cluster section, and refuses persistence beside it', async () => {
+    const bad = await startApp(
+      'broker',
+      {
+        persistence: { path: '/tmp/unused' },
+        cluster: { redis_url: 'http://127.0.0.1:6379', node_id: 'node 1' },
+      },
+      { readyWhen: null },
+    );
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toMatch(/cluster\.redis_url: /);
+    expect(bad.output()).toMatch(/cluster\.node_id: /);
+    const both = await startApp(
+      'broker',
+      { persistence: { path: '/tmp/unused' }, cluster: { redis_url: redis.url, node_id: 'node-1' } },
+      { readyWhen: null },
+    );
+    expect(await both.exited).toBe(2);
+    expect(both.output()).toMatch(/persistence: a cluster node keeps everything in cluster\.redis_url/);
+  });
+
+  it('says which Redis it cannot reach, without its password', async () => {
+    const url = `redis://wattbus:s3cret@127.0.0.1:${await freePort()}`;
+    const bad = await startApp('broker', { cluster: { redis_url: url, node_id: 'node-1' } }, { readyWhen: null });
+    expect(await bad.exited).not.toBe(0);
+    expect(bad.output()).toMatch(/cluster\.redis_url redis:\/\/wattbus:\*\*\*@127\.0\.0\.1:\d+\/?: cannot connect/);
+    expect(bad.output()).not.toContain('s3cret');
   });
 });
