@@ -88,6 +88,7 @@ it.each([
   ['aedes', 'lib/handlers/subscribe.js', 'broker.subscribe(topic, func, done)', 'subscriptions go through subscribe'],
   ['aedes', 'lib/handlers/subscribe.js', 'stream.pipe(through(function sendRetained', 'retained messages are piped'],
   ['aedes', 'aedes.js', 'const wills = that.persistence.streamWill(that.brokers)', "dead brokers' Wills are streamed"],
+  ['aedes', 'aedes.js', "that.emit('error', err)", 'a failure publishing Wills is an error event'],
   [
     'aedes-persistence-redis',
     'asyncPersistence.js',

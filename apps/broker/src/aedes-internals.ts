@@ -25,6 +25,8 @@ import type { Logger } from 'pino';
  * - mqemitter-redis' `MQEmitterRedisPrefix` (exported beside the default, not in its types or README): the cluster's
  *   MQTT messages travel on Redis channels `mqtt:<topic>`, so that no client's subscription (a `#` becomes the
  *   pattern `mqtt:*`) reaches the cluster's own channel; and its `state` emitter, which reports Redis errors.
+ * - Aedes' `error` event (not in its types): emitted when publishing a dead broker's Wills fails; unheard, it ends the
+ *   process.
  * - the persistence's `streamWill(brokers)` (the Wills of brokers not in `brokers`, which Aedes publishes as those of dead
  *   brokers) and `delWill({ id, brokerId })`: wrapped on the instance to drop a dead node's Will whose client is
  *   connected again elsewhere (`dropWillsOfReturnedClients`).
@@ -229,6 +231,11 @@ export function redisEmitter(subConn: Redis, pubConn: Redis, log: Logger): unkno
   const mq = new Prefixed(MQTT_CHANNEL_PREFIX, { subConn, pubConn, concurrency: 0, matchEmptyLevels: true });
   mq.state.on('error', (err) => log.error({ err: err.message }, 'cluster: Redis error (messages between nodes)'));
   return mq;
+}
+
+/** Listens to the `error` event Aedes emits from its background work (its types name no such event). */
+export function onBrokerError(aedes: Aedes, handler: (err: Error) => void): void {
+  (aedes as unknown as NodeJS.EventEmitter).on('error', handler);
 }
 
 /** aedes-persistence-redis 12 gives retained messages as an async generator; Aedes 1.2.0 pipes them. */

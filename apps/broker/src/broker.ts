@@ -8,7 +8,7 @@ import { Aedes, type Client } from 'aedes';
 import type { Logger } from 'pino';
 import { createAcceptor } from './acceptor.js';
 import { ExactDedupe } from './aedes-dedupe-fix.js';
-import { dropWillsOfReturnedClients, forgetStoredSubscriptions } from './aedes-internals.js';
+import { dropWillsOfReturnedClients, forgetStoredSubscriptions, onBrokerError } from './aedes-internals.js';
 import { AccessControl } from './auth/access-control.js';
 import { securityHooks } from './auth/aedes-hooks.js';
 import { AuthFiles } from './auth/auth-files.js';
@@ -38,6 +38,7 @@ export interface RunningBroker {
 
 // Wills published while Aedes closes its clients reach the store a few ticks after close() returns.
 const STORE_SETTLE_MS = 100;
+const CLUSTER_STOP_MS = 5_000;
 
 /** The embedded wattbus broker: Aedes with the listeners, authentication, ACL, limits and store of the config. */
 export class Broker {
@@ -254,6 +255,9 @@ export class Broker {
       // A denied publish was logged when it was denied.
       if (reason !== 'publish_denied') log.warn({ ...who(client), reason, err: err.message }, 'client dropped');
     };
+    // Aedes' own background work (the Wills of dead cluster nodes) reports a store that cannot be reached here; the
+    // broker goes on and tries again, as its clients do.
+    onBrokerError(aedes, (err) => log.error({ err: err.message }, 'broker error'));
     aedes.on('clientError', onError);
     aedes.on('connectionError', onError);
   }
@@ -293,8 +297,11 @@ export class Broker {
   async stop(): Promise<void> {
     // Stop accepting first; the servers finish closing once Aedes has disconnected their clients.
     const closing = this.listeners.map((l) => l.close());
-    await new Promise<void>((done) => (this.aedes ? this.aedes.close(() => done()) : done()));
-    await Promise.all(closing);
+    const closed = new Promise<void>((done) => (this.aedes ? this.aedes.close(() => done()) : done()));
+    // A cluster node whose Redis is away waits for it in every store call, closing its clients too: give up after a
+    // while (what was not written is in Redis' hands, or the clients', as with a crash).
+    await (this.node ? Promise.race([closed, sleep(CLUSTER_STOP_MS)]) : closed);
+    await (this.node ? Promise.race([Promise.all(closing), sleep(CLUSTER_STOP_MS)]) : Promise.all(closing));
     await this.metricsEndpoint?.close();
     this.node?.stop();
     if (this.store) {

@@ -211,3 +211,22 @@ describe('cluster config errors', () => {
     expect(bad.output()).not.toContain('s3cret');
   });
 });
+
+describe('a cluster node whose Redis goes away', () => {
+  it('stays up meanwhile, and stops cleanly when told to', async () => {
+    const own = await startRedis();
+    const port = await freePort();
+    const node = await startApp('broker', {
+      listeners: { tcp: { host: '127.0.0.1', port } },
+      auth: { allow_anonymous: true },
+      cluster: { redis_url: own.url, node_id: 'lonely', heartbeat_ms: 100 },
+    });
+    await own.stop();
+    // Heartbeats, Wills and queue counts all wait meanwhile; before, a command that gave up after its 20 retries
+    // (≈ 10 s) ended the process.
+    await new Promise((r) => setTimeout(r, 15_000));
+    expect(node.proc.exitCode).toBeNull();
+    // stop() escalates to SIGKILL (exit code null) if SIGTERM does not end it in time.
+    expect(await node.stop('SIGTERM', 20_000)).toBe(0);
+  }, 60_000);
+});

@@ -41,7 +41,10 @@ const memberKey = (m: { topic: string; clientId: string }) => `${m.topic}\u0000$
  * subscriptions (hashes of our own); and the MQTT messages between the nodes (mqemitter-redis) and our own events.
  */
 export async function openClusterStore(config: ClusterConfig, log: Logger): Promise<ClusterStore> {
-  const connect = () => new Redis(config.redis_url, { lazyConnect: true });
+  // While Redis is away a command waits for it (ioredis queues it) instead of failing after 20 retries: the stores'
+  // fire-and-forget writes would otherwise end the process with unhandled rejections. The broker stalls, and goes on
+  // when Redis is back.
+  const connect = () => new Redis(config.redis_url, { lazyConnect: true, maxRetriesPerRequest: null });
   const connections = { db: connect(), pub: connect(), sub: connect(), mqPub: connect(), mqSub: connect() };
   const { db, pub, sub, mqPub, mqSub } = connections;
   try {
