@@ -10,7 +10,14 @@ import {
   voltageForecastTopic,
 } from '@wattbus/contract';
 import { isTimeZone } from '@wattbus/insights';
-import { type HeldMessage, type ManualAckReceiver, openConsumerSession, publishDeadLetter } from '@wattbus/mqtt';
+import {
+  type HeldMessage,
+  type ManualAckReceiver,
+  type OutConnection,
+  openConsumerSession,
+  openOutConnection,
+  publishDeadLetter,
+} from '@wattbus/mqtt';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { InsightsConfig } from './config.js';
@@ -32,6 +39,8 @@ import { loadAppliances, loadSite, saveAppliances, saveSite } from './site-state
  */
 export class InsightsConsumer {
   private client: MqttClient | undefined;
+  /** Forecasts, estimates and dead letters go out here, never behind the rollups the consumer session holds. */
+  private out: OutConnection | undefined;
   private receiver: ManualAckReceiver | undefined;
   private pending = new Map<string, { rollups: Rollup[]; acks: Array<() => void> }>();
   private timer: NodeJS.Timeout | undefined;
@@ -49,6 +58,7 @@ export class InsightsConsumer {
 
   async start(): Promise<void> {
     const { config, log } = this;
+    this.out = openOutConnection(config.mqtt, `${config.consumer.id}-out`, log);
     const session = openConsumerSession(config.mqtt, {
       clientId: config.consumer.id,
       filters: [rollupFilter(), filters.infos, ...(config.appliances.enabled ? [filters.readings] : [])],
@@ -145,7 +155,7 @@ export class InsightsConsumer {
       if (update.problem)
         this.log.warn({ site: block.site, problem: update.problem }, 'appliance state unusable: starting afresh');
       await saveAppliances(dir, block.site, update.state);
-      const client = this.client as MqttClient;
+      const client = (this.out as OutConnection).client;
       await client.publishAsync(applianceEstimatesTopic(block.site), JSON.stringify(update.message), {
         qos: 1,
         retain: true,
@@ -185,14 +195,14 @@ export class InsightsConsumer {
     const update = updateSite(site, state, rollups, this.config.voltage);
     if (update.trained !== undefined) this.log.info({ site, status: update.trained }, 'voltage model trained');
     await saveSite(dir, site, state);
-    const client = this.client as MqttClient;
+    const client = (this.out as OutConnection).client;
     await client.publishAsync(voltageForecastTopic(site), JSON.stringify(update.forecast), { qos: 1, retain: true });
     this.log.debug({ site, status: update.forecast.status, hours: update.forecast.hours.length }, 'forecast published');
   }
 
   private deadLetter(m: HeldMessage, reason: string): void {
     this.log.warn({ topic: m.topic, reason: reason.slice(0, 300), bytes: m.payload.byteLength }, 'dead-lettered');
-    publishDeadLetter(this.client as MqttClient, this.config.consumer.id, m.topic, m.payload, reason).then(
+    publishDeadLetter((this.out as OutConnection).client, this.config.consumer.id, m.topic, m.payload, reason).then(
       m.ack,
       (err) => this.log.error({ err: (err as Error).message, topic: m.topic }, 'dead letter not published; unacked'),
     );
@@ -208,5 +218,6 @@ export class InsightsConsumer {
     await Promise.race([this.flush(), deadline]);
     clearTimeout(timer);
     await this.client?.endAsync(false, {}).catch(() => {});
+    await this.out?.stop();
   }
 }

@@ -151,4 +151,45 @@ describe('wattbus-insights', () => {
     expect([moved.model.timezone, moved.info_timezone]).toEqual(['Europe/Brussels', 'Europe/Brussels']);
     await Promise.all([observer.endAsync(), agent.endAsync()]);
   });
+  it('works through a backlog of more rollups than max_in_flight (its forecasts go out on another connection)', async () => {
+    const state = await tempDir('wattbus-insights-backlog-');
+    const configPath = join(state.path, 'config.yaml');
+    await writeFile(
+      configPath,
+      JSON.stringify({
+        mqtt: { url: broker.url },
+        consumer: { id: 'insights-backlog', max_in_flight: 5 },
+        state: { dir: state.path },
+        voltage: { sites: { 'house-3': { has_pv: true } } },
+        batch: { max_delay_ms: 100 },
+      }),
+    );
+    const app = await startProcess(
+      process.execPath,
+      ['--conditions=wattbus-source', '--import', 'tsx', 'src/main.ts', '--config', configPath],
+      {
+        cwd: join(REPO_ROOT, 'apps', 'insights'),
+        env: { LOG_LEVEL: 'info' },
+        readyWhen: /"msg":"subscribed"/,
+        readyTimeoutMs: 30_000,
+      },
+    );
+    const observer = await mqtt.connectAsync(broker.url, { clientId: 'insights-backlog-observer' });
+    const issued: number[] = [];
+    observer.on('message', (_topic, payload) => issued.push(JSON.parse(payload.toString()).issued));
+    await observer.subscribeAsync('wattbus/v1/house-3/forecast/voltage', { qos: 1 });
+    const source = await mqtt.connectAsync(broker.url, { clientId: 'insights-backlog-source' });
+    const sent: Promise<unknown>[] = [];
+    for (let hour = 0; hour < 30; hour++) {
+      for (const r of rollups('house-3', hour))
+        sent.push(source.publishAsync('wattbus/v1/house-3/rollup/1h', JSON.stringify(r), { qos: 1 }));
+    }
+    await Promise.all(sent);
+    await waitFor(() => issued.includes(MONDAY + 30 * HOUR), {
+      what: 'the forecast after the 30th hour',
+      timeoutMs: 30_000,
+    });
+    expect(await app.stop('SIGTERM')).toBe(0);
+    await Promise.all([observer.endAsync(), source.endAsync()]);
+  });
 });

@@ -1,12 +1,12 @@
 import { decodeReading, decodeRollup, filters, parseRollupTopic, type Rollup, rollupFilter } from '@wattbus/contract';
 import {
-  connectMqtt,
   type HeldMessage,
-  logConnectionEvents,
   type ManualAckReceiver,
+  type OutConnection,
+  openConsumerSession,
+  openOutConnection,
   publishDeadLetter,
   ReceiptSender,
-  receiveWithManualAcks,
 } from '@wattbus/mqtt';
 import { type ObservabilityEndpoint, serveObservability } from '@wattbus/observability';
 import { type Sink, type SinkDefinition, sinks as sinkRegistry } from '@wattbus/sinks';
@@ -47,6 +47,8 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
  */
 export class SinkWorker {
   private client: MqttClient | undefined;
+  /** Dead letters and receipts go out here, never behind the readings the consumer session holds unacked. */
+  private out: OutConnection | undefined;
   private receiver: ManualAckReceiver | undefined;
   readonly metrics = new SinkWorkerMetrics(() => this.receiver?.inFlight() ?? 0);
   private endpoint: ObservabilityEndpoint | undefined;
@@ -68,7 +70,7 @@ export class SinkWorker {
     this.sites = new SiteDirectory(config.mqtt, `${config.consumer.id}-sites`, log);
     this.receipts = config.receipts.enabled
       ? new ReceiptSender(
-          () => this.client as MqttClient,
+          () => (this.out as OutConnection).client,
           // The workers of a share group each store a part of the stream into the same stores: one receipt name.
           config.consumer.share_group ?? config.consumer.id,
           config.receipts.interval_ms,
@@ -128,15 +130,20 @@ export class SinkWorker {
         },
       });
     }
-    const client = connectMqtt(config.mqtt, {
+    const group = config.consumer.share_group;
+    const wanted = config.rollups ? [filters.readings, rollupFilter()] : [filters.readings];
+    const filter = wanted.map((f) => (group ? filters.shared(group, f) : f));
+    this.out = openOutConnection(config.mqtt, `${config.consumer.id}-out`, log);
+    const session = openConsumerSession(config.mqtt, {
       clientId: config.consumer.id,
-      clean: false,
-      onEvent: logConnectionEvents(log, 'readings'),
-    });
-    this.client = client;
-    const receiver = receiveWithManualAcks(client, (m) => this.onMessage(m), {
+      filters: filter,
       maxInFlight: config.consumer.max_in_flight,
+      log,
+      label: 'readings',
+      onMessage: (m) => this.onMessage(m),
     });
+    const { client, receiver } = session;
+    this.client = client;
     this.receiver = receiver;
     if (config.metrics) {
       this.endpoint = await serveObservability(this.metrics.registry, config.metrics, () => {
@@ -150,26 +157,15 @@ export class SinkWorker {
       });
       log.info({ port: this.endpoint.port }, 'metrics on /metrics, health on /healthz');
     }
-    const group = config.consumer.share_group;
-    const wanted = config.rollups ? [filters.readings, rollupFilter()] : [filters.readings];
-    const filter = wanted.map((f) => (group ? filters.shared(group, f) : f));
-    const subscribe = (resumed: boolean) =>
-      client.subscribe(filter, { qos: 1 }, (err) => {
-        if (err) log.error({ err: err.message, filter }, 'subscribe failed');
-        else log.info({ filter, resumed }, 'subscribed');
-      });
-    // Even when the session is resumed: a session someone else held meanwhile under our client id may have lost
-    // its subscription. Subscribing again to the same filter changes nothing else.
-    client.on('connect', (connack) => subscribe(connack.sessionPresent));
-    // And when readings stop while agents are online: a lost subscription looks healthy in every other way.
+    // When readings stop while agents are online, subscribe again: a lost subscription looks healthy otherwise.
     this.silenceTimer = setInterval(() => {
       const problem = this.silence.check();
       if (problem === undefined || !client.connected) return;
       log.warn({ problem, filter }, 'no readings while agents are online: subscribing again');
       this.silence.heard();
-      subscribe(true);
+      session.subscribe();
     }, SILENCE_CHECK_MS);
-    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    await session.connected;
   }
 
   /** Opens every sink once, for early warnings; a sink that fails is opened again by its first write. */
@@ -244,8 +240,10 @@ export class SinkWorker {
   private deadLetter(topic: string, payload: Buffer, reason: string, ack: () => void): void {
     this.metrics.deadLettered.inc();
     this.log.warn({ topic, reason: reason.slice(0, 300), bytes: payload.byteLength }, 'dead-lettered');
-    publishDeadLetter(this.client as MqttClient, this.config.consumer.id, topic, payload, reason).then(ack, (err) =>
-      this.log.error({ err: (err as Error).message, topic }, 'dead letter not published; message stays unacked'),
+    publishDeadLetter((this.out as OutConnection).client, this.config.consumer.id, topic, payload, reason).then(
+      ack,
+      (err) =>
+        this.log.error({ err: (err as Error).message, topic }, 'dead letter not published; message stays unacked'),
     );
   }
 
@@ -267,7 +265,7 @@ export class SinkWorker {
       this.log.warn('broker did not take the DISCONNECT in time; closing the socket');
       await client.endAsync(true);
     }
-    await this.sites.stop();
+    await Promise.all([this.out?.stop(), this.sites.stop()]);
     await Promise.allSettled(this.sinks.map((s) => s.close()));
     await this.endpoint?.close();
     const total = async (c: { get(): Promise<{ values: Array<{ value: number }> }> }) =>

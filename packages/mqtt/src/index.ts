@@ -17,5 +17,6 @@ export {
   type ManualAckReceiver,
   receiveWithManualAcks,
 } from './manual-acks.js';
+export { type OutConnection, openOutConnection } from './out-connection.js';
 export { type ReceiptLog, ReceiptSender } from './receipt-sender.js';
 export { type RetainedSnapshotOptions, subscribeRetained } from './retained-snapshot.js';
