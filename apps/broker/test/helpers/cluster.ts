@@ -13,8 +13,9 @@ export interface ClusterNodeHandle {
   stop(): Promise<void>;
 }
 
-// Short, so that a dead node is noticed (3 heartbeats) and its clients' Wills published (Aedes: 4 to 7) within seconds.
-export const TEST_HEARTBEAT_MS = 300;
+// A dead node is noticed after 3 heartbeats and its clients' Wills published after 4 to 7 (Aedes): within seconds,
+// yet long enough for a client to be back on another node first.
+export const TEST_HEARTBEAT_MS = 1000;
 
 /**
  * `n` wattbus-broker processes sharing one Redis, each with the deployed ACL and the fixture's password file; with
