@@ -22,7 +22,8 @@ export interface QueuePolicy {
  * once the store has recorded its message id; LevelDB finishes writes out of order, so an agent's readings
  * reached their subscribers out of order. The writes still run side by side, but each reports done only after
  * those started before it: messages go out in the order they came in. A message's copies for shared subscriptions
- * are queued in the same step, so the publisher's PUBACK (sent once queueing is done) covers them too.
+ * are queued in the same step, so a message is in its member's session whenever it is in the others' (Aedes 1.2.0
+ * sends a QoS 1 PUBACK as the message arrives, before either).
  */
 export function filterQueues(aedes: Aedes, policy: QueuePolicy): void {
   const enqueued = inOrder();

@@ -86,7 +86,7 @@ const noop = () => {};
  *
  * Aedes keeps the `$share/...` subscription itself, stored and restored with the session like any other, but it
  * never matches a published topic (publishing to `$share/` is refused). The node a message is published to routes
- * it: a QoS>0 message while Aedes queues it for the persistent sessions (`route`, before the publisher's PUBACK),
+ * it: a QoS>0 message while Aedes queues it for the persistent sessions (`route`),
  * queued in the chosen member's session too when that member is persistent (under an identity of its own, as a
  * copy); a QoS 0 one when it is dispatched (the group subscribes to its filter). The copy is then written to the
  * member, by this node or, in a cluster, by the node the member is connected to (`deliver` event).
