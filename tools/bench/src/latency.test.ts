@@ -43,6 +43,7 @@ describe('InfluxVisibilityPoller against influxd', () => {
     influx = await startInfluxd();
     await influx.createDatabase('poll');
     await influx.createDatabase('span');
+    await influx.createDatabase('stuck');
   });
   afterAll(async () => {
     await influx?.stop();
@@ -104,6 +105,30 @@ describe('InfluxVisibilityPoller against influxd', () => {
     await poller.stop();
     expect(poller.visible).toBe(300);
     expect(poller.polls).toBeGreaterThanOrEqual(6); // 3 s of ts, 0.5 s per poll: one poll would see all without a span
+  });
+
+  it('sees the rows past a bucket that stays incomplete', async () => {
+    const published = new PublishedBuckets(10);
+    const t0 = Date.now();
+    const readings = Array.from({ length: 300 }, (_, i) => ({
+      ...exampleReading(),
+      seq: i + 1,
+      ts: t0 - 3000 + i * 10,
+    }));
+    for (const r of readings) published.record(r.ts);
+    await influx.write(
+      'stuck',
+      readings.slice(1).map((r) => toLine(r)), // the first reading never comes
+    );
+    const poller = new InfluxVisibilityPoller(
+      { url: influx.url, db: 'stuck', intervalMs: 20, spanMs: 500 },
+      published,
+      t0 - 3000,
+    );
+    poller.start();
+    expect(await poller.waitForAll(Date.now() + 3000)).toBe(false);
+    await poller.stop();
+    expect(poller.visible).toBe(299);
   });
 
   it('gives up at the deadline when rows never come', async () => {

@@ -61,10 +61,10 @@ export interface InfluxPollerOptions {
   /** Time between the start of two polls. Default 100 ms. */
   intervalMs?: number;
   /**
-   * Each poll counts the rows of at most this much `ts` from the oldest incomplete bucket on. Default 30 s. Without a
-   * bound, a consumer far behind made every poll count (and return) every bucket since: the polls then took a
-   * large share of influxd's CPU, which slowed the writes, which made the next polls larger still. Rows further ahead
-   * are seen once the window reaches them (their latency then errs long).
+   * Each poll counts the rows from the oldest incomplete bucket to this much `ts` past the newest row seen so far.
+   * Default 30 s. Without a bound, a consumer far behind made every poll count (and return) every bucket since: the
+   * polls then took a large share of influxd's CPU, which slowed the writes, which made the next polls larger still.
+   * Rows further ahead are seen once the window reaches them (their latency then errs long).
    */
   spanMs?: number;
 }
@@ -96,6 +96,8 @@ export class InfluxVisibilityPoller {
   errors = 0;
   private readonly seen = new Map<number, number>();
   private lo: number;
+  /** The newest bucket with a row seen. */
+  private newest = 0;
   private prevStart: number | undefined;
   private wakeUp: (() => void) | undefined;
   private running: Promise<void> | undefined;
@@ -144,7 +146,8 @@ export class InfluxVisibilityPoller {
   async pollOnce(): Promise<void> {
     const { url, db, measurement = 'reading', field = 'seq' } = this.options;
     const bucketMs = this.published.bucketMs;
-    const to = this.lo + (this.options.spanMs ?? 30_000);
+    // past the newest row seen, so one bucket left incomplete (a reading retried, or lost) does not hide the rest
+    const to = Math.max(this.lo, this.newest) + (this.options.spanMs ?? 30_000);
     const q = `SELECT count("${field}") FROM "${measurement}" WHERE time >= ${this.lo}ms AND time < ${to}ms GROUP BY time(${bucketMs}ms) fill(none)`;
     const start = Date.now();
     let rows: [number, number][] = [];
@@ -173,6 +176,7 @@ export class InfluxVisibilityPoller {
       const before = this.seen.get(bucket) ?? 0;
       if (count <= before) continue;
       this.seen.set(bucket, count);
+      if (bucket > this.newest) this.newest = bucket;
       this.histogram.add(visibleAt - (bucket + bucketMs / 2), count - before);
       fresh += count - before;
     }
