@@ -2,7 +2,7 @@
 // into one real influxd, for four consumers in turn (raw mqtt.js subscriber = ceiling, wattbus sink worker,
 // Node-RED, naive one-write-per-message), each with its own database. Writes bench/results/e2e.{md,json,svg,png}.
 // Then the headroom run of issue #22 (sustain.ts): the generator alone, and the sink worker alone at E2E_SUSTAIN_RATE
-// for E2E_SUSTAIN_S with every reading counted: bench/results/e2e-sustain.{md,json}. E2E_SUSTAIN_ONLY=1 runs only that.
+// for E2E_SUSTAIN_S with every reading counted: bench/results/e2e-sustain-<E2E_SUSTAIN_S>s.{md,json}. E2E_SUSTAIN_ONLY=1 runs only that.
 // Method and knobs: see the header of the generated e2e.md, and E2E_* below.
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -60,6 +60,8 @@ const SUSTAIN_RATE = knob('E2E_SUSTAIN_RATE');
 const SUSTAIN_S = knob('E2E_SUSTAIN_S');
 const SUSTAIN_CATCHUP_S = knob('E2E_SUSTAIN_CATCHUP_S');
 const SUSTAIN_ONLY = knob('E2E_SUSTAIN_ONLY') === 1;
+/** One file per duration: the default run's 60 s does not overwrite the full 10-minute run. */
+const SUSTAIN_FILE = `e2e-sustain-${SUSTAIN_S}s`;
 /** The headroom run's worker batching, as JSON (e.g. '{"write_when_drained":false}'); default: the worker's defaults. */
 const SUSTAIN_BATCH = JSON.parse(process.env.E2E_SUSTAIN_BATCH ?? '{}') as object;
 const BUCKET_MS = 10;
@@ -370,10 +372,13 @@ const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 if (headroom) {
   const s = headroom.sustain;
   await writeFile(
-    join(OUT_DIR, 'e2e-sustain.json'),
+    join(OUT_DIR, `${SUSTAIN_FILE}.json`),
     `${JSON.stringify({ bench: 'e2e-sustain', date, command: COMMAND, machine, ...headroom }, null, 2)}\n`,
   );
-  await writeFile(join(OUT_DIR, 'e2e-sustain.md'), sustainMarkdown({ date, command: COMMAND, machine, ...headroom }));
+  await writeFile(
+    join(OUT_DIR, `${SUSTAIN_FILE}.md`),
+    sustainMarkdown({ date, command: COMMAND, machine, ...headroom }),
+  );
   process.stdout.write(
     `\nsink worker at ${SUSTAIN_RATE}/s for ${SUSTAIN_S} s: published ${s.published}, stored ${s.stored}, missing ${
       s.missing
@@ -386,7 +391,7 @@ if (headroom) {
     )} → ${s.load_after.toFixed(1)}; generator alone ${headroom.loadgen_alone.map((a) => `${a.achieved_rate}/s (${a.publisher})`).join(', ')}\n`,
   );
   process.stdout.write(`${JSON.stringify({ bench: 'e2e-sustain', ...s })}\n`);
-  log(`wrote ${OUT_DIR}/e2e-sustain.{md,json}`);
+  log(`wrote ${OUT_DIR}/${SUSTAIN_FILE}.{md,json}`);
 }
 if (SUSTAIN_ONLY) process.exit(0);
 
