@@ -112,7 +112,14 @@ describe.each(Object.keys(BROKERS) as Array<keyof typeof BROKERS>)('sink-worker 
 
     // The counters tell the same story on /metrics; /healthz says the worker is connected.
     const port = /"port":(\d+),"msg":"metrics on/.exec(worker.output())?.[1];
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    // The row is visible in InfluxDB a moment before the worker has the write's answer and counts it.
+    const metrics = await waitFor(
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        return /^wattbus_sink_in_flight 0$/m.test(text) ? text : undefined;
+      },
+      { what: 'the write counted and acked' },
+    );
     expect(metrics).toMatch(new RegExp(`^wattbus_sink_received_total ${BAD.length + 1}$`, 'm'));
     expect(metrics).toMatch(new RegExp(`^wattbus_sink_dead_lettered_total ${BAD.length}$`, 'm'));
     expect(metrics).toMatch(/^wattbus_sink_written_total\{sink="influx"\} 1$/m);

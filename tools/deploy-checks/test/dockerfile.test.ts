@@ -44,8 +44,8 @@ describe('deploy/docker/Dockerfile', () => {
     const root = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8'));
     expect(text).toContain(`ARG PNPM_VERSION=${String(root.packageManager).replace('pnpm@', '')}`);
     expect(text).toContain('pnpm install --offline --frozen-lockfile');
-    expect(text).toContain('pnpm --filter "@wattbus/${APP}..." build');
-    expect(text).toContain('pnpm --filter "@wattbus/${APP}" deploy --prod --legacy /out');
+    expect(text).toContain('pnpm --filter "{./apps/${APP}}..." build');
+    expect(text).toContain('pnpm --filter "{./apps/${APP}}" deploy --prod --legacy /out');
     const copied = instructions.find((i) => i.keyword === 'COPY' && i.args.includes('pnpm-lock.yaml'));
     for (const f of (copied?.args ?? '').split(/\s+/).slice(0, -1)) {
       expect(() => readFileSync(resolve(ROOT, f)), f).not.toThrow();
