@@ -1,7 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApplianceEstimatesMessage, Reading } from '@wattbus/contract';
-import { REPO_ROOT, startProcess, TEST_BROKERS, type TestBroker, tempDir, waitFor } from '@wattbus/testkit';
+import { startApp, TEST_BROKERS, type TestBroker, tempDir, waitFor } from '@wattbus/testkit';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -16,26 +16,12 @@ describe('wattbus-insights: appliances', () => {
 
   it('recognises a kettle in 1-second consumption and publishes its estimate per block', async () => {
     const state = await tempDir('wattbus-insights-appliances-');
-    const configPath = join(state.path, 'config.yaml');
-    await writeFile(
-      configPath,
-      JSON.stringify({
-        mqtt: { url: broker.url },
-        consumer: { id: 'insights-appliances' },
-        state: { dir: join(state.path, 'state') },
-        appliances: { block_s: BLOCK_S },
-      }),
-    );
-    const app = await startProcess(
-      process.execPath,
-      ['--conditions=wattbus-source', '--import', 'tsx', 'src/main.ts', '--config', configPath],
-      {
-        cwd: join(REPO_ROOT, 'apps', 'insights'),
-        env: { LOG_LEVEL: 'info' },
-        readyWhen: /"msg":"subscribed"/,
-        readyTimeoutMs: 30_000,
-      },
-    );
+    const app = await startApp('insights', {
+      mqtt: { url: broker.url },
+      consumer: { id: 'insights-appliances' },
+      state: { dir: join(state.path, 'state') },
+      appliances: { block_s: BLOCK_S },
+    });
     const observer = await mqtt.connectAsync(broker.url, { clientId: 'insights-appliances-observer' });
     const seen: ApplianceEstimatesMessage[] = [];
     observer.on('message', (_topic, payload) => seen.push(JSON.parse(payload.toString())));

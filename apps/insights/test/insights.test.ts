@@ -1,7 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Rollup, VoltageForecastMessage } from '@wattbus/contract';
-import { REPO_ROOT, startProcess, TEST_BROKERS, type TestBroker, tempDir, waitFor } from '@wattbus/testkit';
+import { startApp, TEST_BROKERS, type TestBroker, tempDir, waitFor } from '@wattbus/testkit';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -63,29 +63,14 @@ describe('wattbus-insights', () => {
 
   it('forecasts from hourly rollups, says when history is short, dead-letters bad input, and keeps its model', async () => {
     const state = await tempDir('wattbus-insights-state-');
-    const config = await tempDir('wattbus-insights-config-');
-    const configPath = join(config.path, 'config.yaml');
-    await writeFile(
-      configPath,
-      JSON.stringify({
-        mqtt: { url: broker.url },
-        consumer: { id: 'insights-test' },
-        state: { dir: state.path },
-        voltage: { sites: { 'house-1': { has_pv: true } } },
-        batch: { max_delay_ms: 100 },
-      }),
-    );
-    const start = () =>
-      startProcess(
-        process.execPath,
-        ['--conditions=wattbus-source', '--import', 'tsx', 'src/main.ts', '--config', configPath],
-        {
-          cwd: join(REPO_ROOT, 'apps', 'insights'),
-          env: { LOG_LEVEL: 'info' },
-          readyWhen: /"msg":"subscribed"/,
-          readyTimeoutMs: 30_000,
-        },
-      );
+    const config = {
+      mqtt: { url: broker.url },
+      consumer: { id: 'insights-test' },
+      state: { dir: state.path },
+      voltage: { sites: { 'house-1': { has_pv: true } } },
+      batch: { max_delay_ms: 100 },
+    };
+    const start = () => startApp('insights', config);
 
     const observer = await mqtt.connectAsync(broker.url, { clientId: 'insights-observer' });
     const forecasts = new Map<string, VoltageForecastMessage>();
@@ -153,27 +138,13 @@ describe('wattbus-insights', () => {
   });
   it('works through a backlog of more rollups than max_in_flight (its forecasts go out on another connection)', async () => {
     const state = await tempDir('wattbus-insights-backlog-');
-    const configPath = join(state.path, 'config.yaml');
-    await writeFile(
-      configPath,
-      JSON.stringify({
-        mqtt: { url: broker.url },
-        consumer: { id: 'insights-backlog', max_in_flight: 5 },
-        state: { dir: state.path },
-        voltage: { sites: { 'house-3': { has_pv: true } } },
-        batch: { max_delay_ms: 100 },
-      }),
-    );
-    const app = await startProcess(
-      process.execPath,
-      ['--conditions=wattbus-source', '--import', 'tsx', 'src/main.ts', '--config', configPath],
-      {
-        cwd: join(REPO_ROOT, 'apps', 'insights'),
-        env: { LOG_LEVEL: 'info' },
-        readyWhen: /"msg":"subscribed"/,
-        readyTimeoutMs: 30_000,
-      },
-    );
+    const app = await startApp('insights', {
+      mqtt: { url: broker.url },
+      consumer: { id: 'insights-backlog', max_in_flight: 5 },
+      state: { dir: state.path },
+      voltage: { sites: { 'house-3': { has_pv: true } } },
+      batch: { max_delay_ms: 100 },
+    });
     const observer = await mqtt.connectAsync(broker.url, { clientId: 'insights-backlog-observer' });
     const issued: number[] = [];
     observer.on('message', (_topic, payload) => issued.push(JSON.parse(payload.toString()).issued));

@@ -4,7 +4,15 @@ import { type ProcessHandle, startProcess } from './process.js';
 import { tempDir } from './temp-dir.js';
 
 /** The apps of this repository, started from source as real child processes. */
-export type WattbusApp = 'broker' | 'edge-agent' | 'sink-worker' | 'alerter' | 'demo' | 'portal' | 'rollup';
+export type WattbusApp =
+  | 'broker'
+  | 'edge-agent'
+  | 'sink-worker'
+  | 'alerter'
+  | 'demo'
+  | 'portal'
+  | 'rollup'
+  | 'insights';
 
 const READY: Record<WattbusApp, RegExp> = {
   broker: /broker listening/,
@@ -14,6 +22,7 @@ const READY: Record<WattbusApp, RegExp> = {
   demo: /wattbus demo/,
   portal: /portal listening/,
   rollup: /"msg":"subscribed"/,
+  insights: /"msg":"subscribed"/,
 };
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
