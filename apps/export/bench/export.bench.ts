@@ -1,7 +1,7 @@
 // wattbus-export against a bare query of the same data, in the same run, on a generated dataset in a real influxd:
 // SITES sites of one channel each, one reading a second (power_w and energy_import_wh: two rows per reading), over
 // HOURS hours.
-//   - bare query: the export's own window queries (1 h, chunked answers of 10,000 points), each chunk read and
+//   - bare query: the export's own window queries (1 h, chunked answers of 10,000 points, uncompressed), each chunk read and
 //     parsed, its values counted: what any client pays to get the rows out of InfluxDB;
 //   - the export (runExport, in this process like the bare query), writing CSV, JSON lines with zstd and Parquet
 //     to a file, from the first query to the renamed file; rounds alternate, medians are reported.
@@ -15,7 +15,8 @@
 import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CHUNK_ROWS, InfluxV1Reader, lines, runExport, WINDOW_MS } from '@wattbus/store-export';
+import { cpuSeconds } from '@wattbus/bench';
+import { ANSWER_HEADERS, CHUNK_ROWS, InfluxV1Reader, lines, runExport, WINDOW_MS } from '@wattbus/store-export';
 import { startInfluxd, tempDir } from '@wattbus/testkit';
 import { EXPORT_DIR, sinkWorkerConfig } from '../test/cli.js';
 
@@ -51,16 +52,20 @@ for (let hour = 0; hour < HOURS; hour++) {
   }
 }
 
+/** influxd's CPU seconds so far, from /proc: whether the store or this process is the bottleneck. */
+const influxdCpu = () => cpuSeconds(influxd.process().proc.pid) ?? Number.NaN;
+
 /** This process's CPU time (every thread: compression runs in libuv's pool) since `since`, in seconds. */
-const cpuSeconds = (since: NodeJS.CpuUsage) => {
+const ownCpuSeconds = (since: NodeJS.CpuUsage) => {
   const { user, system } = process.cpuUsage(since);
   return (user + system) / 1e6;
 };
 
 /** The export's own queries, read, split and parsed, values counted; nothing built or written. */
-async function bareQuery(): Promise<{ rows: number; seconds: number; cpu: number }> {
+async function bareQuery(): Promise<{ rows: number; seconds: number; cpu: number; influxd: number }> {
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const influxdStart = influxdCpu();
   let rows = 0;
   const columns = ['energy_import_wh', 'power_w', 'seq', 'channel', 'meter', 'role', 'site'];
   for (let start = T0; start < END; start += WINDOW_MS) {
@@ -72,7 +77,7 @@ async function bareQuery(): Promise<{ rows: number; seconds: number; cpu: number
       chunked: 'true',
       chunk_size: String(CHUNK_ROWS),
     });
-    const res = await fetch(`${influxd.url}/query?${params}`);
+    const res = await fetch(`${influxd.url}/query?${params}`, { headers: ANSWER_HEADERS });
     for await (const line of lines(res.body as unknown as AsyncIterable<Uint8Array>)) {
       const answer = JSON.parse(line) as { results: Array<{ series?: Array<{ values: unknown[][] }> }> };
       for (const series of answer.results[0]?.series ?? []) {
@@ -80,12 +85,18 @@ async function bareQuery(): Promise<{ rows: number; seconds: number; cpu: number
       }
     }
   }
-  return { rows, seconds: (performance.now() - started) / 1000, cpu: cpuSeconds(cpu) };
+  return {
+    rows,
+    seconds: (performance.now() - started) / 1000,
+    cpu: ownCpuSeconds(cpu),
+    influxd: influxdCpu() - influxdStart,
+  };
 }
 
 /** The export itself, in this process like the bare query (the CLI's start-up is not throughput). */
-async function exportRun(file: string): Promise<{ rows: number; seconds: number; cpu: number }> {
+async function exportRun(file: string): Promise<{ rows: number; seconds: number; cpu: number; influxd: number }> {
   const cpu = process.cpuUsage();
+  const influxdStart = influxdCpu();
   const format = file.endsWith('.parquet') ? 'parquet' : file.includes('.jsonl') ? 'jsonl' : 'csv';
   const path = join(tmp.path, file);
   const summary = await runExport({
@@ -99,7 +110,7 @@ async function exportRun(file: string): Promise<{ rows: number; seconds: number;
     emptyIsError: true,
   });
   await rm(path);
-  return { ...summary, cpu: cpuSeconds(cpu) };
+  return { ...summary, cpu: ownCpuSeconds(cpu), influxd: influxdCpu() - influxdStart };
 }
 
 const rssOf = async (pid: number) => {
@@ -179,6 +190,7 @@ for (let round = 0; round < ROUNDS; round++) {
   const bare = await bareQuery();
   add('bare query rows/s', bare.rows / bare.seconds);
   add('bare query CPU µs/row', (bare.cpu / bare.rows) * 1e6);
+  add('bare query: influxd CPU µs/row', (bare.influxd / bare.rows) * 1e6);
   for (const file of ['readings.csv', 'readings.jsonl.zst', 'readings.parquet']) {
     const run = await exportRun(file);
     if (run.rows !== bare.rows)
@@ -186,6 +198,7 @@ for (let round = 0; round < ROUNDS; round++) {
     add(`${file} rows/s`, run.rows / run.seconds);
     add(`${file} ratio`, run.rows / run.seconds / (bare.rows / bare.seconds));
     add(`${file} CPU µs/row`, (run.cpu / run.rows) * 1e6);
+    add(`${file}: influxd CPU µs/row`, (run.influxd / run.rows) * 1e6);
   }
 }
 for (const file of ['readings.csv', 'readings.parquet']) {

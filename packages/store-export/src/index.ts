@@ -8,5 +8,12 @@ export type { Compression } from './output.js';
 export { checkIds, checkRange, expandQuantity, type Selection } from './selection.js';
 export { loadStoreConfig, type StoreConfig } from './store-config.js';
 export { openReader, type StoreReader } from './stores/index.js';
-export { CHUNK_ROWS, type InfluxQueryConfig, InfluxV1Reader, lines, WINDOW_MS } from './stores/influx-v1.js';
+export {
+  ANSWER_HEADERS,
+  CHUNK_ROWS,
+  type InfluxQueryConfig,
+  InfluxV1Reader,
+  lines,
+  WINDOW_MS,
+} from './stores/influx-v1.js';
 export { parseInstant, zoneOffset } from './time-format.js';

@@ -10,3 +10,4 @@ export {
   startRawSubscriber,
 } from './consumers.js';
 export { type InfluxPollerOptions, InfluxVisibilityPoller, LatencyHistogram, PublishedBuckets } from './latency.js';
+export { cpuSeconds } from './machine.js';

@@ -32,6 +32,12 @@ interface Answer {
 export const WINDOW_MS = 3_600_000;
 /** Rows per chunk of InfluxDB's chunked answer: what this process holds of one answer at a time. */
 export const CHUNK_ROWS = 10_000;
+/**
+ * Answers uncompressed: fetch asks for gzip by default, and compressing its JSON cost influxd a third of its CPU
+ * per row (and this process the inflating) for a transfer that stays on the host or the LAN - measured in
+ * `pnpm --filter @wattbus/export bench`, the bare query ran 1.5 times as fast without it.
+ */
+export const ANSWER_HEADERS = { accept: 'application/json', 'accept-encoding': 'identity' } as const;
 
 const KEY_TAGS = new Set(['site', 'meter', 'channel', 'role']);
 
@@ -124,7 +130,7 @@ export class InfluxV1Reader implements StoreReader {
     let res: Response;
     try {
       res = await fetch(url, {
-        headers: { accept: 'application/json', ...influxAuthHeaders(this.config) },
+        headers: { ...ANSWER_HEADERS, ...influxAuthHeaders(this.config) },
         // A chunked answer may take longer than the timeout in all: only its start is timed.
         signal: signal ? AbortSignal.any([signal, ...(chunked ? [] : [timeout])]) : timeout,
       });
