@@ -3,6 +3,7 @@ import { READINGS } from '../rows.js';
 import type { Table } from '../table.js';
 import { ByteBuilder, fieldsOf, utf8 } from './fields.js';
 import type { FormatOptions, RowWriter } from './format.js';
+import { TextRows } from './text-rows.js';
 
 export const csvHeader = (table: Table) => `${table.columns.map((c) => c.name).join(',')}\n`;
 export const CSV_HEADER = csvHeader(READINGS);
@@ -19,23 +20,17 @@ export function csvWriter(output: Output, { time, table }: FormatOptions): RowWr
     nonFinite: undefined,
     absent: new Uint8Array(),
   });
+  const rows = new TextRows(
+    fields,
+    fields.map((_, c) => utf8(c === 0 ? '' : ',')),
+    utf8('\n'),
+  );
   const out = new ByteBuilder();
   out.bytes(utf8(csvHeader(table)));
   let started = false;
   return {
     async write({ length, columns }) {
-      fields.forEach((f, c) => {
-        f.data = columns[c] as never;
-      });
-      const last = fields.length - 1;
-      for (let row = 0; row < length; row++) {
-        for (let c = 0; c < last; c++) {
-          (fields[c] as (typeof fields)[number]).put(out, row);
-          out.byte(44); // ,
-        }
-        (fields[last] as (typeof fields)[number]).put(out, row);
-        out.byte(10); // \n
-      }
+      rows.write(out, columns, length);
       started = true;
       await output.write(out.take());
     },

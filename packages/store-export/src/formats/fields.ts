@@ -23,11 +23,6 @@ export class ByteBuilder {
     this.buf = grown;
   }
 
-  byte(c: number): void {
-    this.reserve(1);
-    this.buf[this.n++] = c;
-  }
-
   /** The first `len` bytes of `src`. */
   bytes(src: Uint8Array, len = src.length): void {
     this.reserve(len);
@@ -37,6 +32,25 @@ export class ByteBuilder {
     if (len < 64) for (let i = 0; i < len; i++) buf[n++] = src[i] as number;
     else {
       buf.set(src.subarray(0, len), n);
+      n += len;
+    }
+    this.n = n;
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.n;
+  }
+
+  /** Appends a copy of bytes already written, [from, until). */
+  repeat(from: number, until: number): void {
+    const len = until - from;
+    this.reserve(len);
+    const buf = this.buf;
+    let n = this.n;
+    if (len < 64) for (let i = from; i < until; i++) buf[n++] = buf[i] as number;
+    else {
+      buf.copy(buf, n, from, until);
       n += len;
     }
     this.n = n;

@@ -48,14 +48,46 @@ class StreamingByteWriter extends ByteWriter {
 
 type Cell = bigint | number | string | null;
 
+/** One column of the row group being filled: numbers in a typed array (NaN: none), strings in an array. */
+type Gathered = Float64Array | Array<string | null>;
+
+/**
+ * A number column as hyparquet-writer takes it: a float or time column without NaN as its typed array, no copy
+ * (the writer turns a TIMESTAMP's numbers into INT64 itself); an INT64 as bigints, one per run of equal values (a
+ * reading's values share its seq); NaN as null.
+ */
+function numberColumn(kind: ColumnSpec['kind'], data: Float64Array): Float64Array | Cell[] {
+  if (kind !== 'int' && !data.some(Number.isNaN)) return data;
+  const cells: Cell[] = new Array(data.length);
+  let last = Number.NaN;
+  let big: bigint | null = null;
+  for (let r = 0; r < data.length; r++) {
+    const v = data[r] as number;
+    if (Number.isNaN(v)) cells[r] = null;
+    else if (kind !== 'int') cells[r] = v;
+    else {
+      if (v !== last) {
+        last = v;
+        big = BigInt(v);
+      }
+      cells[r] = big;
+    }
+  }
+  return cells;
+}
+
 /**
  * Parquet through hyparquet-writer (pure JavaScript, one dependency): the table's columns typed (Parquet omits
  * those its types make redundant), row groups of ROW_GROUP_ROWS, Snappy-compressed pages with dictionary
- * encoding, statistics per column chunk.
+ * encoding. Statistics (min/max per column chunk) for the time and number columns, which readers use to skip row
+ * groups; not for text columns: rows come in time order across every selected site, so a row group's minimum
+ * and maximum site span the selection and would let no reader skip it (and comparing every string cost a fifth
+ * of the writer's time).
  */
 export function parquetWriter(output: Output, { timeZone, table, resolution }: FormatOptions): RowWriter {
   const specs = table.columns.filter((c) => c.parquet);
   const indexes = specs.map((c) => table.columns.indexOf(c));
+  const isText = (spec: ColumnSpec) => spec.kind === 'text' || spec.kind === 'json';
   const writer = new StreamingByteWriter(output);
   const parquet = new ParquetWriter({
     writer,
@@ -68,41 +100,31 @@ export function parquetWriter(output: Output, { timeZone, table, resolution }: F
     ],
     createdBy: 'wattbus-export',
   });
+  const gathered = (): Gathered[] => specs.map((spec) => (isText(spec) ? [] : new Float64Array(ROW_GROUP_ROWS)));
   // the columns of the row group being filled
-  let cells: Cell[][] = specs.map(() => []);
+  let group = gathered();
   let rows = 0;
   const flushGroup = async () => {
     if (rows === 0) return;
-    const data = cells;
+    const data = group;
     const size = rows;
-    cells = specs.map(() => []);
+    group = gathered();
     rows = 0;
     await parquet.write({
       rowGroupSize: size,
-      columnData: specs.map((c, i) => ({ name: c.name, data: data[i] as Cell[] })),
+      columnData: specs.map((spec, i) => {
+        const column = data[i] as Gathered;
+        return {
+          name: spec.name,
+          data: column instanceof Float64Array ? numberColumn(spec.kind, column.subarray(0, size)) : column,
+          statistics: !isText(spec),
+        };
+      }),
     });
   };
-  const append = (spec: ColumnSpec, source: unknown, to: Cell[], from: number, until: number) => {
-    if (spec.kind === 'float') {
-      const a = source as Float64Array;
-      for (let r = from; r < until; r++) {
-        const v = a[r] as number;
-        to.push(Number.isNaN(v) ? null : v);
-      }
-    } else if (spec.kind === 'time' || spec.kind === 'int') {
-      const a = source as Float64Array;
-      // a reading's values share its time and seq: one BigInt for the run
-      let last = Number.NaN;
-      let big: bigint | null = null;
-      for (let r = from; r < until; r++) {
-        const v = a[r] as number;
-        if (v !== last) {
-          last = v;
-          big = Number.isNaN(v) ? null : BigInt(v);
-        }
-        to.push(big);
-      }
-    } else {
+  const append = (source: unknown, to: Gathered, from: number, until: number) => {
+    if (to instanceof Float64Array) to.set((source as Float64Array).subarray(from, until), rows);
+    else {
       const a = source as ReadonlyArray<string | null>;
       for (let r = from; r < until; r++) to.push(a[r] ?? null);
     }
@@ -111,8 +133,8 @@ export function parquetWriter(output: Output, { timeZone, table, resolution }: F
     async write({ length, columns }) {
       for (let from = 0; from < length; ) {
         const until = Math.min(length, from + ROW_GROUP_ROWS - rows);
-        specs.forEach((spec, i) => {
-          append(spec, columns[indexes[i] as number], cells[i] as Cell[], from, until);
+        group.forEach((to, i) => {
+          append(columns[indexes[i] as number], to, from, until);
         });
         rows += until - from;
         from = until;
