@@ -164,6 +164,22 @@ export async function sustain(o: SustainSetup): Promise<SustainResult> {
     influxd: cpuSeconds(pids.influxd),
   };
   const bench0 = process.cpuUsage();
+  // each process's share of a core since the last progress line: which part falls behind as the run ages
+  let lastCpu = { ...c0, at: Date.now() };
+  const cpuSince = () => {
+    const now = {
+      worker: cpuSeconds(pids.worker),
+      mosquitto: cpuSeconds(pids.mosquitto),
+      influxd: cpuSeconds(pids.influxd),
+      at: Date.now(),
+    };
+    const seconds = (now.at - lastCpu.at) / 1000;
+    const share = (k: 'worker' | 'mosquitto' | 'influxd') =>
+      `${k} ${(((now[k] ?? 0) - (lastCpu[k] ?? 0)) / seconds).toFixed(2)}`;
+    const text = `cores: ${share('worker')}, ${share('mosquitto')}, ${share('influxd')}`;
+    lastCpu = now;
+    return text;
+  };
   const t0 = Date.now();
   const poller = new InfluxVisibilityPoller({ url: o.influxUrl, db, intervalMs: o.pollMs }, published, t0);
   poller.start();
@@ -183,7 +199,7 @@ export async function sustain(o: SustainSetup): Promise<SustainResult> {
     },
     onProgress: (p) =>
       o.log(
-        `sustain: ${p.elapsed_s.toFixed(0)} s sent ${p.sent}, visible ${poller.visible}, load ${loadavg()[0]?.toFixed(1)}`,
+        `sustain: ${p.elapsed_s.toFixed(0)} s sent ${p.sent}, visible ${poller.visible}, load ${loadavg()[0]?.toFixed(1)}, ${cpuSince()}`,
       ),
     progressEveryMs: 15_000,
     // a generator starved of CPU stops at the end of the run's time rather than stretching it: it reports its rate
