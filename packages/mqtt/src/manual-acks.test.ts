@@ -106,4 +106,42 @@ describe('receiveWithManualAcks against Aedes', () => {
     await waitFor(() => pubacks.length === 5, { what: '5 PUBACKs' });
     expect(pubacks).toEqual([0, 1, 2, 3, 4]);
   });
+  it('keeps the connection while a full window waits longer than the keepalive (a slow store is not a lost broker)', async () => {
+    const pings: number[] = [];
+    broker.aedes.on('ping', (_packet, client) => {
+      if (client?.id === 'consumer') pings.push(Date.now());
+    });
+    const client = mqtt.connect(broker.url, { clientId: 'consumer', clean: false, keepalive: 1, reconnectPeriod: 100 });
+    clients.push(client);
+    const errors: string[] = [];
+    let connects = 0;
+    client.on('error', (err) => errors.push(err.message));
+    client.on('connect', () => connects++);
+    let release = false;
+    const held: HeldMessage[] = [];
+    const received: number[] = [];
+    receiveWithManualAcks(
+      client,
+      (m) => {
+        received.push(Number(m.payload.toString()));
+        if (release) m.ack();
+        else held.push(m);
+      },
+      { maxInFlight: 5 },
+    );
+    await new Promise((resolve) => client.once('connect', resolve));
+    await client.subscribeAsync('t/#', { qos: 1 });
+    await publish(50);
+    await waitFor(() => held.length === 5, { what: 'a full window of 5' });
+    // The "store" takes four keepalives: mqtt.js would have given up on its PINGRESP after one and a half.
+    await waitFor(() => pings.length >= 3, { what: 'PINGREQs while the window is full', timeoutMs: 10_000 });
+    release = true;
+    for (const m of held) m.ack();
+    await waitFor(() => pubacks.length === 50, { what: '50 PUBACKs at the broker' });
+
+    expect(errors).toEqual([]);
+    expect(connects).toBe(1);
+    expect(received).toEqual(Array.from({ length: 50 }, (_, i) => i)); // each once: nothing redelivered
+    expect(pubacks).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
 });

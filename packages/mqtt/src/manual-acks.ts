@@ -74,6 +74,21 @@ export function receiveWithManualAcks(
     while (waiting.length > 0 && inFlight() < options.maxInFlight) waiting.shift()?.();
   };
 
+  // A full window stops mqtt.js handling packets, and a PINGRESP waits behind the unread messages: the store being
+  // slow is not the broker being gone. mqtt.js gives up half a keepalive after its PINGREQ; while this receiver
+  // holds the window it pings again at once and starts the count over, so the broker still hears from it (at most a
+  // keepalive apart) and neither side drops the connection, and the broker's copies of the window, for a write
+  // that takes long. Once the window moves, the PINGRESPs are read and the usual check resumes.
+  const keepaliveTimeout = client.onKeepaliveTimeout.bind(client);
+  client.onKeepaliveTimeout = () => {
+    if (waiting.length === 0) {
+      keepaliveTimeout();
+      return;
+    }
+    client.reschedulePing(true);
+    client.sendPing();
+  };
+
   client.on('connect', () => {
     connection++;
     queue = [];
