@@ -13,18 +13,12 @@ const field = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` 
 
 /** One line per row, the table's columns in order; an absent value is an empty field. */
 export function csvWriter(output: Output, { time, table }: FormatOptions): RowWriter {
-  const fields = fieldsOf(table.columns, {
-    time,
-    text: field,
-    json: field,
-    nonFinite: undefined,
-    absent: new Uint8Array(),
-  });
-  const rows = new TextRows(
-    fields,
-    fields.map((_, c) => utf8(c === 0 ? '' : ',')),
-    utf8('\n'),
+  const fields = fieldsOf(
+    table.columns,
+    { time, text: field, json: field, nonFinite: undefined, absent: new Uint8Array() },
+    table.columns.map((_, c) => utf8(c === 0 ? '' : ',')),
   );
+  const rows = new TextRows(fields, utf8('\n'));
   const out = new ByteBuilder();
   out.bytes(utf8(csvHeader(table)));
   let started = false;

@@ -80,31 +80,43 @@ export interface FieldStyle {
 }
 
 /**
- * Writes one column's value of a row. Each kind has its own class, holding the batch's column array and the text
- * of its last value (a reading's values share time, ids and seq; consecutive readings share most of them), so the
- * per-row loop calls one of three shapes and renders each distinct string once.
+ * Writes one column's value of a row, after the bytes that come before it in the format (a comma, a JSON key). Each
+ * kind has its own class, holding the batch's column array and the bytes of its last value with what comes before
+ * it (a reading's values share time, ids and seq; consecutive readings share most of them), so the per-row loop calls
+ * one of two shapes, copies one piece per field and renders each distinct string once.
  */
 export interface Field {
   data: ColumnData;
   put(out: ByteBuilder, row: number): void;
 }
 
+/** The longest number any column renders (a time in text formats included), in bytes. */
+const NUMBER_BYTES = 40;
+
 class NumberField implements Field {
   data: Float64Array = new Float64Array();
   private last = Number.NaN;
-  private readonly text = new Uint8Array(32);
-  private len = 0;
+  /** `before`, then the last value's text. */
+  private readonly text: Uint8Array;
+  private len: number;
+  private readonly absent: Uint8Array;
 
   constructor(
     private readonly style: FieldStyle,
     private readonly render: ((v: number) => string) | undefined,
-  ) {}
+    private readonly before: Uint8Array,
+  ) {
+    this.text = new Uint8Array(before.length + NUMBER_BYTES);
+    this.text.set(before);
+    this.len = before.length;
+    this.absent = concat(before, style.absent);
+  }
 
   put(out: ByteBuilder, row: number): void {
     const v = this.data[row] as number;
     if (v !== this.last) {
       if (Number.isNaN(v)) {
-        out.bytes(this.style.absent);
+        out.bytes(this.absent);
         return;
       }
       this.last = v;
@@ -117,20 +129,21 @@ class NumberField implements Field {
   }
 
   private setText(s: string): void {
-    const bytes = s.length <= this.text.length ? undefined : encoder.encode(s);
-    if (bytes !== undefined) {
+    const at = this.before.length;
+    if (s.length > NUMBER_BYTES) {
       // longer than any number: a time in text formats never is, but stay correct
-      this.len = 0;
-      for (const b of bytes.subarray(0, this.text.length)) this.text[this.len++] = b;
+      const bytes = encoder.encode(s).subarray(0, NUMBER_BYTES);
+      this.text.set(bytes, at);
+      this.len = at + bytes.length;
       return;
     }
-    for (let i = 0; i < s.length; i++) this.text[i] = s.charCodeAt(i);
-    this.len = s.length;
+    for (let i = 0; i < s.length; i++) this.text[at + i] = s.charCodeAt(i);
+    this.len = at + s.length;
   }
 
   /** Digits without a string: times and sequence numbers change every few rows. */
   private setInteger(v: number): void {
-    let at = 0;
+    let at = this.before.length;
     if (v < 0) {
       this.text[at++] = 45; // -
       v = -v;
@@ -149,14 +162,19 @@ class NumberField implements Field {
 
 class TextField implements Field {
   data: ReadonlyArray<string | null> = [];
+  /** Each string's bytes with `before`. */
   private readonly cache = new Map<string, Uint8Array>();
   private last: string | null | undefined;
   private lastBytes: Uint8Array = new Uint8Array();
+  private readonly absent: Uint8Array;
 
   constructor(
     private readonly render: (s: string) => string,
-    private readonly absent: Uint8Array,
-  ) {}
+    absent: Uint8Array,
+    private readonly before: Uint8Array,
+  ) {
+    this.absent = concat(before, absent);
+  }
 
   put(out: ByteBuilder, row: number): void {
     const s = this.data[row] ?? null;
@@ -167,7 +185,7 @@ class TextField implements Field {
         let bytes = this.cache.get(s);
         if (bytes === undefined) {
           if (this.cache.size >= MAX_CACHED) this.cache.clear();
-          bytes = encoder.encode(this.render(s));
+          bytes = concat(this.before, encoder.encode(this.render(s)));
           this.cache.set(s, bytes);
         }
         this.lastBytes = bytes;
@@ -177,11 +195,23 @@ class TextField implements Field {
   }
 }
 
-/** One field writer per column of the table. */
-export function fieldsOf(columns: readonly ColumnSpec[], style: FieldStyle): Field[] {
-  return columns.map(({ kind }) => {
-    if (kind === 'time') return new NumberField(style, style.time);
-    if (kind === 'int' || kind === 'float') return new NumberField(style, undefined);
-    return new TextField(kind === 'json' ? style.json : style.text, style.absent);
+const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+};
+
+/** One field writer per column of the table; `before[c]` is written before each value of column c (none by default). */
+export function fieldsOf(
+  columns: readonly ColumnSpec[],
+  style: FieldStyle,
+  before: readonly Uint8Array[] = [],
+): Field[] {
+  return columns.map(({ kind }, c) => {
+    const prefix = before[c] ?? new Uint8Array();
+    if (kind === 'time') return new NumberField(style, style.time, prefix);
+    if (kind === 'int' || kind === 'float') return new NumberField(style, undefined, prefix);
+    return new TextField(kind === 'json' ? style.json : style.text, style.absent, prefix);
   });
 }

@@ -10,14 +10,18 @@ import { TextRows } from './text-rows.js';
  */
 export function jsonlWriter(output: Output, { time, table }: FormatOptions): RowWriter {
   const keys = table.columns.map((c, i) => utf8(`${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`));
-  const fields = fieldsOf(table.columns, {
-    time: (ts) => `"${time(ts)}"`,
-    text: JSON.stringify,
-    json: (s) => s,
-    nonFinite: () => 'null',
-    absent: utf8('null'),
-  });
-  const rows = new TextRows(fields, keys, utf8('}\n'));
+  const fields = fieldsOf(
+    table.columns,
+    {
+      time: (ts) => `"${time(ts)}"`,
+      text: JSON.stringify,
+      json: (s) => s,
+      nonFinite: () => 'null',
+      absent: utf8('null'),
+    },
+    keys,
+  );
+  const rows = new TextRows(fields, utf8('}\n'));
   const out = new ByteBuilder();
   return {
     async write({ length, columns }) {

@@ -45,8 +45,11 @@ describe('text rows', () => {
       return seed % n;
     };
     const rows = new TextRows(
-      fieldsOf(specs, style),
-      specs.map((_, c) => utf8(c === 0 ? '' : '|')),
+      fieldsOf(
+        specs,
+        style,
+        specs.map((_, c) => utf8(c === 0 ? '' : '|')),
+      ),
       utf8(';\n'),
     );
     for (const length of [1, 2, 50, 3000]) {
@@ -75,8 +78,11 @@ describe('text rows', () => {
 
   it('copy a whole row that repeats the one before, and start each batch afresh', () => {
     const rows = new TextRows(
-      fieldsOf(specs, style),
-      specs.map((_, c) => utf8(c === 0 ? '' : ',')),
+      fieldsOf(
+        specs,
+        style,
+        specs.map((_, c) => utf8(c === 0 ? '' : ',')),
+      ),
       utf8('\n'),
     );
     const columns = [

@@ -2,8 +2,8 @@ import type { ColumnData } from '../table.js';
 import type { ByteBuilder, Field } from './fields.js';
 
 /**
- * Writes a batch's rows in a text format: each field after its separator (CSV's comma, a JSON key), each row
- * closed by `end`. A row whose leading columns hold the same values as the row before (the values of one reading
+ * Writes a batch's rows in a text format: the fields (each writes what comes before it, a comma or a JSON key), each
+ * row closed by `end`. A row whose leading columns hold the same values as the row before (the values of one reading
  * share its time, ids and seq; the readings of one instant share their time) copies those fields' bytes from the
  * row before instead of rendering them again: long-form rows repeat most of their bytes.
  */
@@ -13,14 +13,13 @@ export class TextRows {
 
   constructor(
     private readonly fields: readonly Field[],
-    private readonly separators: readonly Uint8Array[],
     private readonly end: Uint8Array,
   ) {
     this.ends = new Int32Array(fields.length);
   }
 
   write(out: ByteBuilder, columns: readonly ColumnData[], length: number): void {
-    const { fields, separators, end, ends } = this;
+    const { fields, end, ends } = this;
     const count = fields.length;
     fields.forEach((f, c) => {
       f.data = columns[c] as ColumnData;
@@ -38,7 +37,6 @@ export class TextRows {
         }
       }
       for (let c = same; c < count; c++) {
-        out.bytes(separators[c] as Uint8Array);
         (fields[c] as Field).put(out, row);
         ends[c] = out.length;
       }
