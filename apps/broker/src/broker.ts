@@ -84,7 +84,7 @@ export class Broker {
       queuedMessages: () => queues.total,
       unsentBytes: () => unsent.total,
     });
-    metrics.collectProcessMetrics();
+    metrics.collectProcessMetrics('wattbus_broker_');
     const connections = new WeakMap<object, ConnectionInfo>();
 
     const aedes = await Aedes.createBroker({

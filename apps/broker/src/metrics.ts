@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { MetricSet } from '@wattbus/observability';
 
 export interface MetricSources {
   clientsConnected: () => number;
@@ -6,83 +6,57 @@ export interface MetricSources {
   unsentBytes: () => number;
 }
 
-/** The broker's Prometheus metrics, in a registry of its own (plus the process metrics of prom-client). */
-export class BrokerMetrics {
-  readonly registry = new Registry();
-  readonly messagesIn = new Counter({
-    name: 'wattbus_broker_messages_in_total',
-    help: 'PUBLISH packets accepted from clients (Wills included)',
-    registers: [this.registry],
-  });
-  readonly messagesOut = new Counter({
-    name: 'wattbus_broker_messages_out_total',
-    help: 'messages sent to subscribers (retained and queued ones included)',
-    registers: [this.registry],
-  });
-  readonly authFailures = new Counter({
-    name: 'wattbus_broker_auth_failures_total',
-    help: 'connections refused at CONNECT, by reason',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
-  readonly aclDenials = new Counter({
-    name: 'wattbus_broker_acl_denials_total',
-    help: 'publishes, Wills and shared subscriptions refused by the ACL (publish, will, subscribe), and messages not delivered or queued (read)',
-    labelNames: ['action'] as const,
-    registers: [this.registry],
-  });
-  readonly connectionsRefused = new Counter({
-    name: 'wattbus_broker_connections_refused_total',
-    help: 'TCP connections closed before any MQTT, by reason (max_connections, connection_rate)',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
-  readonly disconnects = new Counter({
-    name: 'wattbus_broker_client_errors_total',
-    help: 'connections closed by the broker because of the client, by reason',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
-  readonly throttled = new Counter({
-    name: 'wattbus_broker_throttled_total',
-    help: 'times a connection was paused for going over limits.publish_rate',
-    registers: [this.registry],
-  });
-  readonly queueDrops = new Counter({
-    name: 'wattbus_broker_queue_drops_total',
-    help: 'messages not queued for a persistent session that had limits.max_queued_messages already',
-    registers: [this.registry],
-  });
+/** The broker's Prometheus metrics, in a registry of its own (plus prom-client's process metrics, once asked for). */
+export class BrokerMetrics extends MetricSet {
+  readonly messagesIn = this.counter(
+    'wattbus_broker_messages_in_total',
+    'PUBLISH packets accepted from clients (Wills included)',
+  );
+  readonly messagesOut = this.counter(
+    'wattbus_broker_messages_out_total',
+    'messages sent to subscribers (retained and queued ones included)',
+  );
+  readonly authFailures = this.counter(
+    'wattbus_broker_auth_failures_total',
+    'connections refused at CONNECT, by reason',
+    ['reason'],
+  );
+  readonly aclDenials = this.counter(
+    'wattbus_broker_acl_denials_total',
+    'publishes, Wills and shared subscriptions refused by the ACL (publish, will, subscribe), and messages not delivered or queued (read)',
+    ['action'],
+  );
+  readonly connectionsRefused = this.counter(
+    'wattbus_broker_connections_refused_total',
+    'TCP connections closed before any MQTT, by reason (max_connections, connection_rate)',
+    ['reason'],
+  );
+  readonly disconnects = this.counter(
+    'wattbus_broker_client_errors_total',
+    'connections closed by the broker because of the client, by reason',
+    ['reason'],
+  );
+  readonly throttled = this.counter(
+    'wattbus_broker_throttled_total',
+    'times a connection was paused for going over limits.publish_rate',
+  );
+  readonly queueDrops = this.counter(
+    'wattbus_broker_queue_drops_total',
+    'messages not queued for a persistent session that had limits.max_queued_messages already',
+  );
 
   constructor(sources: MetricSources) {
-    new Gauge({
-      name: 'wattbus_broker_clients_connected',
-      help: 'clients connected now',
-      registers: [this.registry],
-      collect() {
-        this.set(sources.clientsConnected());
-      },
-    });
-    new Gauge({
-      name: 'wattbus_broker_messages_queued',
-      help: 'QoS1/2 messages held for persistent sessions (offline, or sent and not yet acknowledged)',
-      registers: [this.registry],
-      collect() {
-        this.set(sources.queuedMessages());
-      },
-    });
-    new Gauge({
-      name: 'wattbus_broker_unsent_bytes',
-      help: 'bytes written to clients that their sockets have not taken yet (a slow reader shows here first)',
-      registers: [this.registry],
-      collect() {
-        this.set(sources.unsentBytes());
-      },
-    });
-  }
-
-  /** Adds prom-client's process metrics (CPU, memory, event loop lag, ...). */
-  collectProcessMetrics(): void {
-    collectDefaultMetrics({ register: this.registry, prefix: 'wattbus_broker_' });
+    super();
+    this.gauge('wattbus_broker_clients_connected', 'clients connected now', sources.clientsConnected);
+    this.gauge(
+      'wattbus_broker_messages_queued',
+      'QoS1/2 messages held for persistent sessions (offline, or sent and not yet acknowledged)',
+      sources.queuedMessages,
+    );
+    this.gauge(
+      'wattbus_broker_unsent_bytes',
+      'bytes written to clients that their sockets have not taken yet (a slow reader shows here first)',
+      sources.unsentBytes,
+    );
   }
 }

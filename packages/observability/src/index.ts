@@ -5,3 +5,4 @@ export {
   type ObservabilityEndpoint,
   serveObservability,
 } from './http-endpoint.js';
+export { MetricSet } from './metric-set.js';
