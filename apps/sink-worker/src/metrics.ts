@@ -4,11 +4,9 @@ import { MetricSet } from '@wattbus/observability';
 export class SinkWorkerMetrics extends MetricSet {
   readonly received = this.counter('wattbus_sink_received_total', 'reading messages received from the broker');
   readonly written = this.counter('wattbus_sink_written_total', 'readings written, per sink', ['sink']);
-  readonly retries = this.counter(
-    'wattbus_sink_retries_total',
-    'failed batch writes that will be retried, per sink',
-    ['sink'],
-  );
+  readonly retries = this.counter('wattbus_sink_retries_total', 'failed batch writes that will be retried, per sink', [
+    'sink',
+  ]);
   readonly deadLettered = this.counter('wattbus_sink_dead_lettered_total', 'messages sent to the dead-letter topic');
   readonly receipts = this.counter('wattbus_sink_receipts_total', 'storage receipts published to the agents');
   readonly batchSize = this.histogram(
