@@ -8,8 +8,8 @@
 // Memory: the CLI's resident set is sampled from /proc every 100 ms while it exports the first hour, then all
 // HOURS hours: flat means the whole range peaks no higher than the first hour and the second half of the run no
 // higher than the first (memory does not grow with the range, so a year exports in the memory of an hour).
-// Also this process's CPU time per row of each (the bare query's and the export's share of the machine, steadier than
-// rates when other processes compete for the cores).
+// Also the CPU time per row of this process and of influxd for each (steadier than rates when other processes compete
+// for the cores), and their quotient, bare / export: the most the rate ratio can be where the two keep the cores busy.
 // Target: export rows/s ≥ 0.8 × the bare query's. Prints a table and one JSON line.
 
 import { spawn } from 'node:child_process';
@@ -199,6 +199,9 @@ for (let round = 0; round < ROUNDS; round++) {
     add(`${file} ratio`, run.rows / run.seconds / (bare.rows / bare.seconds));
     add(`${file} CPU µs/row`, (run.cpu / run.rows) * 1e6);
     add(`${file}: influxd CPU µs/row`, (run.influxd / run.rows) * 1e6);
+    // Where both keep the cores busy, the rate ratio can be at most the ratio of CPU spent per row, both processes
+    // together: what the format adds to the machine's work.
+    add(`${file}: CPU-bound ceiling`, (bare.cpu + bare.influxd) / bare.rows / ((run.cpu + run.influxd) / run.rows));
   }
 }
 for (const file of ['readings.csv', 'readings.parquet']) {
@@ -239,6 +242,12 @@ process.stdout.write(
       ]),
     ),
     jsonl_zst_ratio: ratio('readings.jsonl.zst'),
+    cpu_bound_ceiling: Object.fromEntries(
+      ['readings.csv', 'readings.jsonl.zst', 'readings.parquet'].map((k) => [
+        k,
+        Math.round(median(results[`${k}: CPU-bound ceiling`] ?? []) * 100) / 100,
+      ]),
+    ),
     parquet_ratio: ratio('readings.parquet'),
     csv_rss_full_over_first_hour: rssRatio('readings.csv'),
     parquet_rss_full_over_first_hour: rssRatio('readings.parquet'),
