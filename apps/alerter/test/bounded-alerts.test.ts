@@ -58,8 +58,10 @@ describe.concurrent.each(BROKER_NAMES)('alerter on %s: a site with thousands of 
     expect(big.alert.state).toBe('raised');
     expect(big.alert.open).toHaveLength(ALERT_MAX_OPEN_SUBJECTS);
     expect(new Set(big.alert.open.map((o) => o.subject)).size).toBe(ALERT_MAX_OPEN_SUBJECTS);
+    // The 3,000 may fall silent across two evaluations on a slow machine: the last alert then names only the ones it
+    // raised, at most ten of them, and counts the rest.
     expect(big.alert.message).toMatch(
-      /^missing-data at house-big: 3000 open \(raised: (m\d+\/c\d+, ){9}m\d+\/c\d+ and \d+ more\)$/,
+      /^missing-data at house-big: 3000 open \(raised: (m\d+\/c\d+, ){0,9}m\d+\/c\d+( and \d+ more)?\)$/,
     );
     expect(JSON.stringify(big.alert).length).toBeLessThan(16 * 1024);
 
