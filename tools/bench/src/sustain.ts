@@ -158,21 +158,18 @@ export async function sustain(o: SustainSetup): Promise<SustainResult> {
   await createSession(o.brokerUrl, clientId);
   const worker = await o.startWorker(clientId, db);
   const pids = { worker: worker.proc.pid, mosquitto: o.mosquittoPid, influxd: o.influxdPid };
-  const c0 = {
+  /** CPU seconds each process has used so far. */
+  const cpuNow = () => ({
     worker: cpuSeconds(pids.worker),
     mosquitto: cpuSeconds(pids.mosquitto),
     influxd: cpuSeconds(pids.influxd),
-  };
+  });
+  const c0 = cpuNow();
   const bench0 = process.cpuUsage();
   // each process's share of a core since the last progress line: which part falls behind as the run ages
   let lastCpu = { ...c0, at: Date.now() };
   const cpuSince = () => {
-    const now = {
-      worker: cpuSeconds(pids.worker),
-      mosquitto: cpuSeconds(pids.mosquitto),
-      influxd: cpuSeconds(pids.influxd),
-      at: Date.now(),
-    };
+    const now = { ...cpuNow(), at: Date.now() };
     const seconds = (now.at - lastCpu.at) / 1000;
     const share = (k: 'worker' | 'mosquitto' | 'influxd') =>
       `${k} ${(((now[k] ?? 0) - (lastCpu[k] ?? 0)) / seconds).toFixed(2)}`;
@@ -210,11 +207,7 @@ export async function sustain(o: SustainSetup): Promise<SustainResult> {
   const stoppedAt = Date.now();
   await poller.waitForAll(stoppedAt + o.catchUpS * 1000);
   const end = Date.now();
-  const c1 = {
-    worker: cpuSeconds(pids.worker),
-    mosquitto: cpuSeconds(pids.mosquitto),
-    influxd: cpuSeconds(pids.influxd),
-  };
+  const c1 = cpuNow();
   const bench = process.cpuUsage(bench0);
   await poller.stop();
   await worker.stop('SIGTERM', 15_000);
