@@ -109,7 +109,7 @@ class NumberField implements Field {
     this.text = new Uint8Array(before.length + NUMBER_BYTES);
     this.text.set(before);
     this.len = before.length;
-    this.absent = concat(before, style.absent);
+    this.absent = Buffer.concat([before, style.absent]);
   }
 
   put(out: ByteBuilder, row: number): void {
@@ -173,7 +173,7 @@ class TextField implements Field {
     absent: Uint8Array,
     private readonly before: Uint8Array,
   ) {
-    this.absent = concat(before, absent);
+    this.absent = Buffer.concat([before, absent]);
   }
 
   put(out: ByteBuilder, row: number): void {
@@ -185,7 +185,7 @@ class TextField implements Field {
         let bytes = this.cache.get(s);
         if (bytes === undefined) {
           if (this.cache.size >= MAX_CACHED) this.cache.clear();
-          bytes = concat(this.before, encoder.encode(this.render(s)));
+          bytes = Buffer.concat([this.before, encoder.encode(this.render(s))]);
           this.cache.set(s, bytes);
         }
         this.lastBytes = bytes;
@@ -194,13 +194,6 @@ class TextField implements Field {
     out.bytes(this.lastBytes);
   }
 }
-
-const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-};
 
 /** One field writer per column of the table; `before[c]` is written before each value of column c (none by default). */
 export function fieldsOf(
