@@ -30,7 +30,6 @@ import { alert, dayRollup, makePasswordFile, publishAs, reading } from './helper
 const DEPLOY_ACL = join(REPO_ROOT, 'deploy/mosquitto/acl');
 const SCREENSHOTS = join(REPO_ROOT, 'apps/portal/screenshots');
 const USERS = ['dash-martin', 'dash-lena', 'house-12', 'house-13', 'house-14', 'alerter'];
-const DAY = 86_400_000;
 
 const GROUPS = [
   { id: 'tilleuls', caption: 'Rue des Tilleuls 12', sites: ['house-12', 'house-13'] },
@@ -49,14 +48,11 @@ let context: BrowserContext;
 let mqttUrl: string;
 let portalUrl: string;
 let seq = 0;
-/** 00:00 UTC yesterday: house-12's history was measured from 10:00 to 12:00 that day. */
-const yesterday = Math.floor(Date.now() / DAY) * DAY - DAY;
-
-/** Two hours of house-12 at 1-minute intervals yesterday, and the last hour of house-13, as the sink writes them. */
+/** Two hours of house-12 at 1-minute intervals on historyDay, and the last hour of house-13, as the sink writes them. */
 function seedLines(): string {
   const rows = [];
   for (let i = 0; i <= 120; i++) {
-    const ts = yesterday + 10 * 3_600_000 + i * 60_000;
+    const ts = historyDay + 10 * 3_600_000 + i * 60_000;
     rows.push(
       reading('house-12', 'main', 'house', 'consumption', 1200, ts, i),
       reading('house-12', 'pv', 'pv', 'production', -800, ts, i),
@@ -64,8 +60,9 @@ function seedLines(): string {
     );
   }
   const now = Date.now();
+  // the newest a second ago, so a run in the first minutes of a local day still has today's readings
   for (let i = 1; i <= 60; i++)
-    rows.push(reading('house-13', 'main', 'house', 'consumption', 600, now - i * 60_000, i));
+    rows.push(reading('house-13', 'main', 'house', 'consumption', 600, now - 1000 - (i - 1) * 60_000, i));
   // A glitching meter: left out of the history, and said so under the chart.
   rows.push(reading('house-13', 'garage', 'ev', 'consumption', 1e308, now - 30 * 60_000, 1));
   return toLines(rows);
@@ -76,6 +73,11 @@ function seedLines(): string {
  * house-13's readings of the last hour reach into yesterday when the tests run in the first hour of a local day.
  */
 const [day1, day2] = [2, 3].map((n) => startOfLocalDay(Date.now(), 'Europe/Brussels', n)) as [number, number];
+/**
+ * 00:00 UTC of day1's date: house-12's history was measured from 10:00 to 12:00 UTC that day, inside day1 in
+ * Brussels (11:00–13:00 or 12:00–14:00), so the day's rollups stand for those readings in the cost table.
+ */
+const historyDay = Date.parse(`${localDate(day1, 'Europe/Brussels')}T00:00:00Z`);
 function seedRollups(): string[] {
   const grid = (site: string, start: number, wh: number, cost: number | null) =>
     dayRollup(
@@ -313,7 +315,7 @@ describe('dash-martin (house-12 and house-13)', () => {
     expect(await avg('production')).toBe('800 W');
     expect(await avg('grid')).toBe('400 W import');
     // 10:00–12:00 UTC is 11:00–13:00 (or 12:00–14:00) in Brussels: the same calendar day.
-    const day = new Date(yesterday).toISOString().slice(0, 10);
+    const day = new Date(historyDay).toISOString().slice(0, 10);
     const energy = () =>
       page.locator(`#history-energy tr[data-day="${day}"] td`).evaluateAll((tds) => tds.map((td) => td.textContent));
     // 2 h at 1.2 kW, 0.8 kW and 0.4 kW.
@@ -323,9 +325,9 @@ describe('dash-martin (house-12 and house-13)', () => {
       (await fetch('/api/energy?site=house-12&days=7')).json(),
     );
     expect(answer.days.map((d) => [d.day, d.start])).toEqual([
-      [day, startOfLocalDay(yesterday + 12 * 3_600_000, 'Europe/Brussels')],
+      [day, startOfLocalDay(historyDay + 12 * 3_600_000, 'Europe/Brussels')],
     ]);
-    expect(answer.days[0]?.start).not.toBe(yesterday);
+    expect(answer.days[0]?.start).not.toBe(historyDay);
 
     await page.locator('#history-site').selectOption('house-13');
     await page.getByRole('button', { name: '24 h' }).click();
@@ -378,7 +380,7 @@ describe('dash-martin (house-12 and house-13)', () => {
 
   it('downloads the readings of his site and days as CSV (streamed from InfluxDB, times in Brussels)', async () => {
     await page.locator('#history-site').selectOption('house-12');
-    const day = new Date(yesterday).toISOString().slice(0, 10);
+    const day = new Date(historyDay).toISOString().slice(0, 10);
     await page.locator('#download-from').fill(day);
     await page.locator('#download-to').fill(day);
     const [download] = await Promise.all([
@@ -402,7 +404,7 @@ describe('dash-martin (house-12 and house-13)', () => {
       expect(r[0]).toMatch(/\+0[12]:00$/);
     }
     const first = Math.min(...rows.map((r) => Number(r[1])));
-    expect(first).toBe(yesterday + 10 * 3_600_000);
+    expect(first).toBe(historyDay + 10 * 3_600_000);
   });
 
   it('looks right on a desktop and on a phone (screenshots)', async () => {
@@ -459,7 +461,7 @@ describe("dash-lena (house-14) and dash-martin's sites", () => {
     expect(answer).toMatchObject({ range: '7d', bucket: '30m', span_ms: 7 * 86_400_000, bucket_ms: 30 * 60_000 });
     expect(await fetchStatus(page, '/api/history?site=house-12&range=24h')).toBe(403);
     expect(await fetchStatus(page, '/api/energy?site=house-13&days=7')).toBe(403);
-    const day = new Date(yesterday).toISOString().slice(0, 10);
+    const day = new Date(historyDay).toISOString().slice(0, 10);
     expect(await fetchStatus(page, `/api/export.csv?site=house-14&from=${day}&to=${day}`)).toBe(200);
     expect(await fetchStatus(page, `/api/export.csv?site=house-12&from=${day}&to=${day}`)).toBe(403);
     expect(await fetchStatus(page, `/api/export.csv?site=house-14&from=${day}&to=2020-01-01`)).toBe(400);
