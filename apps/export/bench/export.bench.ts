@@ -9,13 +9,20 @@
 // HOURS hours: flat means the whole range peaks no higher than the first hour and the second half of the run no
 // higher than the first (memory does not grow with the range, so a year exports in the memory of an hour).
 // Also the CPU time per row of this process and of influxd for each (steadier than rates when other processes compete
-// for the cores), and their quotient, bare / export: the most the rate ratio can be where the two keep the cores busy.
+// for the cores).
+// Every round measures both in two placements:
+//   - split: influxd on half of the cores, this process (and the CLI it starts) on the other half, as when the export
+//     runs on another host than the store or on a server with cores to spare: the export's rate against the store's;
+//   - shared: both on every core, as on a small server running both: where they keep the cores busy, every µs the
+//     format adds is wall time, so the rate ratio is at most the bare query's CPU per row (both processes) over the
+//     export's - printed as the "CPU-bound ceiling".
 // Target: export rows/s ≥ 0.8 × the bare query's. Prints a table and one JSON line.
 
 import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { cpuSeconds } from '@wattbus/bench';
+import { cpuSeconds, pinToCores } from '@wattbus/bench';
 import { ANSWER_HEADERS, CHUNK_ROWS, InfluxV1Reader, lines, runExport, WINDOW_MS } from '@wattbus/store-export';
 import { startInfluxd, tempDir } from '@wattbus/testkit';
 import { EXPORT_DIR, sinkWorkerConfig } from '../test/cli.js';
@@ -183,27 +190,46 @@ const add = (key: string, value: number) => {
   results[key] = [...(results[key] ?? []), value];
 };
 const MB = 1024 * 1024;
+const FILES = ['readings.csv', 'readings.jsonl.zst', 'readings.parquet'] as const;
+type Placement = 'split' | 'shared';
+const CORES = cpus().length;
+const PLACEMENTS: Placement[] = CORES >= 2 ? ['split', 'shared'] : ['shared'];
+/** Pins influxd and this process for the placement (see the top of this file). */
+function place(placement: Placement): void {
+  const all = `0-${CORES - 1}`;
+  const half = Math.floor(CORES / 2);
+  pinToCores(influxd.process().proc.pid as number, placement === 'split' ? `0-${half - 1}` : all);
+  pinToCores(process.pid, placement === 'split' ? `${half}-${CORES - 1}` : all);
+}
+
 // one unmeasured round first: JIT and module loading are not throughput
 await bareQuery();
-for (const file of ['readings.csv', 'readings.jsonl.zst', 'readings.parquet']) await exportRun(file);
+for (const file of FILES) await exportRun(file);
 for (let round = 0; round < ROUNDS; round++) {
-  const bare = await bareQuery();
-  add('bare query rows/s', bare.rows / bare.seconds);
-  add('bare query CPU µs/row', (bare.cpu / bare.rows) * 1e6);
-  add('bare query: influxd CPU µs/row', (bare.influxd / bare.rows) * 1e6);
-  for (const file of ['readings.csv', 'readings.jsonl.zst', 'readings.parquet']) {
-    const run = await exportRun(file);
-    if (run.rows !== bare.rows)
-      throw new Error(`${file}: ${run.rows} rows exported, the bare query counted ${bare.rows}`);
-    add(`${file} rows/s`, run.rows / run.seconds);
-    add(`${file} ratio`, run.rows / run.seconds / (bare.rows / bare.seconds));
-    add(`${file} CPU µs/row`, (run.cpu / run.rows) * 1e6);
-    add(`${file}: influxd CPU µs/row`, (run.influxd / run.rows) * 1e6);
-    // Where both keep the cores busy, the rate ratio can be at most the ratio of CPU spent per row, both processes
-    // together: what the format adds to the machine's work.
-    add(`${file}: CPU-bound ceiling`, (bare.cpu + bare.influxd) / bare.rows / ((run.cpu + run.influxd) / run.rows));
+  for (const placement of PLACEMENTS) {
+    place(placement);
+    const bare = await bareQuery();
+    add(`${placement}: bare query rows/s`, bare.rows / bare.seconds);
+    add(`${placement}: bare query CPU µs/row`, (bare.cpu / bare.rows) * 1e6);
+    add(`${placement}: bare query, influxd CPU µs/row`, (bare.influxd / bare.rows) * 1e6);
+    for (const file of FILES) {
+      const run = await exportRun(file);
+      if (run.rows !== bare.rows)
+        throw new Error(`${file}: ${run.rows} rows exported, the bare query counted ${bare.rows}`);
+      add(`${placement}: ${file} rows/s`, run.rows / run.seconds);
+      add(`${placement}: ${file} ratio`, run.rows / run.seconds / (bare.rows / bare.seconds));
+      add(`${placement}: ${file} CPU µs/row`, (run.cpu / run.rows) * 1e6);
+      add(`${placement}: ${file}, influxd CPU µs/row`, (run.influxd / run.rows) * 1e6);
+      if (placement === 'shared') {
+        add(
+          `shared: ${file} CPU-bound ceiling`,
+          (bare.cpu + bare.influxd) / bare.rows / ((run.cpu + run.influxd) / run.rows),
+        );
+      }
+    }
   }
 }
+place('shared');
 for (const file of ['readings.csv', 'readings.parquet']) {
   add(`CLI ${file}, first hour: peak RSS MB`, (await cli(file, T0 + 3_600_000)).peakRss / MB);
   const full = await cli(file, END);
@@ -220,41 +246,41 @@ process.stdout.write(
   `\n${SITES} sites × ${HOURS} h of 1 s readings = ${(SITES * HOURS * 3600 * 2).toLocaleString('en-US')} rows; ${ROUNDS} rounds\n`,
 );
 for (const [k, xs] of rows) process.stdout.write(`  ${String(k).padEnd(52)} ${(xs as number[]).join('  ')}\n`);
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const medianOf = (key: string) => median(results[key] ?? [Number.NaN]);
 const rssRatio = (file: string) =>
-  Math.round(
-    (median(results[`CLI ${file}, ${HOURS} h: peak RSS MB`] ?? []) /
-      median(results[`CLI ${file}, first hour: peak RSS MB`] ?? [])) *
-      100,
-  ) / 100;
-const ratio = (file: string) => Math.round(median(results[`${file} ratio`] ?? []) * 100) / 100;
+  round2(medianOf(`CLI ${file}, ${HOURS} h: peak RSS MB`) / medianOf(`CLI ${file}, first hour: peak RSS MB`));
+const placementSummary = (placement: Placement) => ({
+  bare_rows_per_s: Math.round(medianOf(`${placement}: bare query rows/s`)),
+  csv_ratio: round2(medianOf(`${placement}: readings.csv ratio`)),
+  jsonl_zst_ratio: round2(medianOf(`${placement}: readings.jsonl.zst ratio`)),
+  parquet_ratio: round2(medianOf(`${placement}: readings.parquet ratio`)),
+  cpu_us_per_row: Object.fromEntries(
+    ['bare query', ...FILES].map((k) => [k, round2(medianOf(`${placement}: ${k} CPU µs/row`))]),
+  ),
+  influxd_cpu_us_per_row: round2(medianOf(`${placement}: bare query, influxd CPU µs/row`)),
+  ...(placement === 'shared'
+    ? {
+        cpu_bound_ceiling: Object.fromEntries(
+          FILES.map((k) => [k, round2(medianOf(`shared: ${k} CPU-bound ceiling`))]),
+        ),
+      }
+    : {}),
+});
 process.stdout.write(
   `${JSON.stringify({
     bench: 'export',
     sites: SITES,
     hours: HOURS,
     rows: SITES * HOURS * 3600 * 2,
-    bare_rows_per_s: Math.round(median(results['bare query rows/s'] ?? [])),
-    csv_ratio: ratio('readings.csv'),
-    cpu_us_per_row: Object.fromEntries(
-      ['bare query', 'readings.csv', 'readings.jsonl.zst', 'readings.parquet'].map((k) => [
-        k,
-        Math.round(median(results[`${k} CPU µs/row`] ?? []) * 100) / 100,
-      ]),
-    ),
-    jsonl_zst_ratio: ratio('readings.jsonl.zst'),
-    cpu_bound_ceiling: Object.fromEntries(
-      ['readings.csv', 'readings.jsonl.zst', 'readings.parquet'].map((k) => [
-        k,
-        Math.round(median(results[`${k}: CPU-bound ceiling`] ?? []) * 100) / 100,
-      ]),
-    ),
-    parquet_ratio: ratio('readings.parquet'),
+    rounds: ROUNDS,
+    ...Object.fromEntries(PLACEMENTS.map((p) => [p, placementSummary(p)])),
     csv_rss_full_over_first_hour: rssRatio('readings.csv'),
     parquet_rss_full_over_first_hour: rssRatio('readings.parquet'),
-    parquet_rss_second_half_over_first:
-      Math.round(median(results[`CLI readings.parquet, ${HOURS} h: 2nd half / 1st half peak RSS`] ?? []) * 100) / 100,
-    csv_rss_second_half_over_first:
-      Math.round(median(results[`CLI readings.csv, ${HOURS} h: 2nd half / 1st half peak RSS`] ?? []) * 100) / 100,
+    parquet_rss_second_half_over_first: round2(
+      medianOf(`CLI readings.parquet, ${HOURS} h: 2nd half / 1st half peak RSS`),
+    ),
+    csv_rss_second_half_over_first: round2(medianOf(`CLI readings.csv, ${HOURS} h: 2nd half / 1st half peak RSS`)),
   })}\n`,
 );
 await influxd.stop();

@@ -10,4 +10,4 @@ export {
   startRawSubscriber,
 } from './consumers.js';
 export { type InfluxPollerOptions, InfluxVisibilityPoller, LatencyHistogram, PublishedBuckets } from './latency.js';
-export { cpuSeconds } from './machine.js';
+export { cpuSeconds, pinToCores } from './machine.js';
