@@ -1,10 +1,11 @@
 // wattbus-export against a bare query of the same data, in the same run, on a generated dataset in a real influxd:
 // SITES sites of one channel each, one reading a second (power_w and energy_import_wh: two rows per reading), over
-// HOURS hours.
+// HOURS hours. Measuring starts once influxd is idle after the writes.
 //   - bare query: the export's own window queries (1 h, chunked answers of 10,000 points, uncompressed), each chunk read and
 //     parsed, its values counted: what any client pays to get the rows out of InfluxDB;
 //   - the export (runExport, in this process like the bare query), writing CSV, JSON lines with zstd and Parquet
-//     to a file, from the first query to the renamed file; rounds alternate, medians are reported.
+//     to a file, from the first query to the renamed file; each export runs between two bare queries and is
+//     compared with their mean; medians of the rounds are reported.
 // Memory: the CLI's resident set is sampled from /proc every 100 ms while it exports the first hour, then all
 // HOURS hours: flat means the whole range peaks no higher than the first hour and the second half of the run no
 // higher than the first (memory does not grow with the range, so a year exports in the memory of an hour).
@@ -33,7 +34,11 @@ const ROUNDS = Number(process.env.EXPORT_BENCH_ROUNDS ?? 2);
 const T0 = Date.UTC(2026, 0, 1);
 const END = T0 + HOURS * 3_600_000;
 
-const influxd = await startInfluxd();
+// What was written is snapshotted and fully compacted into TSM files a second after the last write, as a store's
+// older data is, instead of being read from the write cache in some rounds and from files in others.
+const influxd = await startInfluxd({
+  data: { 'cache-snapshot-write-cold-duration': '1s', 'compact-full-write-cold-duration': '1s' },
+});
 const tmp = await tempDir('wattbus-export-bench-');
 const config = await sinkWorkerConfig(tmp.path, influxd.url);
 await influxd.createDatabase('wattbus');
@@ -61,6 +66,20 @@ for (let hour = 0; hour < HOURS; hour++) {
 
 /** influxd's CPU seconds so far, from /proc: whether the store or this process is the bottleneck. */
 const influxdCpu = () => cpuSeconds(influxd.process().proc.pid) ?? Number.NaN;
+
+/**
+ * Waits until influxd is idle after the writes (under 2 % of a core for 3 s in a row, at most 5 minutes): snapshotting
+ * and compacting what was just written would count as the queries' CPU and take their cores in the first rounds.
+ */
+async function settle(): Promise<number> {
+  const started = performance.now();
+  for (let quiet = 0; quiet < 3 && performance.now() - started < 300_000; ) {
+    const before = influxdCpu();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    quiet = influxdCpu() - before <= 0.02 ? quiet + 1 : 0;
+  }
+  return (performance.now() - started) / 1000;
+}
 
 /** This process's CPU time (every thread: compression runs in libuv's pool) since `since`, in seconds. */
 const ownCpuSeconds = (since: NodeJS.CpuUsage) => {
@@ -202,30 +221,37 @@ function place(placement: Placement): void {
   pinToCores(process.pid, placement === 'split' ? `${half}-${CORES - 1}` : all);
 }
 
+process.stderr.write(`influxd idle after ${Math.round(await settle())} s\n`);
 // one unmeasured round first: JIT and module loading are not throughput
 await bareQuery();
 for (const file of FILES) await exportRun(file);
 for (let round = 0; round < ROUNDS; round++) {
   for (const placement of PLACEMENTS) {
     place(placement);
-    const bare = await bareQuery();
-    add(`${placement}: bare query rows/s`, bare.rows / bare.seconds);
-    add(`${placement}: bare query CPU µs/row`, (bare.cpu / bare.rows) * 1e6);
-    add(`${placement}: bare query, influxd CPU µs/row`, (bare.influxd / bare.rows) * 1e6);
+    // each export between two bare queries, compared with their mean: this machine's speed drifts by a fifth over
+    // tens of seconds, and a bare query measured once per round let that drift decide the ratio
+    let before = await bareQuery();
     for (const file of FILES) {
       const run = await exportRun(file);
-      if (run.rows !== bare.rows)
-        throw new Error(`${file}: ${run.rows} rows exported, the bare query counted ${bare.rows}`);
+      if (run.rows !== before.rows)
+        throw new Error(`${file}: ${run.rows} rows exported, the bare query counted ${before.rows}`);
+      const after = await bareQuery();
+      const bare = {
+        rate: (before.rows / before.seconds + after.rows / after.seconds) / 2,
+        cpu: (before.cpu / before.rows + after.cpu / after.rows) / 2,
+        influxd: (before.influxd / before.rows + after.influxd / after.rows) / 2,
+      };
+      add(`${placement}: bare query rows/s`, after.rows / after.seconds);
+      add(`${placement}: bare query CPU µs/row`, (after.cpu / after.rows) * 1e6);
+      add(`${placement}: bare query, influxd CPU µs/row`, (after.influxd / after.rows) * 1e6);
       add(`${placement}: ${file} rows/s`, run.rows / run.seconds);
-      add(`${placement}: ${file} ratio`, run.rows / run.seconds / (bare.rows / bare.seconds));
+      add(`${placement}: ${file} ratio`, run.rows / run.seconds / bare.rate);
       add(`${placement}: ${file} CPU µs/row`, (run.cpu / run.rows) * 1e6);
       add(`${placement}: ${file}, influxd CPU µs/row`, (run.influxd / run.rows) * 1e6);
       if (placement === 'shared') {
-        add(
-          `shared: ${file} CPU-bound ceiling`,
-          (bare.cpu + bare.influxd) / bare.rows / ((run.cpu + run.influxd) / run.rows),
-        );
+        add(`shared: ${file} CPU-bound ceiling`, (bare.cpu + bare.influxd) / ((run.cpu + run.influxd) / run.rows));
       }
+      before = after;
     }
   }
 }
