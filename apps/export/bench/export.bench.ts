@@ -11,9 +11,9 @@
 // higher than the first (memory does not grow with the range, so a year exports in the memory of an hour).
 // Also the CPU time per row of this process and of influxd for each (steadier than rates when other processes compete
 // for the cores).
-// Every round measures both in two placements:
-//   - split: influxd on half of the cores, this process (and the CLI it starts) on the other half, as when the export
-//     runs on another host than the store or on a server with cores to spare: the export's rate against the store's;
+// Every round measures both in two placements (the CLI's memory afterwards in the shared one):
+//   - split: influxd on half of the cores, this process on the other half, as when the export runs on another host
+//     than the store or on a server with cores to spare: the export's rate against the store's;
 //   - shared: both on every core, as on a small server running both: where they keep the cores busy, every µs the
 //     format adds is wall time, so the rate ratio is at most the bare query's CPU per row (both processes) over the
 //     export's - printed as the "CPU-bound ceiling".
